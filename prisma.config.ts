@@ -1,0 +1,20 @@
+// Prisma CLI configuration. The JS schema engine with a driver adapter lets
+// `prisma migrate diff` and `migrate deploy` run offline, without engine binaries.
+import path from "node:path";
+import { defineConfig } from "prisma/config";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+
+// The schema reads DATABASE_URL; default it so `prisma generate` works on a fresh clone.
+process.env.DATABASE_URL ??= "file:./data/samordna.db";
+process.env.CHECKPOINT_DISABLE ??= "1";
+const url = process.env.DATABASE_URL;
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: "js",
+  schema: path.join("prisma", "schema.prisma"),
+  migrations: { path: path.join("prisma", "migrations") },
+  async adapter() {
+    return new PrismaBetterSQLite3({ url });
+  },
+});

@@ -1,0 +1,54 @@
+// The composition root: config, store, domain services, the core router and
+// its features. Channels (web, Teams, Slack) and jobs are given this App.
+import { createHelpFeature } from "./bots/core/features/help.ts";
+import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
+import { createRouter, type Router } from "./bots/core/router.ts";
+import type { Reply, Turn } from "./bots/core/types.ts";
+import type { Config } from "./config.ts";
+import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
+import { setDisplayZone } from "./i18n/format.ts";
+import type { Logger } from "./log.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import type { Store } from "./store/index.ts";
+
+export interface App {
+  config: Config;
+  store: Store;
+  log: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  router: Router;
+  needs: NeedService;
+  /** Handles one turn from any channel, with metrics. */
+  handle(turn: Turn): Promise<Reply>;
+}
+
+export function createApp(deps: { config: Config; store: Store; log: Logger; clock?: Clock }): App {
+  const { config, store, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  setDisplayZone(config.timezone);
+  const metrics = createMetrics();
+  const needs = createNeedService(store, clock);
+  const router = createRouter(
+    [createNeedsFeature({ needs, departments: () => store.departments.active() }), createHelpFeature()],
+    { log, fallback: offerToReport },
+  );
+  return {
+    config,
+    store,
+    log,
+    metrics,
+    clock,
+    router,
+    needs,
+    async handle(turn) {
+      const end = metrics.turnDuration.startTimer({ platform: turn.platform });
+      metrics.turns.inc({ platform: turn.platform, kind: turn.action ? "action" : "text" });
+      try {
+        return await router.handle(turn);
+      } finally {
+        end();
+      }
+    },
+  };
+}

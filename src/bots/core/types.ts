@@ -1,0 +1,60 @@
+// The platform-neutral contract between channels and the core.
+import type { AdaptiveCard } from "../../cards/elements.ts";
+import type { CardContext } from "../../cards/context.ts";
+import type { Person, Platform, Role } from "../../domain/types.ts";
+
+export interface CardAction {
+  verb: string;
+  data: Record<string, unknown>;
+}
+
+/** One thing a person said or clicked, on any platform. */
+export interface Turn {
+  person: Person;
+  platform: Platform;
+  /** A 1:1 chat with the bot (free text there is offered as a need). */
+  personal: boolean;
+  text?: string;
+  action?: CardAction;
+}
+
+export interface Reply {
+  /** Cards to send as new messages. */
+  cards: AdaptiveCard[];
+  /** Replaces the card whose action was clicked (Teams invoke response, Slack modal, web chat in place). */
+  replace?: AdaptiveCard;
+  /** Set when a form came back invalid: field id → message (Slack answers `response_action: errors`). */
+  fieldErrors?: Record<string, string>;
+}
+
+export interface HandlerContext extends CardContext {
+  turn: Turn;
+  person: Person;
+  /** Help lines for the intents this person can use. */
+  helpLines: () => string[];
+}
+
+export type TextHandler = (ctx: HandlerContext, rest: string) => Promise<Reply>;
+export type ActionHandler = (ctx: HandlerContext, data: Record<string, unknown>) => Promise<Reply>;
+
+export interface IntentDefinition {
+  /** Dotted name, e.g. "need.new". */
+  name: string;
+  /** Phrases that start the intent, any language (matched case-insensitively at the start of the text). */
+  phrases: string[];
+  /** i18n key of this intent's line in the help card. */
+  helpKey?: string;
+  /** Who sees it in help; everyone when unset. */
+  roles?: Role[];
+  handle: TextHandler;
+}
+
+/** A feature contributes intents and card-action verbs to the one routing table. */
+export interface Feature {
+  intents?: IntentDefinition[];
+  actions?: Record<string, ActionHandler>;
+}
+
+export function reply(cards: AdaptiveCard[] | AdaptiveCard, replace?: AdaptiveCard): Reply {
+  return { cards: Array.isArray(cards) ? cards : [cards], ...(replace ? { replace } : {}) };
+}

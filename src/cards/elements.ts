@@ -1,0 +1,140 @@
+// Small builders for Adaptive Card 1.5 elements: the bot's only form and view
+// definition. Teams renders Adaptive Cards up to schema 1.5.
+export const CARD_VERSION = "1.5";
+
+export type Element = Record<string, unknown> & { type: string };
+export type Action = Record<string, unknown> & { type: string };
+
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: string;
+  version: string;
+  body: Element[];
+  actions?: Action[];
+  /** Not an Adaptive Card property: tells channels whether this card is a form (Slack opens forms as modals). */
+  msteams?: { width?: "Full" };
+}
+
+export function card(body: Element[], actions: Action[] = []): AdaptiveCard {
+  return {
+    type: "AdaptiveCard",
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    version: CARD_VERSION,
+    body,
+    ...(actions.length ? { actions } : {}),
+  };
+}
+
+export function heading(text: string): Element {
+  return { type: "TextBlock", text, size: "Large", weight: "Bolder", wrap: true, style: "heading" };
+}
+
+export function subheading(text: string): Element {
+  return { type: "TextBlock", text, size: "Medium", weight: "Bolder", wrap: true, spacing: "Medium" };
+}
+
+export function paragraph(text: string, options: { subtle?: boolean; color?: string; size?: string } = {}): Element {
+  return {
+    type: "TextBlock",
+    text,
+    wrap: true,
+    ...(options.subtle ? { isSubtle: true } : {}),
+    ...(options.color ? { color: options.color } : {}),
+    ...(options.size ? { size: options.size } : {}),
+  };
+}
+
+export function facts(pairs: [string, string][]): Element {
+  return { type: "FactSet", facts: pairs.filter(([, v]) => v !== "").map(([title, value]) => ({ title, value })) };
+}
+
+export function container(items: Element[], options: { style?: string; separator?: boolean } = {}): Element {
+  return {
+    type: "Container",
+    items,
+    ...(options.style ? { style: options.style } : {}),
+    ...(options.separator ? { separator: true, spacing: "Medium" } : {}),
+  };
+}
+
+export interface InputCommon {
+  id: string;
+  label: string;
+  isRequired?: boolean;
+  errorMessage?: string;
+}
+
+/**
+ * An input marked invalid when the server found `error`: clients show
+ * errorMessage only after their own checks fail, so the message is also shown
+ * as red text right under the input (a Container keeps the two together).
+ */
+function withError(input: Element, error?: string): Element {
+  if (!error) return input;
+  return {
+    type: "Container",
+    id: `${String(input.id)}-field`,
+    items: [
+      { ...input, errorMessage: error },
+      { type: "TextBlock", text: error, color: "Attention", size: "Small", wrap: true, spacing: "None" },
+    ],
+  };
+}
+
+export function textInput(
+  options: InputCommon & { value?: string; placeholder?: string; multiline?: boolean; maxLength?: number; error?: string },
+): Element {
+  const { error, ...rest } = options;
+  return withError(
+    {
+      type: "Input.Text",
+      ...rest,
+      ...(rest.value === undefined || rest.value === "" ? { value: undefined } : {}),
+    },
+    error,
+  );
+}
+
+export function choiceInput(
+  options: InputCommon & {
+    choices: { title: string; value: string }[];
+    value?: string;
+    style?: "compact" | "expanded";
+    isMultiSelect?: boolean;
+    placeholder?: string;
+    error?: string;
+  },
+): Element {
+  const { error, ...rest } = options;
+  return withError({ type: "Input.ChoiceSet", ...rest, ...(rest.value ? {} : { value: undefined }) }, error);
+}
+
+export function dateInput(options: InputCommon & { value?: string; min?: string; max?: string; error?: string }): Element {
+  const { error, ...rest } = options;
+  return withError({ type: "Input.Date", ...rest }, error);
+}
+
+/** A button that sends `{verb, ...data}` back to the bot (Universal Actions). */
+export function execute(title: string, verb: string, data: Record<string, unknown> = {}, options: { style?: "positive" | "destructive"; associatedInputs?: "auto" | "none" } = {}): Action {
+  return {
+    type: "Action.Execute",
+    title,
+    verb,
+    data: { verb, ...data },
+    ...(options.style ? { style: options.style } : {}),
+    ...(options.associatedInputs ? { associatedInputs: options.associatedInputs } : {}),
+  };
+}
+
+export function openUrl(title: string, url: string): Action {
+  return { type: "Action.OpenUrl", title, url };
+}
+
+export function actionSet(actions: Action[]): Element {
+  return { type: "ActionSet", actions };
+}
+
+/** Removes keys whose value is undefined, so the JSON is what the schema expects. */
+export function clean<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

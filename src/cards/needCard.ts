@@ -1,0 +1,152 @@
+// Views of needs: one need with its history, a person's list, the similar
+// needs offered before saving, and the confirmation after.
+import type { Need, NeedEvent } from "../domain/types.ts";
+import { formatDate, formatDateTime, truncate } from "../i18n/format.ts";
+import type { CardContext } from "./context.ts";
+import {
+  actionSet,
+  card,
+  clean,
+  container,
+  execute,
+  facts,
+  heading,
+  openUrl,
+  paragraph,
+  subheading,
+  type AdaptiveCard,
+  type Element,
+} from "./elements.ts";
+
+/** History entries shown on a need card; older ones are summarised. */
+const HISTORY_SHOWN = 15;
+const LIST_SHOWN = 20;
+
+function statusText(ctx: CardContext, need: Need): string {
+  return ctx.t(`status.${need.status}`);
+}
+
+export function needFacts(ctx: CardContext, need: Need): Element {
+  const { t, locale } = ctx;
+  return facts([
+    [t("need.card.status"), statusText(ctx, need)],
+    [t("need.card.urgency"), t(`urgency.${need.urgency}`)],
+    [t("need.card.department"), need.departmentName ?? ""],
+    [t("need.card.reporter"), need.reporterName],
+    [t("need.card.created"), formatDate(locale, need.createdAt)],
+    [t("need.card.supporters"), String(need.supporterCount)],
+    [t("need.card.workPackage"), need.workPackageCode ?? ""],
+    [t("need.card.sustainability"), need.sustainability.map((a) => t(`sustainability.${a}`)).join(", ")],
+  ]);
+}
+
+function eventText(ctx: CardContext, e: NeedEvent): string {
+  const { t, locale } = ctx;
+  const what =
+    e.kind === "created" || e.kind === "edited" || e.kind === "withdrawn" || e.kind === "supported"
+      ? t(`history.${e.kind}`)
+      : e.fromStatus && e.toStatus
+        ? t("history.status", { from: t(`status.${e.fromStatus}`), to: t(`status.${e.toStatus}`) })
+        : e.kind;
+  const line = e.actorName ? t("history.by", { what, actor: e.actorName }) : what;
+  return `${formatDateTime(locale, e.createdAt)}: ${line}${e.note ? ` (${truncate(e.note, 200)})` : ""}`;
+}
+
+export function needCard(ctx: CardContext, need: Need, events: NeedEvent[], options: { canChange: boolean }): AdaptiveCard {
+  const { t } = ctx;
+  const shown = events.slice(-HISTORY_SHOWN);
+  const body: Element[] = [
+    heading(`${need.reference}: ${need.title}`),
+    needFacts(ctx, need),
+    paragraph(need.problem),
+    ...(need.affected ? [subheading(t("need.card.affected")), paragraph(need.affected)] : []),
+    ...(need.benefit ? [subheading(t("need.card.benefit")), paragraph(need.benefit)] : []),
+    ...(need.outcome ? [subheading(t("need.card.outcome")), paragraph(need.outcome)] : []),
+    container(
+      [
+        subheading(t("need.card.history")),
+        ...(events.length > shown.length ? [paragraph(`… +${events.length - shown.length}`, { subtle: true })] : []),
+        ...shown.map((e) => paragraph(eventText(ctx, e), { subtle: true, size: "Small" })),
+      ],
+      { separator: true },
+    ),
+  ];
+  const actions = [
+    ...(options.canChange
+      ? [
+          execute(t("need.edit"), "need.edit", { needId: need.id }),
+          execute(t("need.withdraw"), "need.withdraw", { needId: need.id, version: need.version }, { style: "destructive" }),
+        ]
+      : []),
+    ...(need.sourceUrl ? [openUrl(t("need.card.source"), need.sourceUrl)] : []),
+  ];
+  return clean(card(body, actions));
+}
+
+function needLine(ctx: CardContext, need: Need): Element {
+  return {
+    type: "ColumnSet",
+    columns: [
+      {
+        type: "Column",
+        width: "stretch",
+        items: [
+          paragraph(`**${need.reference}** ${truncate(need.title, 80)}`),
+          paragraph(`${statusText(ctx, need)} · ${formatDate(ctx.locale, need.createdAt)} · +${need.supporterCount}`, {
+            subtle: true,
+            size: "Small",
+          }),
+        ],
+      },
+      {
+        type: "Column",
+        width: "auto",
+        verticalContentAlignment: "Center",
+        items: [actionSet([execute(ctx.t("need.open"), "need.view", { needId: need.id })])],
+      },
+    ],
+  };
+}
+
+export function myNeedsCard(ctx: CardContext, reported: Need[], supported: Need[]): AdaptiveCard {
+  const { t } = ctx;
+  const more = (list: Need[]) => (list.length > LIST_SHOWN ? [paragraph(`… +${list.length - LIST_SHOWN}`, { subtle: true })] : []);
+  const body: Element[] = [heading(t("need.mine.title"))];
+  if (reported.length === 0) body.push(paragraph(t("need.mine.empty")));
+  body.push(...reported.slice(0, LIST_SHOWN).map((n) => needLine(ctx, n)), ...more(reported));
+  if (supported.length > 0) {
+    body.push(subheading(t("need.mine.supported")), ...supported.slice(0, LIST_SHOWN).map((n) => needLine(ctx, n)), ...more(supported));
+  }
+  return clean(card(body, reported.length === 0 ? [execute(t("help.button.report"), "need.new")] : []));
+}
+
+export function similarNeedsCard(ctx: CardContext, similar: Need[], draft: Record<string, unknown>): AdaptiveCard {
+  const { t } = ctx;
+  const body: Element[] = [heading(t("need.similar.title")), paragraph(t("need.similar.intro"))];
+  for (const need of similar) {
+    body.push(
+      container(
+        [
+          paragraph(`**${need.reference}** ${truncate(need.title, 100)}`),
+          paragraph(truncate(need.problem, 300), { subtle: true }),
+          paragraph(`${statusText(ctx, need)} · +${need.supporterCount}`, { subtle: true, size: "Small" }),
+          actionSet([execute(t("need.similar.support", { reference: need.reference }), "need.support", { needId: need.id })]),
+        ],
+        { separator: true, style: "emphasis" },
+      ),
+    );
+  }
+  return clean(
+    card(body, [execute(t("need.similar.different"), "need.submit", { ...draft, skipSimilar: true }, { style: "positive", associatedInputs: "none" })]),
+  );
+}
+
+export function needCreatedCard(ctx: CardContext, need: Need): AdaptiveCard {
+  const { t } = ctx;
+  return clean(
+    card(
+      [heading(t("need.created.title", { reference: need.reference })), needFacts(ctx, need), paragraph(t("need.created.body"))],
+      [execute(t("need.open"), "need.view", { needId: need.id }), execute(t("help.button.mine"), "need.mine")],
+    ),
+  );
+}

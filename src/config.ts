@@ -1,0 +1,100 @@
+// Every environment variable in one zod schema; a bad value stops the process
+// with a message naming the variable (DESIGN.md, "External interface").
+import { existsSync, readFileSync } from "node:fs";
+import { z } from "zod";
+import { parseEnv } from "node:util";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().min(1).optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, "must be file:PATH or postgresql://…")
+      .default("file:./data/samordna.db"),
+    TIMEZONE: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "is not a known IANA time zone")
+      .default("Europe/Stockholm"),
+    DEFAULT_LOCALE: z.enum(["sv", "en"]).default("sv"),
+    HOLIDAY_COUNTRY: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code").default("SE"),
+    MicrosoftAppId: z.string().optional(),
+    MicrosoftAppPassword: z.string().optional(),
+    MicrosoftAppType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
+    MicrosoftAppTenantId: z.string().optional(),
+    SLACK_SIGNING_SECRET: z.string().optional(),
+    SLACK_BOT_TOKEN: z.string().optional(),
+    SLACK_API_URL: z.string().url().optional(),
+    SEED: bool.optional(),
+    WEB_CHAT: bool.optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    JOBS: bool.default(true),
+    ORG_FILE: z.string().optional(),
+  })
+  .transform((env) => {
+    const production = env.NODE_ENV === "production";
+    return {
+      nodeEnv: env.NODE_ENV,
+      production,
+      port: env.PORT,
+      // The web chat is a development channel: loopback unless HOST says otherwise.
+      host: env.HOST,
+      databaseUrl: env.DATABASE_URL,
+      timezone: env.TIMEZONE,
+      defaultLocale: env.DEFAULT_LOCALE,
+      holidayCountry: env.HOLIDAY_COUNTRY,
+      teams: env.MicrosoftAppId
+        ? {
+            appId: env.MicrosoftAppId,
+            appPassword: env.MicrosoftAppPassword ?? "",
+            appType: env.MicrosoftAppType ?? "MultiTenant",
+            tenantId: env.MicrosoftAppTenantId ?? "",
+          }
+        : undefined,
+      slack:
+        env.SLACK_SIGNING_SECRET && env.SLACK_BOT_TOKEN
+          ? { signingSecret: env.SLACK_SIGNING_SECRET, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL }
+          : undefined,
+      seed: env.SEED ?? !production,
+      webChat: env.WEB_CHAT ?? !production,
+      logLevel: env.LOG_LEVEL,
+      jobs: env.JOBS,
+      orgFile: env.ORG_FILE,
+    };
+  });
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment (and `.env` when present), failing with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = ".env"): Config {
+  const fromFile = existsSync(dotenvPath) ? parseEnv(readFileSync(dotenvPath, "utf8")) : {};
+  const merged = { ...fromFile, ...env };
+  // Empty strings mean "unset", as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const config = result.data;
+  if (config.production && !config.teams) {
+    throw new ConfigError(
+      "Invalid configuration:\n  MicrosoftAppId: required when NODE_ENV=production (the Teams endpoint would run without authentication)",
+    );
+  }
+  return config;
+}

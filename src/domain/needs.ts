@@ -1,0 +1,119 @@
+// The need lifecycle as employees meet it: report (with similar needs shown
+// first), support, edit, withdraw, follow.
+import type { Store } from "../store/index.ts";
+import { DomainError } from "./errors.ts";
+import { parseNeedDraft, type NeedFormValues } from "./needDraft.ts";
+import { canChangeAsReporter, requireReporterChange } from "./permissions.ts";
+import { findSimilar } from "./similarity.ts";
+import { OPEN_NEED_STATUSES, type Need, type NeedDraft, type NeedEvent, type Person } from "./types.ts";
+
+export type Clock = () => Date;
+
+export type SubmitResult =
+  | { kind: "similar"; similar: Need[]; draft: NeedDraft }
+  | { kind: "created"; need: Need };
+
+export function createNeedService(store: Store, clock: Clock) {
+  async function departmentIds(): Promise<number[]> {
+    return (await store.departments.active()).map((d) => d.id);
+  }
+
+  async function load(needId: unknown): Promise<Need> {
+    const id = Number(needId);
+    const need = Number.isInteger(id) ? await store.needs.byId(id) : null;
+    if (!need) throw new DomainError("not_found", `need ${String(needId)}`);
+    return need;
+  }
+
+  return {
+    load,
+
+    /**
+     * Validates and stores a need. Unless the person already chose "mine is
+     * different", similar open needs are offered first and nothing is stored.
+     */
+    async submit(
+      person: Person,
+      values: NeedFormValues,
+      options: { skipSimilar?: boolean; sourceUrl?: string | null } = {},
+    ): Promise<SubmitResult> {
+      const draft = parseNeedDraft(values, await departmentIds());
+      if (!draft.departmentId && person.departmentId) draft.departmentId = person.departmentId;
+      if (!options.skipSimilar) {
+        const candidates = await store.needs.searchable(OPEN_NEED_STATUSES);
+        const matches = findSimilar(candidates, `${draft.title}\n${draft.problem}`);
+        if (matches.length > 0) {
+          const similar = (await Promise.all(matches.map((m) => store.needs.byId(m.id)))).filter((n): n is Need => n !== null);
+          return { kind: "similar", similar, draft };
+        }
+      }
+      const need = await store.transaction((tx) =>
+        tx.needs.create({
+          reporterId: person.id,
+          draft,
+          year: clock().getUTCFullYear(),
+          sourceUrl: options.sourceUrl ?? null,
+        }),
+      );
+      return { kind: "created", need };
+    },
+
+    /** +1 on an open need; the reporter's own need or a repeat adds nothing. */
+    async support(person: Person, needId: unknown): Promise<{ need: Need; added: boolean; own: boolean }> {
+      const need = await load(needId);
+      if (!OPEN_NEED_STATUSES.includes(need.status)) {
+        throw new DomainError("invalid_state", `${need.reference} is ${need.status}`, {
+          detailKey: "need.state.notSubmitted",
+          reference: need.reference,
+          status: need.status,
+        });
+      }
+      if (need.reporterId === person.id) return { need, added: false, own: true };
+      const added = await store.transaction(async (tx) => {
+        const isNew = await tx.needs.addSupporter(need.id, person.id);
+        if (isNew) await tx.needs.addEvent(need.id, { actorId: person.id, kind: "supported" });
+        return isNew;
+      });
+      return { need: (await store.needs.byId(need.id))!, added, own: false };
+    },
+
+    /** The need as the reporter may still change it, or the precise refusal. */
+    async changeable(person: Person, needId: unknown): Promise<Need> {
+      const need = await load(needId);
+      requireReporterChange(person, need);
+      return need;
+    },
+
+    async edit(person: Person, needId: unknown, values: NeedFormValues): Promise<Need> {
+      const need = await load(needId);
+      requireReporterChange(person, need);
+      const draft = parseNeedDraft(values, await departmentIds());
+      return store.transaction((tx) => tx.needs.update(need.id, need.version, draft, { actorId: person.id, kind: "edited" }));
+    },
+
+    async withdraw(person: Person, needId: unknown): Promise<Need> {
+      const need = await load(needId);
+      requireReporterChange(person, need);
+      return store.transaction((tx) =>
+        tx.needs.update(need.id, need.version, { status: "withdrawn" }, {
+          actorId: person.id,
+          kind: "withdrawn",
+          fromStatus: need.status,
+          toStatus: "withdrawn",
+        }),
+      );
+    },
+
+    async mine(person: Person): Promise<{ reported: Need[]; supported: Need[] }> {
+      const [reported, supported] = await Promise.all([store.needs.reportedBy(person.id), store.needs.supportedBy(person.id)]);
+      return { reported, supported };
+    },
+
+    async view(person: Person, needId: unknown): Promise<{ need: Need; events: NeedEvent[]; canChange: boolean }> {
+      const need = await load(needId);
+      const events = await store.needs.events(need.id);
+      return { need, events, canChange: canChangeAsReporter(person, need) };
+    },
+  };
+}
+export type NeedService = ReturnType<typeof createNeedService>;

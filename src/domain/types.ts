@@ -1,0 +1,92 @@
+// Domain vocabulary. Plain data, shared by rules, cards, bots and store.
+export const LOCALES = ["sv", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const ROLES = ["employee", "lead", "coordinator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PLATFORMS = ["web", "teams", "slack"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const NEED_STATUSES = ["submitted", "accepted", "in_progress", "done", "declined", "duplicate", "withdrawn"] as const;
+export type NeedStatus = (typeof NEED_STATUSES)[number];
+/** Statuses in which a need is still open (shown as "similar", waiting or under way). */
+export const OPEN_NEED_STATUSES: NeedStatus[] = ["submitted", "accepted", "in_progress"];
+
+export const URGENCIES = ["low", "medium", "high"] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+export const SUSTAINABILITY_AREAS = ["environmental", "social", "economic"] as const;
+export type SustainabilityArea = (typeof SUSTAINABILITY_AREAS)[number];
+
+export const HEALTHS = ["on_track", "at_risk", "blocked"] as const;
+export type Health = (typeof HEALTHS)[number];
+
+export interface Department {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
+}
+
+export interface Person {
+  id: number;
+  displayName: string;
+  email: string | null;
+  locale: Locale;
+  departmentId: number | null;
+  roles: Role[];
+  awayUntil: Date | null;
+}
+
+export interface NeedDraft {
+  title: string;
+  problem: string;
+  affected: string;
+  benefit: string;
+  sustainability: SustainabilityArea[];
+  urgency: Urgency;
+  departmentId: number | null;
+}
+
+export interface Need extends NeedDraft {
+  id: number;
+  reference: string;
+  status: NeedStatus;
+  reporterId: number;
+  reporterName: string;
+  departmentName: string | null;
+  duplicateOfId: number | null;
+  workPackageId: number | null;
+  workPackageCode: string | null;
+  initiativeId: number | null;
+  outcome: string | null;
+  sourceUrl: string | null;
+  version: number;
+  supporterCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NeedEvent {
+  id: number;
+  kind: string;
+  actorName: string | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+export interface WorkPackage {
+  id: number;
+  code: string;
+  name: string;
+  description: string;
+  leadId: number | null;
+  deputyId: number | null;
+  cadence: string;
+  timezone: string;
+  active: boolean;
+  pingsPaused: boolean;
+}

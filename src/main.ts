@@ -1,0 +1,80 @@
+// Starts Samordna: config, database (migrated, seeded on first start), HTTP
+// server, and graceful shutdown on SIGTERM/SIGINT.
+import type { AddressInfo } from "node:net";
+import { createApp } from "./app.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { createLogger } from "./log.ts";
+import { createHttpServer } from "./server.ts";
+import { openStore } from "./store/index.ts";
+import { seedDemo } from "./store/seed.ts";
+
+export interface Running {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function start(config: Config): Promise<Running> {
+  const log = createLogger(config.logLevel);
+  const store = await openStore(config.databaseUrl);
+  if (config.seed) {
+    const { seeded } = await seedDemo(store.db);
+    if (seeded) log.info("empty database: demo data loaded (SEED=false to skip)");
+  }
+  const app = createApp({ config, store, log });
+  const server = await createHttpServer(app);
+  // The web chat has no sign-in: keep it on loopback unless HOST says otherwise.
+  const host = config.host ?? (config.webChat ? "127.0.0.1" : "0.0.0.0");
+  await new Promise<void>((resolve) => server.listen(config.port, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
+  log.info({ url, database: store.kind, webChat: config.webChat }, `Samordna listening on ${url}`);
+  if (!config.teams) log.warn("MicrosoftAppId is not set: /api/messages runs in local development mode WITHOUT authentication");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    stop() {
+      stopping ??= (async () => {
+        log.info("shutting down");
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const running = await start(config);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      running.stop().then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,21 @@
+import type { Tx } from "./client.ts";
+
+export function createAuditRepository(db: Tx) {
+  return {
+    async record(entry: { actorId: number | null; action: string; subject: string; before?: unknown; after?: unknown }) {
+      await db.auditLog.create({
+        data: {
+          actorId: entry.actorId,
+          action: entry.action,
+          subject: entry.subject,
+          before: entry.before === undefined ? null : JSON.stringify(entry.before),
+          after: entry.after === undefined ? null : JSON.stringify(entry.after),
+        },
+      });
+    },
+    async forSubject(subject: string) {
+      return db.auditLog.findMany({ where: { subject }, orderBy: { id: "asc" } });
+    },
+  };
+}
+export type AuditRepository = ReturnType<typeof createAuditRepository>;

@@ -1,0 +1,31 @@
+// The one place that knows which database runs. Everything above src/store
+// receives a Store and never sees Prisma's provider.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "./generated/client.ts";
+
+export type Db = PrismaClient;
+/** A Prisma client or the transaction client handed to `$transaction(fn)`. */
+export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+export type DatabaseKind = "sqlite" | "postgres";
+
+export function databaseKind(url: string): DatabaseKind {
+  return url.startsWith("file:") ? "sqlite" : "postgres";
+}
+
+/** The file a `file:` URL names, relative to the working directory. */
+export function sqliteFilePath(url: string): string {
+  return path.resolve(url.slice("file:".length).replace(/\?.*$/, ""));
+}
+
+export async function createPrismaClient(url: string): Promise<Db> {
+  if (databaseKind(url) === "sqlite") {
+    const file = sqliteFilePath(url);
+    mkdirSync(path.dirname(file), { recursive: true });
+    // busy timeout: the CLI and the server may write the same file at once.
+    return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+  }
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+}

@@ -1,0 +1,57 @@
+// The Store: repositories over one database, and transactions that hand the
+// same repositories bound to the transaction.
+import { createAuditRepository } from "./audit.ts";
+import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Tx } from "./client.ts";
+import { createDepartmentsRepository } from "./departments.ts";
+import { createInboundRepository } from "./inbound.ts";
+import { migrate } from "./migrate.ts";
+import { createNeedsRepository } from "./needs.ts";
+import { createOutboxRepository } from "./outbox.ts";
+import { createPeopleRepository } from "./people.ts";
+import { createWebChatRepository } from "./webChat.ts";
+import { createWorkPackagesRepository } from "./workPackages.ts";
+
+export function createRepositories(db: Tx) {
+  return {
+    people: createPeopleRepository(db),
+    needs: createNeedsRepository(db),
+    departments: createDepartmentsRepository(db),
+    workPackages: createWorkPackagesRepository(db),
+    outbox: createOutboxRepository(db),
+    webChat: createWebChatRepository(db),
+    inbound: createInboundRepository(db),
+    audit: createAuditRepository(db),
+  };
+}
+export type Repositories = ReturnType<typeof createRepositories>;
+
+export interface Store extends Repositories {
+  kind: DatabaseKind;
+  /** Runs `fn` in one database transaction; everything it writes lands or nothing does. */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+  /** The Prisma client, for src/store modules only. */
+  readonly db: Db;
+}
+
+export async function openStore(url: string, options: { migrate?: boolean } = {}): Promise<Store> {
+  if (options.migrate !== false) await migrate(url);
+  const db = await createPrismaClient(url);
+  return {
+    ...createRepositories(db),
+    kind: databaseKind(url),
+    db,
+    transaction: (fn) => db.$transaction((tx) => fn(createRepositories(tx)), { timeout: 20_000, maxWait: 20_000 }),
+    async ping() {
+      try {
+        await db.$queryRaw`SELECT 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.$disconnect(),
+  };
+}

@@ -1,0 +1,168 @@
+// People, their roles and their chat accounts.
+import type { Locale, Person, Platform, Role } from "../domain/types.ts";
+import type { Tx } from "./client.ts";
+
+const withRoles = { roles: true } as const;
+
+type PersonRow = {
+  id: number;
+  displayName: string;
+  email: string | null;
+  locale: string;
+  departmentId: number | null;
+  awayUntil: Date | null;
+  roles: { role: string }[];
+};
+
+export function toPerson(row: PersonRow): Person {
+  return {
+    id: row.id,
+    displayName: row.displayName,
+    email: row.email,
+    locale: row.locale === "en" ? "en" : "sv",
+    departmentId: row.departmentId,
+    awayUntil: row.awayUntil,
+    roles: row.roles.map((r) => r.role as Role).sort(),
+  };
+}
+
+export interface AccountIdentity {
+  platform: Platform;
+  tenantId?: string;
+  userId: string;
+  displayName: string;
+  email?: string | null;
+  locale?: Locale;
+  conversationRef?: string | null;
+}
+
+export interface ChatAccount {
+  id: number;
+  personId: number;
+  platform: Platform;
+  tenantId: string;
+  userId: string;
+  conversationRef: string | null;
+  unreachableAt: Date | null;
+}
+
+export function createPeopleRepository(db: Tx) {
+  return {
+    async byId(id: number): Promise<Person | null> {
+      const row = await db.person.findFirst({ where: { id, erasedAt: null }, include: withRoles });
+      return row ? toPerson(row) : null;
+    },
+
+    async byEmail(email: string): Promise<Person | null> {
+      const row = await db.person.findFirst({ where: { email: email.toLowerCase(), erasedAt: null }, include: withRoles });
+      return row ? toPerson(row) : null;
+    },
+
+    async byIds(ids: number[]): Promise<Person[]> {
+      const rows = await db.person.findMany({ where: { id: { in: ids }, erasedAt: null }, include: withRoles });
+      return rows.map(toPerson);
+    },
+
+    async withRole(role: Role): Promise<Person[]> {
+      const rows = await db.person.findMany({
+        where: { erasedAt: null, roles: { some: { role } } },
+        include: withRoles,
+        orderBy: { id: "asc" },
+      });
+      return rows.map(toPerson);
+    },
+
+    /** Everyone, for the web chat's person picker. */
+    async all(): Promise<Person[]> {
+      const rows = await db.person.findMany({ where: { erasedAt: null }, include: withRoles, orderBy: { id: "asc" } });
+      return rows.map(toPerson);
+    },
+
+    async create(input: {
+      displayName: string;
+      email?: string | null;
+      locale: Locale;
+      departmentId?: number | null;
+      roles: Role[];
+    }): Promise<Person> {
+      const row = await db.person.create({
+        data: {
+          displayName: input.displayName,
+          email: input.email?.toLowerCase() ?? null,
+          locale: input.locale,
+          departmentId: input.departmentId ?? null,
+          roles: { create: [...new Set(input.roles)].map((role) => ({ role })) },
+        },
+        include: withRoles,
+      });
+      return toPerson(row);
+    },
+
+    async setLocale(personId: number, locale: Locale): Promise<void> {
+      await db.person.update({ where: { id: personId }, data: { locale } });
+    },
+
+    async account(platform: Platform, tenantId: string, userId: string): Promise<ChatAccount | null> {
+      const row = await db.chatAccount.findUnique({ where: { platform_tenantId_userId: { platform, tenantId, userId } } });
+      return row ? (row as ChatAccount) : null;
+    },
+
+    async accountsOf(personId: number): Promise<ChatAccount[]> {
+      const rows = await db.chatAccount.findMany({ where: { personId }, orderBy: { updatedAt: "desc" } });
+      return rows as ChatAccount[];
+    },
+
+    /**
+     * The person behind a chat account, created on first contact. An account on
+     * another platform with the same e-mail is the same person.
+     */
+    async ensureFromAccount(id: AccountIdentity, defaults: { locale: Locale }): Promise<Person> {
+      const tenantId = id.tenantId ?? "";
+      const existing = await db.chatAccount.findUnique({
+        where: { platform_tenantId_userId: { platform: id.platform, tenantId, userId: id.userId } },
+        include: { person: { include: withRoles } },
+      });
+      if (existing) {
+        if (id.conversationRef && id.conversationRef !== existing.conversationRef) {
+          await db.chatAccount.update({
+            where: { id: existing.id },
+            data: { conversationRef: id.conversationRef, unreachableAt: null },
+          });
+        }
+        if (id.email && !existing.person.email) {
+          const taken = await db.person.findFirst({ where: { email: id.email.toLowerCase() } });
+          if (!taken) await db.person.update({ where: { id: existing.personId }, data: { email: id.email.toLowerCase() } });
+        }
+        return toPerson(existing.person);
+      }
+      const email = id.email?.toLowerCase() ?? null;
+      const byEmail = email ? await db.person.findFirst({ where: { email, erasedAt: null } }) : null;
+      const personId =
+        byEmail?.id ??
+        (
+          await db.person.create({
+            data: {
+              displayName: id.displayName,
+              email,
+              locale: id.locale ?? defaults.locale,
+              roles: { create: [{ role: "employee" }] },
+            },
+          })
+        ).id;
+      await db.chatAccount.create({
+        data: { personId, platform: id.platform, tenantId, userId: id.userId, conversationRef: id.conversationRef ?? null },
+      });
+      const row = await db.person.findUniqueOrThrow({ where: { id: personId }, include: withRoles });
+      return toPerson(row);
+    },
+
+    async markUnreachable(accountId: number, at: Date): Promise<void> {
+      await db.chatAccount.update({ where: { id: accountId }, data: { unreachableAt: at } });
+    },
+
+    async setConversationRef(accountId: number, conversationRef: string): Promise<void> {
+      await db.chatAccount.update({ where: { id: accountId }, data: { conversationRef, unreachableAt: null } });
+    },
+  };
+}
+export type PeopleRepository = ReturnType<typeof createPeopleRepository>;

@@ -1,0 +1,232 @@
+// Demo data: a city administration with the five IPHS work packages, its
+// departments, coordinators, leads, employees and needs in several states, in
+// Swedish and English. Loaded by `cli seed` and at first start on an empty database.
+import type { Role } from "../domain/types.ts";
+import type { Db } from "./client.ts";
+import { createNeedsRepository } from "./needs.ts";
+
+export const DEMO_DOMAIN = "stockholm.example";
+
+const departments: [code: string, name: string, nameEn: string][] = [
+  ["SLK", "Stadsledningskontoret", "City Executive Office"],
+  ["UTB", "Utbildningsförvaltningen", "Education Administration"],
+  ["SOF", "Socialförvaltningen", "Social Services Administration"],
+  ["TK", "Trafikkontoret", "Transport Administration"],
+  ["MF", "Miljöförvaltningen", "Environment and Health Administration"],
+  ["SBK", "Stadsbyggnadskontoret", "City Planning Administration"],
+  ["EXP", "Exploateringskontoret", "Development Administration"],
+  ["KUF", "Kulturförvaltningen", "Cultural Affairs Administration"],
+  ["IDF", "Idrottsförvaltningen", "Sports Administration"],
+  ["AMF", "Arbetsmarknadsförvaltningen", "Labour Market Administration"],
+  ["ALF", "Äldreförvaltningen", "Elderly Care Administration"],
+  ["SRF", "Serviceförvaltningen", "Service Administration"],
+  ["FK", "Fastighetskontoret", "Real Estate Administration"],
+  ["RK", "Rinkeby-Kista stadsdelsförvaltning", "Rinkeby-Kista District Administration"],
+  ["SDM", "Södermalms stadsdelsförvaltning", "Södermalm District Administration"],
+];
+
+interface SeedPerson {
+  key: string;
+  name: string;
+  locale: "sv" | "en";
+  department: string;
+  roles: Role[];
+}
+
+const people: SeedPerson[] = [
+  { key: "anna.lindqvist", name: "Anna Lindqvist", locale: "sv", department: "SLK", roles: ["employee", "coordinator"] },
+  { key: "erik.johansson", name: "Erik Johansson", locale: "sv", department: "SLK", roles: ["employee", "coordinator", "admin"] },
+  { key: "james.carter", name: "James Carter", locale: "en", department: "SLK", roles: ["employee", "coordinator"] },
+  { key: "maria.svensson", name: "Maria Svensson", locale: "sv", department: "SLK", roles: ["employee", "lead"] },
+  { key: "johan.berg", name: "Johan Berg", locale: "sv", department: "SLK", roles: ["employee", "lead"] },
+  { key: "sara.nilsson", name: "Sara Nilsson", locale: "sv", department: "SRF", roles: ["employee", "lead"] },
+  { key: "oskar.karlsson", name: "Oskar Karlsson", locale: "sv", department: "SLK", roles: ["employee", "lead"] },
+  { key: "emma.wilson", name: "Emma Wilson (RISE)", locale: "en", department: "SLK", roles: ["employee", "lead"] },
+  { key: "lars.andersson", name: "Lars Andersson", locale: "sv", department: "TK", roles: ["employee"] },
+  { key: "fatima.ali", name: "Fatima Ali", locale: "sv", department: "UTB", roles: ["employee"] },
+  { key: "peter.holm", name: "Peter Holm", locale: "en", department: "MF", roles: ["employee"] },
+  { key: "karin.ek", name: "Karin Ek", locale: "sv", department: "ALF", roles: ["employee"] },
+];
+
+const workPackages: [code: string, name: string, description: string, lead: string, deputy?: string][] = [
+  ["WP1", "Styrning", "Steering of the innovation platform (City Executive Office)", "maria.svensson", "johan.berg"],
+  ["WP2", "Samordning", "Coordination across departments (City Executive Office)", "johan.berg", "maria.svensson"],
+  ["WP3", "Verktyg och metoder", "Tools and methods for innovation work", "sara.nilsson"],
+  ["WP4", "Strategisk kommunikation", "Strategic communication", "oskar.karlsson"],
+  ["WP5", "Följeforskning", "Accompanying research (RISE)", "emma.wilson"],
+];
+
+interface SeedNeed {
+  reporter: string;
+  department: string;
+  title: string;
+  problem: string;
+  affected?: string;
+  benefit?: string;
+  sustainability: string[];
+  urgency: "low" | "medium" | "high";
+  status: "submitted" | "accepted" | "in_progress" | "done" | "declined";
+  workPackage?: string;
+  daysAgo: number;
+  supporters?: string[];
+  note?: string;
+}
+
+const needs: SeedNeed[] = [
+  {
+    reporter: "lars.andersson",
+    department: "TK",
+    title: "Felanmälningar om gatubelysning hamnar i tre olika system",
+    problem:
+      "Invånare anmäler trasig gatubelysning via appen, telefon och e-post. Ärendena hamnar i tre system och handläggare dubbelarbetar.",
+    affected: "Invånare och handläggare på trafikkontoret",
+    benefit: "Snabbare åtgärd och mindre dubbelarbete",
+    sustainability: ["social", "economic"],
+    urgency: "medium",
+    status: "submitted",
+    daysAgo: 16,
+    supporters: ["karin.ek"],
+  },
+  {
+    reporter: "fatima.ali",
+    department: "UTB",
+    title: "Schemaläggning av vikarier tar för lång tid",
+    problem:
+      "Varje morgon ringer rektorer runt för att hitta vikarier. Det tar ofta över en timme och elever står utan lärare första lektionen.",
+    affected: "Elever, lärare och skolledare",
+    benefit: "Färre inställda lektioner",
+    sustainability: ["social"],
+    urgency: "high",
+    status: "submitted",
+    daysAgo: 4,
+  },
+  {
+    reporter: "peter.holm",
+    department: "MF",
+    title: "Air quality sensor data is not shared with schools",
+    problem:
+      "We collect air quality data from 40 sensors, but schools near busy roads cannot see it when planning outdoor activities.",
+    affected: "Pupils with asthma, teachers",
+    benefit: "Healthier outdoor planning; reuse of data we already have",
+    sustainability: ["environmental", "social"],
+    urgency: "medium",
+    status: "accepted",
+    workPackage: "WP3",
+    daysAgo: 30,
+    supporters: ["fatima.ali", "lars.andersson"],
+  },
+  {
+    reporter: "karin.ek",
+    department: "ALF",
+    title: "Digital tillsyn nattetid i hemtjänsten",
+    problem: "Nattliga tillsynsbesök väcker brukare som sover. Många vill hellre ha digital tillsyn men processen för att ansöka är otydlig.",
+    affected: "Äldre med hemtjänst och nattpersonal",
+    benefit: "Bättre sömn för brukare, färre resor nattetid",
+    sustainability: ["social", "environmental", "economic"],
+    urgency: "medium",
+    status: "in_progress",
+    workPackage: "WP3",
+    daysAgo: 60,
+  },
+  {
+    reporter: "lars.andersson",
+    department: "TK",
+    title: "Gemensam mall för innovationsupphandling",
+    problem: "Varje förvaltning skriver egna underlag för innovationsupphandling från början, vilket tar tid och ger olika kvalitet.",
+    sustainability: ["economic"],
+    urgency: "low",
+    status: "done",
+    workPackage: "WP2",
+    daysAgo: 120,
+    note: "Mallen finns nu på intranätet.",
+  },
+  {
+    reporter: "peter.holm",
+    department: "MF",
+    title: "A chatbot for every department",
+    problem: "Each department should build its own chatbot for residents' questions.",
+    sustainability: ["economic"],
+    urgency: "low",
+    status: "declined",
+    daysAgo: 45,
+    note: "Covered by the city's common e-service platform.",
+  },
+];
+
+/** True when the database holds no people yet (first start). */
+export async function isEmpty(db: Db): Promise<boolean> {
+  return (await db.person.count()) === 0;
+}
+
+/** Loads the demo data. Idempotent: an already seeded database is left as it is. */
+export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: boolean }> {
+  if (!(await isEmpty(db))) return { seeded: false };
+  await db.$transaction(
+    async (tx) => {
+      const deptIds = new Map<string, number>();
+      for (const [code, name, nameEn] of departments) {
+        deptIds.set(code, (await tx.department.create({ data: { code, name, nameEn } })).id);
+      }
+      const personIds = new Map<string, number>();
+      for (const p of people) {
+        const created = await tx.person.create({
+          data: {
+            displayName: p.name,
+            email: `${p.key}@${DEMO_DOMAIN}`,
+            locale: p.locale,
+            departmentId: deptIds.get(p.department),
+            roles: { create: p.roles.map((role) => ({ role })) },
+          },
+        });
+        personIds.set(p.key, created.id);
+      }
+      const wpIds = new Map<string, number>();
+      for (const [code, name, description, lead, deputy] of workPackages) {
+        const wp = await tx.workPackage.create({
+          data: { code, name, description, leadId: personIds.get(lead), deputyId: deputy ? personIds.get(deputy) : null },
+        });
+        wpIds.set(code, wp.id);
+      }
+      const repo = createNeedsRepository(tx);
+      const coordinator = personIds.get("anna.lindqvist")!;
+      for (const n of needs) {
+        const createdAt = new Date(now.getTime() - n.daysAgo * 86_400_000);
+        const need = await repo.create({
+          reporterId: personIds.get(n.reporter)!,
+          year: createdAt.getUTCFullYear(),
+          createdAt,
+          draft: {
+            title: n.title,
+            problem: n.problem,
+            affected: n.affected ?? "",
+            benefit: n.benefit ?? "",
+            sustainability: n.sustainability as never,
+            urgency: n.urgency,
+            departmentId: deptIds.get(n.department)!,
+          },
+        });
+        for (const s of n.supporters ?? []) {
+          await tx.needSupporter.create({ data: { needId: need.id, personId: personIds.get(s)! } });
+        }
+        if (n.status !== "submitted") {
+          const triagedAt = new Date(createdAt.getTime() + 3 * 86_400_000);
+          await tx.need.update({
+            where: { id: need.id },
+            data: {
+              status: n.status,
+              workPackageId: n.workPackage ? wpIds.get(n.workPackage) : null,
+              outcome: n.status === "done" ? (n.note ?? null) : null,
+              triagedAt,
+              version: { increment: 1 },
+            },
+          });
+          await tx.needEvent.create({
+            data: { needId: need.id, actorId: coordinator, kind: "status", fromStatus: "submitted", toStatus: n.status, note: n.note ?? null, createdAt: triagedAt },
+          });
+        }
+      }
+    },
+    { timeout: 60_000 },
+  );
+  return { seeded: true };
+}

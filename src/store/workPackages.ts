@@ -1,0 +1,30 @@
+import type { WorkPackage } from "../domain/types.ts";
+import type { Tx } from "./client.ts";
+
+const fields = {
+  id: true,
+  code: true,
+  name: true,
+  description: true,
+  leadId: true,
+  deputyId: true,
+  cadence: true,
+  timezone: true,
+  active: true,
+  pingsPaused: true,
+} as const;
+
+export function createWorkPackagesRepository(db: Tx) {
+  return {
+    async active(): Promise<WorkPackage[]> {
+      return db.workPackage.findMany({ where: { active: true }, select: fields, orderBy: { code: "asc" } });
+    },
+    async byId(id: number): Promise<WorkPackage | null> {
+      return db.workPackage.findUnique({ where: { id }, select: fields });
+    },
+    async byCode(code: string): Promise<WorkPackage | null> {
+      return db.workPackage.findUnique({ where: { code }, select: fields });
+    },
+  };
+}
+export type WorkPackagesRepository = ReturnType<typeof createWorkPackagesRepository>;

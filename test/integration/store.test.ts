@@ -1,0 +1,107 @@
+// The store on a real SQLite file: migrations, references, optimistic checks.
+import Database from "better-sqlite3";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/index.ts";
+import { migrate, MIGRATIONS_DIR, readMigrations } from "../../src/store/migrate.ts";
+import { sqliteFilePath } from "../../src/store/client.ts";
+import { createTestDb, tempDatabaseUrl, type TestDb } from "../helpers/db.ts";
+
+let db: TestDb | undefined;
+afterEach(async () => {
+  await db?.cleanup();
+  db = undefined;
+});
+
+const draft = { title: "A need", problem: "A problem worth solving", affected: "", benefit: "", sustainability: [], urgency: "low" as const, departmentId: null };
+
+describe("store", () => {
+  it("migrates an empty database, records it as Prisma does, and is idempotent", async () => {
+    const { url } = tempDatabaseUrl();
+    const first = await migrate(url);
+    expect(first.applied).toEqual(readMigrations(MIGRATIONS_DIR).map((m) => m.name));
+    expect((await migrate(url)).applied).toEqual([]);
+    const sqlite = new Database(sqliteFilePath(url));
+    const rows = sqlite.prepare(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"`).all() as { finished_at: string }[];
+    expect(rows).toHaveLength(first.applied.length);
+    expect(rows.every((r) => r.finished_at)).toBe(true);
+    expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+    sqlite.close();
+  });
+
+  it("brings an older database up to date without losing data", async () => {
+    const { url, dir } = tempDatabaseUrl();
+    const migrations = path.join(dir, "migrations");
+    const all = readMigrations(MIGRATIONS_DIR);
+    mkdirSync(path.join(migrations, all[0].name), { recursive: true });
+    writeFileSync(path.join(migrations, all[0].name, "migration.sql"), readFileSync(path.join(MIGRATIONS_DIR, all[0].name, "migration.sql")));
+    await migrate(url, migrations);
+    const sqlite = new Database(sqliteFilePath(url));
+    sqlite.prepare(`INSERT INTO "Department" (code, name) VALUES ('OLD', 'Gammal förvaltning')`).run();
+    sqlite.close();
+    const later = "29991231000000_later";
+    mkdirSync(path.join(migrations, later));
+    writeFileSync(path.join(migrations, later, "migration.sql"), `CREATE TABLE "Later" ("id" INTEGER PRIMARY KEY);`);
+    expect((await migrate(url, migrations)).applied).toEqual([later]);
+    const check = new Database(sqliteFilePath(url));
+    expect(check.prepare(`SELECT name FROM "Department"`).all()).toEqual([{ name: "Gammal förvaltning" }]);
+    check.close();
+    // A changed migration is refused rather than silently skipped.
+    writeFileSync(path.join(migrations, later, "migration.sql"), `CREATE TABLE "Other" ("id" INTEGER PRIMARY KEY);`);
+    await expect(migrate(url, migrations)).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it("numbers references sequentially per year, distinct under concurrency", async () => {
+    db = await createTestDb({ seed: false });
+    const store = db.store;
+    const person = await store.people.create({ displayName: "P", locale: "sv", roles: ["employee"] });
+    const created = await Promise.all(
+      Array.from({ length: 30 }, () => store.transaction((tx) => tx.needs.create({ reporterId: person.id, draft, year: 2026 }))),
+    );
+    const refs = created.map((n) => n.reference).sort();
+    expect(refs[0]).toBe("N-2026-0001");
+    expect(refs.at(-1)).toBe("N-2026-0030");
+    expect(new Set(refs).size).toBe(30);
+    const next = await store.transaction((tx) => tx.needs.create({ reporterId: person.id, draft, year: 2027 }));
+    expect(next.reference).toBe("N-2027-0001");
+  });
+
+  it("refuses a change based on a stale version and keeps the newer one", async () => {
+    db = await createTestDb({ seed: false });
+    const store = db.store;
+    const person = await store.people.create({ displayName: "P", locale: "sv", roles: ["employee"] });
+    const need = await store.transaction((tx) => tx.needs.create({ reporterId: person.id, draft, year: 2026 }));
+    await store.transaction((tx) => tx.needs.update(need.id, need.version, { title: "First" }, { actorId: person.id, kind: "edited" }));
+    await expect(
+      store.transaction((tx) => tx.needs.update(need.id, need.version, { title: "Second" }, { actorId: person.id, kind: "edited" })),
+    ).rejects.toMatchObject({ code: "conflict" });
+    const after = await store.needs.byId(need.id);
+    expect(after?.title).toBe("First");
+    expect((await store.needs.events(need.id)).map((e) => e.kind)).toEqual(["created", "edited"]);
+  });
+
+  it("links chat accounts with the same e-mail to one person", async () => {
+    db = await createTestDb({ seed: false });
+    const { store } = db;
+    const a = await store.transaction((tx) =>
+      tx.people.ensureFromAccount({ platform: "teams", tenantId: "t1", userId: "aad-1", displayName: "Eva", email: "Eva@Example.org" }, { locale: "sv" }),
+    );
+    const b = await store.transaction((tx) =>
+      tx.people.ensureFromAccount({ platform: "slack", tenantId: "T9", userId: "U1", displayName: "eva", email: "eva@example.org" }, { locale: "en" }),
+    );
+    expect(b.id).toBe(a.id);
+    expect((await store.people.accountsOf(a.id)).map((x) => x.platform).sort()).toEqual(["slack", "teams"]);
+    expect(await store.inbound.firstSeen("slack", "Ev1")).toBe(true);
+    expect(await store.inbound.firstSeen("slack", "Ev1")).toBe(false);
+  });
+
+  it("reopens with the data intact", async () => {
+    db = await createTestDb();
+    const count = await db.store.db.need.count();
+    await db.store.close();
+    const again = await openStore(db.url);
+    expect(await again.db.need.count()).toBe(count);
+    db.store = again;
+  });
+});

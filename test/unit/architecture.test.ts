@@ -1,0 +1,48 @@
+// The boundaries of DESIGN.md, read from the source: chat SDKs stay in their
+// channel folder, the domain does no I/O, and only src/store knows Prisma.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = path.resolve(import.meta.dirname, "../../src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const full = path.join(dir, d.name);
+    if (d.isDirectory()) return d.name === "generated" ? [] : files(full);
+    return /\.(ts|js)$/.test(d.name) ? [full] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
+}
+
+const rules: { pattern: RegExp; allowedIn: string[]; what: string }[] = [
+  { pattern: /^botbuilder/, allowedIn: ["bots/teams/"], what: "botbuilder" },
+  { pattern: /^@slack\//, allowedIn: ["bots/slack/"], what: "Slack SDKs" },
+  { pattern: /^@prisma\/|\/generated\/|^pg$|^better-sqlite3$/, allowedIn: ["store/"], what: "the database" },
+  { pattern: /^express$|^node:http$|^node:https$/, allowedIn: ["bots/", "server.ts"], what: "HTTP" },
+];
+
+describe("architecture", () => {
+  const all = files(SRC).map((f) => ({ rel: path.relative(SRC, f), imports: imports(f) }));
+
+  it("finds the source", () => {
+    expect(all.length).toBeGreaterThan(20);
+  });
+
+  for (const rule of rules) {
+    it(`imports ${rule.what} only in ${rule.allowedIn.join(", ")}`, () => {
+      const offenders = all.filter((f) => !rule.allowedIn.some((a) => f.rel.startsWith(a)) && f.imports.some((i) => rule.pattern.test(i)));
+      expect(offenders.map((f) => f.rel)).toEqual([]);
+    });
+  }
+
+  it("keeps src/domain free of chat SDKs, HTTP and the file system", () => {
+    const domain = all.filter((f) => f.rel.startsWith("domain/"));
+    const bad = domain.filter((f) => f.imports.some((i) => /^(node:(fs|http|https|net|child_process)|express|botbuilder|@slack\/|\.\.\/bots\/)/.test(i)));
+    expect(bad.map((f) => f.rel)).toEqual([]);
+  });
+});

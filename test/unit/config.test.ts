@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+
+const load = (env: Record<string, string>) => loadConfig(env, "/nonexistent/.env");
+
+describe("configuration", () => {
+  it("has working defaults for local development", () => {
+    const c = load({});
+    expect(c).toMatchObject({ port: 3978, databaseUrl: "file:./data/samordna.db", timezone: "Europe/Stockholm", defaultLocale: "sv", seed: true, webChat: true });
+    expect(c.teams).toBeUndefined();
+    expect(c.slack).toBeUndefined();
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => load({ PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => load({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+    expect(() => load({ TIMEZONE: "Mars/Olympus" })).toThrow(/TIMEZONE/);
+    expect(() => load({ DEFAULT_LOCALE: "de" })).toThrow(/DEFAULT_LOCALE/);
+    expect(() => load({ SEED: "maybe" })).toThrow(/SEED/);
+  });
+
+  it("refuses production without Teams credentials, and turns the web chat and seed off there", () => {
+    expect(() => load({ NODE_ENV: "production" })).toThrow(/MicrosoftAppId/);
+    const c = load({ NODE_ENV: "production", MicrosoftAppId: "id", MicrosoftAppPassword: "pw" });
+    expect(c).toMatchObject({ webChat: false, seed: false });
+    expect(load({ NODE_ENV: "production", MicrosoftAppId: "id", WEB_CHAT: "true" }).webChat).toBe(true);
+  });
+
+  it("enables Slack only with both secrets", () => {
+    expect(load({ SLACK_SIGNING_SECRET: "s" }).slack).toBeUndefined();
+    expect(load({ SLACK_SIGNING_SECRET: "s", SLACK_BOT_TOKEN: "xoxb-1" }).slack).toMatchObject({ signingSecret: "s" });
+  });
+});
