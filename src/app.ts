@@ -4,6 +4,9 @@ import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
 import { createRouter, type Router } from "./bots/core/router.ts";
 import type { Reply, Turn } from "./bots/core/types.ts";
+import type { Deliverer } from "./bots/delivery.ts";
+import { createWebDeliverer } from "./bots/web/deliver.ts";
+import type { Platform } from "./domain/types.ts";
 import type { Config } from "./config.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
 import { setDisplayZone } from "./i18n/format.ts";
@@ -19,6 +22,8 @@ export interface App {
   clock: Clock;
   router: Router;
   needs: NeedService;
+  /** Proactive delivery per platform; channels add theirs when they start. */
+  deliverers: Map<Platform, Deliverer>;
   /** Handles one turn from any channel, with metrics. */
   handle(turn: Turn): Promise<Reply>;
 }
@@ -41,6 +46,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     clock,
     router,
     needs,
+    deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {
       const end = metrics.turnDuration.startTimer({ platform: turn.platform });
       metrics.turns.inc({ platform: turn.platform, kind: turn.action ? "action" : "text" });

@@ -1,0 +1,6 @@
+// The list of scheduled jobs. Each feature adds its job here.
+import type { Job } from "./types.ts";
+
+export function allJobs(): Job[] {
+  return [];
+}
