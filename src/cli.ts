@@ -1,51 +1,28 @@
-// Command line: `npm run cli -- <command>` (or the `samordna` bin).
-import { loadConfig } from "./config.ts";
-import { openStore } from "./store/index.ts";
-import { migrate } from "./store/migrate.ts";
-import { seedDemo } from "./store/seed.ts";
+// Command line: `npm run cli -- <command>` (or the `samordna` bin). Each
+// feature keeps its commands in src/cli/<feature>.ts.
+import { databaseCommands } from "./cli/database.ts";
+import type { CliCommandDefinition, CliIo } from "./cli/types.ts";
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
-
-const usage = `Usage: samordna <command>
-
-  migrate                      apply database migrations
-  seed                         load the demo data into an empty database
-`;
-
-const commands: Record<string, CliCommand> = {
-  async migrate(_args, io) {
-    const config = loadConfig();
-    const { applied } = await migrate(config.databaseUrl);
-    io.out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "Database is up to date.");
-    return 0;
-  },
-  async seed(_args, io) {
-    const config = loadConfig();
-    const store = await openStore(config.databaseUrl);
-    try {
-      const { seeded } = await seedDemo(store.db);
-      io.out(seeded ? "Demo data loaded." : "The database already holds data; nothing was loaded.");
-      return 0;
-    } finally {
-      await store.close();
-    }
-  },
+const commands: Record<string, CliCommandDefinition> = {
+  ...databaseCommands,
 };
+
+function usage(): string {
+  return `Usage: samordna <command>\n\n${Object.values(commands)
+    .map((c) => `  ${c.usage}`)
+    .join("\n")}\n`;
+}
 
 export async function runCli(argv: string[], io: CliIo = { out: console.log, err: console.error }): Promise<number> {
   const [name, ...args] = argv;
   const command = name ? commands[name] : undefined;
   if (!command) {
-    io.err(name && name !== "help" && name !== "--help" ? `Unknown command: ${name}\n\n${usage}` : usage);
-    return name && name !== "help" && name !== "--help" ? 2 : 0;
+    const asked = !name || name === "help" || name === "--help";
+    io.err(asked ? usage() : `Unknown command: ${name}\n\n${usage()}`);
+    return asked ? 0 : 2;
   }
   try {
-    return await command(args, io);
+    return await command.run(args, io);
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return 1;

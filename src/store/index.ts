@@ -8,6 +8,7 @@ import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
+import { createSettingsRepository } from "./settings.ts";
 import { createWebChatRepository } from "./webChat.ts";
 import { createWorkPackagesRepository } from "./workPackages.ts";
 
@@ -21,6 +22,7 @@ export function createRepositories(db: Tx) {
     webChat: createWebChatRepository(db),
     inbound: createInboundRepository(db),
     audit: createAuditRepository(db),
+    settings: createSettingsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
