@@ -84,11 +84,12 @@ function withError(input: Element, error?: string): Element {
 export function textInput(
   options: InputCommon & { value?: string; placeholder?: string; multiline?: boolean; maxLength?: number; error?: string },
 ): Element {
-  const { error, ...rest } = options;
+  const { error, multiline, ...rest } = options;
   return withError(
     {
       type: "Input.Text",
       ...rest,
+      ...(multiline ? { isMultiline: true } : {}),
       ...(rest.value === undefined || rest.value === "" ? { value: undefined } : {}),
     },
     error,
