@@ -220,6 +220,16 @@ export function createNeedsRepository(db: Tx) {
       }));
     },
 
+    /** All needs in id order, a page at a time (for exports). */
+    async page(afterId: number, take: number): Promise<Need[]> {
+      const rows = await db.need.findMany({ where: { id: { gt: afterId } }, include: needInclude, orderBy: { id: "asc" }, take });
+      return rows.map(toNeed);
+    },
+
+    async count(): Promise<number> {
+      return db.need.count();
+    },
+
     /** Adds a supporter; false when the person already supports the need. */
     async addSupporter(needId: number, personId: number): Promise<boolean> {
       const existing = await db.needSupporter.findUnique({ where: { needId_personId: { needId, personId } } });

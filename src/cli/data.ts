@@ -1,0 +1,100 @@
+// Data commands: export needs (CSV or JSON) and erase a person (GDPR).
+import { loadConfig } from "../config.ts";
+import type { Need } from "../domain/types.ts";
+import { openStore } from "../store/index.ts";
+import type { CliCommandDefinition, CliIo } from "./types.ts";
+
+const PAGE = 500;
+const COLUMNS: (keyof Need)[] = [
+  "reference",
+  "status",
+  "title",
+  "problem",
+  "affected",
+  "benefit",
+  "sustainability",
+  "urgency",
+  "departmentName",
+  "reporterName",
+  "workPackageCode",
+  "supporterCount",
+  "outcome",
+  "createdAt",
+  "updatedAt",
+];
+
+function csvCell(value: unknown): string {
+  const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(";") : value == null ? "" : String(value);
+  // Quote every cell; a leading =,+,-,@ is prefixed so spreadsheets do not run it as a formula.
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function exportNeeds(args: string[], io: CliIo): Promise<number> {
+  if (args[0] !== "needs") {
+    io.err("Usage: export needs --format csv|json");
+    return 2;
+  }
+  const format = option(args, "--format") ?? "csv";
+  if (format !== "csv" && format !== "json") {
+    io.err(`Unknown format "${format}": use csv or json`);
+    return 2;
+  }
+  const store = await openStore(loadConfig().databaseUrl);
+  try {
+    const total = await store.needs.count();
+    if (format === "csv") io.out(COLUMNS.join(","));
+    else io.out("[");
+    let afterId = 0;
+    let done = 0;
+    for (;;) {
+      const page = await store.needs.page(afterId, PAGE);
+      if (page.length === 0) break;
+      for (const need of page) {
+        if (format === "csv") io.out(COLUMNS.map((c) => csvCell(need[c])).join(","));
+        else io.out(`${done > 0 ? "," : ""}${JSON.stringify(Object.fromEntries(COLUMNS.map((c) => [c, need[c]])))}`);
+        done++;
+      }
+      afterId = page.at(-1)!.id;
+      io.err(`exported ${done}/${total} needs`);
+    }
+    if (format === "json") io.out("]");
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function personErase(args: string[], io: CliIo): Promise<number> {
+  const [sub, email] = args;
+  if (sub !== "erase" || !email) {
+    io.err("Usage: person erase <email>");
+    return 2;
+  }
+  const store = await openStore(loadConfig().databaseUrl);
+  try {
+    const person = await store.people.byEmail(email);
+    if (!person) {
+      io.err(`No person with e-mail ${email}`);
+      return 1;
+    }
+    await store.transaction(async (tx) => {
+      await tx.people.erase(person.id, new Date());
+      await tx.audit.record({ actorId: null, action: "person.erase", subject: `person:${person.id}` });
+    });
+    io.out(`Erased the personal data of person ${person.id}. Their needs remain, attributed to "Erased person ${person.id}".`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+export const dataCommands: Record<string, CliCommandDefinition> = {
+  export: { usage: "export needs --format csv|json  write all needs to standard output", run: exportNeeds },
+  person: { usage: "person erase <email>         erase a person's personal data (GDPR)", run: personErase },
+};
