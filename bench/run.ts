@@ -1,0 +1,39 @@
+// `npm run bench`: runs every benchmark (or those named on the command line),
+// prints a table and writes bench/results/latest.json. Each benchmark runs
+// its baseline in the same process run, so ratios hold on a noisy machine.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { machine } from "./lib.ts";
+
+interface Row {
+  benchmark: string;
+  value: string;
+  baseline: string;
+  ratio: number | string;
+  target?: string;
+  met?: boolean;
+}
+
+const benchmarks: Record<string, () => Promise<{ rows: Row[]; raw: unknown }>> = {
+  process: async () => (await import("./process.ts")).run(),
+  inbound: async () => (await import("./inbound.ts")).run(),
+};
+
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);
+const results: Record<string, unknown> = { date: new Date().toISOString(), machine: machine() };
+const table: Row[] = [];
+for (const name of chosen) {
+  const bench = benchmarks[name];
+  if (!bench) {
+    console.error(`Unknown benchmark ${name}; known: ${Object.keys(benchmarks).join(", ")}`);
+    process.exit(2);
+  }
+  console.error(`running ${name}…`);
+  const { rows, raw } = await bench();
+  results[name] = { rows, raw };
+  table.push(...rows);
+}
+console.table(table);
+const file = path.join(import.meta.dirname, "results", "latest.json");
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.error(`wrote ${file}`);
