@@ -4,7 +4,7 @@ import type { Store } from "../store/index.ts";
 import { DomainError } from "./errors.ts";
 import { parseNeedDraft, type NeedFormValues } from "./needDraft.ts";
 import { canChangeAsReporter, requireReporterChange } from "./permissions.ts";
-import { findSimilar } from "./similarity.ts";
+import { SimilarityIndex } from "./similarity.ts";
 import { OPEN_NEED_STATUSES, type Need, type NeedDraft, type NeedEvent, type Person } from "./types.ts";
 
 export type Clock = () => Date;
@@ -13,7 +13,22 @@ export type SubmitResult =
   | { kind: "similar"; similar: Need[]; draft: NeedDraft }
   | { kind: "created"; need: Need };
 
+/** Changes written by another process may carry a clock a little behind ours. */
+const SYNC_OVERLAP_MS = 10_000;
+
 export function createNeedService(store: Store, clock: Clock) {
+  const similarity = new SimilarityIndex();
+  let syncedUpTo: Date | null = null;
+
+  /** Brings the similarity index up to date with what changed since the last search. */
+  async function syncSimilarity(): Promise<void> {
+    const since = syncedUpTo ? new Date(syncedUpTo.getTime() - SYNC_OVERLAP_MS) : null;
+    const changes = await store.needs.changedSince(since);
+    similarity.apply(changes.map((need) => ({ need, open: OPEN_NEED_STATUSES.includes(need.status) })));
+    const last = changes.at(-1)?.updatedAt;
+    if (last && (!syncedUpTo || last > syncedUpTo)) syncedUpTo = last;
+  }
+
   async function departmentIds(): Promise<number[]> {
     return (await store.departments.active()).map((d) => d.id);
   }
@@ -40,12 +55,12 @@ export function createNeedService(store: Store, clock: Clock) {
       const draft = parseNeedDraft(values, await departmentIds());
       if (!draft.departmentId && person.departmentId) draft.departmentId = person.departmentId;
       if (!options.skipSimilar) {
-        const candidates = await store.needs.searchable(OPEN_NEED_STATUSES);
-        const matches = findSimilar(candidates, `${draft.title}\n${draft.problem}`);
-        if (matches.length > 0) {
-          const similar = (await Promise.all(matches.map((m) => store.needs.byId(m.id)))).filter((n): n is Need => n !== null);
-          return { kind: "similar", similar, draft };
-        }
+        await syncSimilarity();
+        const matches = similarity.search(`${draft.title}\n${draft.problem}`);
+        const similar = (await Promise.all(matches.map((id) => store.needs.byId(id)))).filter(
+          (n): n is Need => n !== null && OPEN_NEED_STATUSES.includes(n.status),
+        );
+        if (similar.length > 0) return { kind: "similar", similar, draft };
       }
       const need = await store.transaction((tx) =>
         tx.needs.create({

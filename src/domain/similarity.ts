@@ -18,9 +18,22 @@ export interface SearchableNeed {
   problem: string;
 }
 
-export function findSimilar<T extends SearchableNeed>(candidates: T[], text: string, limit = 3): T[] {
-  if (candidates.length === 0 || !text.trim()) return [];
-  const index = new MiniSearch<T>({
+function queryTermsOf(text: string): Set<string> {
+  return new Set(
+    text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((t) => t.length >= 3 && !STOP_WORDS.has(t)),
+  );
+}
+
+/**
+ * An index of open needs that is kept in step with the database by applying
+ * what changed since the last sync, so a search costs the changes, not a
+ * rebuild over every open need.
+ */
+export class SimilarityIndex {
+  private readonly index = new MiniSearch<SearchableNeed>({
     fields: ["title", "problem"],
     storeFields: ["id"],
     processTerm: (term) => {
@@ -29,22 +42,39 @@ export function findSimilar<T extends SearchableNeed>(candidates: T[], text: str
     },
     searchOptions: { boost: { title: 2 }, fuzzy: 0.2, prefix: true, combineWith: "OR" },
   });
-  index.addAll(candidates);
+
+  /** Adds or replaces open needs, and removes those no longer open. */
+  apply(changes: { need: SearchableNeed; open: boolean }[]): void {
+    for (const { need, open } of changes) {
+      if (this.index.has(need.id)) this.index.discard(need.id);
+      if (open) this.index.add(need);
+    }
+  }
+
+  get size(): number {
+    return this.index.documentCount;
+  }
+
+  /**
+   * Ids of up to `limit` needs that share a real part of the text: at least
+   * two words and a quarter of its distinct words, not one passing word.
+   */
+  search(text: string, limit = 3): number[] {
+    if (this.size === 0 || !text.trim()) return [];
+    const terms = queryTermsOf(text);
+    const needed = Math.min(terms.size, Math.max(2, Math.ceil(terms.size * 0.25)));
+    return this.index
+      .search(text)
+      .filter((r) => new Set(r.queryTerms).size >= needed)
+      .slice(0, limit)
+      .map((r) => r.id as number);
+  }
+}
+
+/** One-off search over a list (tests and small sets). */
+export function findSimilar<T extends SearchableNeed>(candidates: T[], text: string, limit = 3): T[] {
+  const index = new SimilarityIndex();
+  index.apply(candidates.map((need) => ({ need, open: true })));
   const byId = new Map(candidates.map((c) => [c.id, c]));
-  const results = index.search(text);
-  if (results.length === 0) return [];
-  // Keep matches that share a real part of the text (at least two words and a
-  // quarter of the distinct words), not one or two passing words.
-  const queryTerms = new Set(
-    text
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter((t) => t.length >= 3 && !STOP_WORDS.has(t)),
-  );
-  const needed = Math.min(queryTerms.size, Math.max(2, Math.ceil(queryTerms.size * 0.25)));
-  return results
-    .filter((r) => new Set(r.queryTerms).size >= needed)
-    .slice(0, limit)
-    .map((r) => byId.get(r.id as number)!)
-    .filter(Boolean);
+  return index.search(text, limit).map((id) => byId.get(id)!);
 }

@@ -175,11 +175,15 @@ export function createNeedsRepository(db: Tx) {
       return rows.map(toNeed);
     },
 
-    /** The text of open needs, for similarity search. */
-    async searchable(statuses: NeedStatus[]): Promise<{ id: number; reference: string; title: string; problem: string; status: NeedStatus }[]> {
+    /**
+     * Needs changed at or after `since` (all when null), with their text, for
+     * keeping the similarity index in step. Ordered by change time.
+     */
+    async changedSince(since: Date | null): Promise<{ id: number; reference: string; title: string; problem: string; status: NeedStatus; updatedAt: Date }[]> {
       const rows = await db.need.findMany({
-        where: { status: { in: statuses } },
-        select: { id: true, reference: true, title: true, problem: true, status: true },
+        where: since ? { updatedAt: { gte: since } } : {},
+        select: { id: true, reference: true, title: true, problem: true, status: true, updatedAt: true },
+        orderBy: { updatedAt: "asc" },
       });
       return rows.map((r) => ({ ...r, status: r.status as NeedStatus }));
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findSimilar } from "../../src/domain/similarity.ts";
+import { findSimilar, SimilarityIndex } from "../../src/domain/similarity.ts";
 
 const needs = [
   { id: 1, reference: "N-2026-0001", title: "Air quality sensor data is not shared with schools", problem: "Schools near busy roads cannot see air quality data." },
@@ -18,5 +18,19 @@ describe("similar needs", () => {
     expect(findSimilar(needs, "Bättre data för kollektivtrafiken och busslinjer i ytterstaden")).toEqual([]);
     expect(findSimilar(needs, "och att det som en")).toEqual([]);
     expect(findSimilar([], "anything")).toEqual([]);
+  });
+});
+
+describe("similarity index kept in step", () => {
+  it("replaces changed needs and drops those no longer open", () => {
+    const index = new SimilarityIndex();
+    index.apply(needs.map((need) => ({ need, open: true })));
+    expect(index.search("air quality data for schools")).toEqual([1]);
+    index.apply([{ need: { ...needs[0], title: "Noise measurements near schools", problem: "Noise data near schools is missing." }, open: true }]);
+    expect(index.search("air quality data for schools")).toEqual([]);
+    expect(index.search("noise measurements near schools")).toEqual([1]);
+    index.apply([{ need: needs[0], open: false }]);
+    expect(index.search("noise measurements near schools")).toEqual([]);
+    expect(index.size).toBe(2);
   });
 });
