@@ -25,9 +25,9 @@ describe("similarity index kept in step", () => {
   it("replaces changed needs and drops those no longer open", () => {
     const index = new SimilarityIndex();
     index.apply(needs.map((need) => ({ need, open: true })));
-    expect(index.search("air quality data for schools")).toEqual([1]);
+    expect(index.search("air quality sensors")).toEqual([1]);
     index.apply([{ need: { ...needs[0], title: "Noise measurements near schools", problem: "Noise data near schools is missing." }, open: true }]);
-    expect(index.search("air quality data for schools")).toEqual([]);
+    expect(index.search("air quality sensors")).toEqual([]);
     expect(index.search("noise measurements near schools")).toEqual([1]);
     index.apply([{ need: needs[0], open: false }]);
     expect(index.search("noise measurements near schools")).toEqual([]);
