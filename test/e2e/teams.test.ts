@@ -63,6 +63,17 @@ describe("Teams 1:1 chat", () => {
     expect(person).toMatchObject({ displayName: "Nora Berglund", locale: "en", email: null, roles: ["employee"] });
   });
 
+  it("shows typing while an answer takes more than a moment", async () => {
+    const slow = teamsUser("slow", "Sara Nilsson");
+    connector.members.set(slow.id, { ...slow, email: "sara.nilsson@stockholm.example" });
+    connector.slowMembers.set(slow.id, 1500);
+    const chat = teamsClient(server.url, connector.url, slow);
+    await chat.say("hjälp");
+    const sent = connector.sent(chat.conversationId, { typing: true });
+    expect(sent.map((a) => a.type)).toEqual(["typing", "message"]);
+    expect(cardText(cardOf(sent[1]))).toContain("Vad Samordna gör");
+  });
+
   it("reports a need: the form, the refreshed card after adaptiveCard/action, my needs", async () => {
     const chat = teamsClient(server.url, connector.url, lars);
     expect((await chat.say("nytt behov")).status).toBe(200);

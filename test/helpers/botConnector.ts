@@ -30,6 +30,8 @@ export interface BotConnector {
   members: Map<string, Record<string, unknown>>;
   /** Answers every call for this conversation with this failure. */
   failures: Map<string, Failure>;
+  /** Answers the roster lookup of this user (Teams id) only after this many milliseconds. */
+  slowMembers: Map<string, number>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -38,11 +40,12 @@ export async function startBotConnector(): Promise<BotConnector> {
   const calls: ConnectorCall[] = [];
   const members = new Map<string, Record<string, unknown>>();
   const failures = new Map<string, Failure>();
+  const slowMembers = new Map<string, number>();
   let next = 1;
   const server = express();
   server.use(express.json({ limit: "1mb" }));
 
-  const record = (kind: ConnectorCall["kind"]): express.RequestHandler => (req, res) => {
+  const record = (kind: ConnectorCall["kind"]): express.RequestHandler => async (req, res) => {
     const conversationId = String(req.params.conversationId ?? "");
     calls.push({
       method: req.method,
@@ -58,6 +61,8 @@ export async function startBotConnector(): Promise<BotConnector> {
       return;
     }
     if (kind === "member") {
+      const delay = slowMembers.get(String(req.params.memberId));
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
       const member = members.get(String(req.params.memberId));
       if (!member) res.status(404).json({ error: { code: "MemberNotFoundInConversation", message: "not found" } });
       else res.json(member);
@@ -89,6 +94,7 @@ export async function startBotConnector(): Promise<BotConnector> {
     calls,
     members,
     failures,
+    slowMembers,
     sent: (conversationId, options = {}) =>
       calls
         .filter((c) => c.kind === "send" && c.conversationId === conversationId && (options.typing || c.body?.type !== "typing"))
@@ -96,6 +102,7 @@ export async function startBotConnector(): Promise<BotConnector> {
     reset() {
       calls.length = 0;
       failures.clear();
+      slowMembers.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -92,7 +92,8 @@ export function createActivityHandler(app: App) {
   async function onInstallationUpdate(context: TurnContext): Promise<void> {
     const { activity } = context;
     const action = String(activity.action ?? "");
-    if (action.startsWith("add")) return onInstall(context);
+    // "add-upgrade" is a new app version, not a new install: no second welcome.
+    if (action === "add") return onInstall(context);
     if (action === "remove" && isPersonal(activity)) {
       // Removed from the 1:1 chat: stop proactive messages until the person comes back.
       const key = accountKey(context);

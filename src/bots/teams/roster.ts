@@ -50,7 +50,7 @@ export async function identify(context: TurnContext, deps: { store: Store; log: 
   const identity = {
     platform: "teams" as const,
     ...key,
-    displayName: activity.from.name?.trim() || key.userId,
+    displayName: (activity.from.name?.trim() || key.userId).slice(0, 200),
     email: roster?.email ?? null,
     locale: localeFrom(roster?.locale ?? activity.locale, deps.defaultLocale),
     conversationRef: ref ? JSON.stringify(ref) : undefined,
