@@ -8,7 +8,6 @@ import {
   ActivityTypes,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  ShowTypingMiddleware,
   type Activity,
   type InvokeResponse,
   type TurnContext,
@@ -24,6 +23,7 @@ import { createActivityHandler } from "./activities.ts";
 import { createTeamsDeliverer } from "./proactive.ts";
 import { answerInvoke, cardMessage, invokeMessage } from "./replies.ts";
 import { localeFrom } from "./roster.ts";
+import { typingIndicator } from "./typing.ts";
 
 /** CloudAdapter with the one call the HTTP route needs; `process` would answer every failure with 500. */
 export class TeamsAdapter extends CloudAdapter {
@@ -44,8 +44,7 @@ export function createTeamsAdapter(config: Config, log: Logger): TeamsAdapter {
       : {},
   );
   const adapter = new TeamsAdapter(auth);
-  // Teams shows "typing…" when a message takes longer than a moment to answer.
-  adapter.use(new ShowTypingMiddleware(800, 3000));
+  adapter.use(typingIndicator(log));
   adapter.onTurnError = async (context, err) => {
     const { activity } = context;
     log.error({ err, type: activity.type, name: activity.name, activityId: activity.id }, "teams turn failed");
