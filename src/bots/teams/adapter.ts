@@ -25,7 +25,7 @@ import { answerInvoke, cardMessage, invokeMessage } from "./replies.ts";
 import { localeFrom } from "./roster.ts";
 import { typingIndicator } from "./typing.ts";
 
-/** CloudAdapter with the one call the HTTP route needs; `process` would answer every failure with 500. */
+/** CloudAdapter with the one call the HTTP route needs: `process` answers a body without a type, or any failure but a rejected token, with 500. */
 export class TeamsAdapter extends CloudAdapter {
   receive(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(authHeader, activity, logic);
