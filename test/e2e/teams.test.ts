@@ -271,6 +271,22 @@ describe("Teams proactive delivery", () => {
   });
 });
 
+describe("Teams uninstall", () => {
+  it("marks the person unreachable when they remove the app, and reachable again when they add it back", async () => {
+    const fatima = teamsUser("fatima", "Fatima Ali");
+    const chat = teamsClient(server.url, connector.url, fatima);
+    await chat.install();
+    const account = () => server.app.store.people.account("teams", TENANT, fatima.aadObjectId);
+    expect((await account())!.unreachableAt).toBeNull();
+    expect((await chat.installationUpdate("remove")).status).toBe(200);
+    expect((await account())!.unreachableAt).toBeInstanceOf(Date);
+    expect((await chat.installationUpdate("add")).status).toBe(200);
+    expect((await account())!.unreachableAt).toBeNull();
+    // Greeted on the first install only.
+    expect(connector.sent(chat.conversationId)).toHaveLength(1);
+  });
+});
+
 describe("Teams with credentials", () => {
   it("rejects requests without a valid token with 401 and stores nothing", async () => {
     const secured = await startTestServer({ MicrosoftAppId: "00000000-0000-0000-0000-000000000001", MicrosoftAppPassword: "not-a-real-secret" });
