@@ -96,5 +96,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = ".
       "Invalid configuration:\n  MicrosoftAppId: required when NODE_ENV=production (the Teams endpoint would run without authentication)",
     );
   }
+  // botbuilder asserts these when the adapter is built; say which variable is missing at start instead.
+  const teams = config.teams;
+  if (teams && teams.appType !== "UserAssignedMSI" && !teams.appPassword) {
+    throw new ConfigError(`Invalid configuration:\n  MicrosoftAppPassword: required with MicrosoftAppId (MicrosoftAppType ${teams.appType})`);
+  }
+  if (teams && teams.appType !== "MultiTenant" && !teams.tenantId) {
+    throw new ConfigError(`Invalid configuration:\n  MicrosoftAppTenantId: required with MicrosoftAppType ${teams.appType}`);
+  }
   return config;
 }

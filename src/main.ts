@@ -1,7 +1,8 @@
 // Starts Samordna: config, database (migrated, seeded on first start), HTTP
 // server, and graceful shutdown on SIGTERM/SIGINT.
 import type { AddressInfo } from "node:net";
-import { createApp } from "./app.ts";
+import { createApp, type App } from "./app.ts";
+import { createTeamsMount } from "./bots/teams/adapter.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { createHttpServer } from "./server.ts";
@@ -10,6 +11,8 @@ import { seedDemo } from "./store/seed.ts";
 
 export interface Running {
   url: string;
+  /** The running composition root (tests drive deliverers and jobs through it). */
+  app: App;
   stop(): Promise<void>;
 }
 
@@ -21,7 +24,8 @@ export async function start(config: Config): Promise<Running> {
     if (seeded) log.info("empty database: demo data loaded (SEED=false to skip)");
   }
   const app = createApp({ config, store, log });
-  const server = await createHttpServer(app);
+  // The Teams endpoint is always there: without credentials it runs in local development mode.
+  const server = await createHttpServer(app, [createTeamsMount()]);
   // The web chat has no sign-in: keep it on loopback unless HOST says otherwise.
   const host = config.host ?? (config.webChat ? "127.0.0.1" : "0.0.0.0");
   await new Promise<void>((resolve) => server.listen(config.port, host, resolve));
@@ -33,6 +37,7 @@ export async function start(config: Config): Promise<Running> {
   let stopping: Promise<void> | undefined;
   return {
     url,
+    app,
     stop() {
       stopping ??= (async () => {
         log.info("shutting down");

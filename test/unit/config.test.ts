@@ -23,7 +23,14 @@ describe("configuration", () => {
     expect(() => load({ NODE_ENV: "production" })).toThrow(/MicrosoftAppId/);
     const c = load({ NODE_ENV: "production", MicrosoftAppId: "id", MicrosoftAppPassword: "pw" });
     expect(c).toMatchObject({ webChat: false, seed: false });
-    expect(load({ NODE_ENV: "production", MicrosoftAppId: "id", WEB_CHAT: "true" }).webChat).toBe(true);
+    expect(load({ NODE_ENV: "production", MicrosoftAppId: "id", MicrosoftAppPassword: "pw", WEB_CHAT: "true" }).webChat).toBe(true);
+  });
+
+  it("names the missing Teams credential botbuilder would otherwise trip over at start", () => {
+    expect(() => load({ MicrosoftAppId: "id" })).toThrow(/MicrosoftAppPassword/);
+    expect(() => load({ MicrosoftAppId: "id", MicrosoftAppPassword: "pw", MicrosoftAppType: "SingleTenant" })).toThrow(/MicrosoftAppTenantId/);
+    expect(load({ MicrosoftAppId: "id", MicrosoftAppPassword: "pw", MicrosoftAppType: "SingleTenant", MicrosoftAppTenantId: "t" }).teams).toMatchObject({ appType: "SingleTenant", tenantId: "t" });
+    expect(load({ MicrosoftAppId: "id", MicrosoftAppType: "UserAssignedMSI", MicrosoftAppTenantId: "t" }).teams).toMatchObject({ appPassword: "" });
   });
 
   it("enables Slack only with both secrets", () => {

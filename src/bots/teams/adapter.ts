@@ -1,0 +1,109 @@
+// The Teams endpoint: botbuilder's CloudAdapter with ConfigurationBotFrameworkAuthentication
+// at POST /api/messages. Without MicrosoftAppId it runs in local development
+// mode: no inbound auth, and the connector client sends to the activity's
+// serviceUrl without a token (botframework-connector's
+// PasswordServiceClientCredentialFactory answers MicrosoftAppCredentials.Empty).
+import express from "express";
+import {
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type InvokeResponse,
+  type TurnContext,
+} from "botbuilder";
+import { z } from "zod";
+import type { App } from "../../app.ts";
+import { cardContext } from "../../cards/context.ts";
+import { errorCard } from "../../cards/messages.ts";
+import type { Config } from "../../config.ts";
+import type { Logger } from "../../log.ts";
+import type { ChannelMount } from "../../server.ts";
+import { createActivityHandler } from "./activities.ts";
+import { createTeamsDeliverer } from "./proactive.ts";
+import { answerInvoke, cardMessage, invokeMessage } from "./replies.ts";
+import { localeFrom } from "./roster.ts";
+import { typingIndicator } from "./typing.ts";
+
+/** CloudAdapter with the one call the HTTP route needs: `process` answers a body without a type, or any failure but a rejected token, with 500. */
+export class TeamsAdapter extends CloudAdapter {
+  receive(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+export function createTeamsAdapter(config: Config, log: Logger): TeamsAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    config.teams
+      ? {
+          MicrosoftAppId: config.teams.appId,
+          MicrosoftAppPassword: config.teams.appPassword,
+          MicrosoftAppType: config.teams.appType,
+          MicrosoftAppTenantId: config.teams.tenantId,
+        }
+      : {},
+  );
+  const adapter = new TeamsAdapter(auth);
+  adapter.use(typingIndicator(log));
+  adapter.onTurnError = async (context, err) => {
+    const { activity } = context;
+    log.error({ err, type: activity.type, name: activity.name, activityId: activity.id }, "teams turn failed");
+    const ctx = cardContext(localeFrom(activity.locale, config.defaultLocale));
+    try {
+      if (activity.type === ActivityTypes.Invoke) await answerInvoke(context, invokeMessage(ctx.t("errors.unexpected")));
+      else if (activity.type === ActivityTypes.Message) await context.sendActivity(cardMessage(errorCard(ctx, ctx.t("errors.unexpected"))));
+    } catch (sendErr) {
+      log.warn({ err: (sendErr as Error).message }, "teams: could not tell the person about the failure");
+    }
+  };
+  return adapter;
+}
+
+const KNOWN_TYPES = Object.values(ActivityTypes) as [string, ...string[]];
+const account = z.looseObject({ id: z.string().min(1).max(1024) });
+/** What every activity needs before it is authenticated and handled; the rest is checked where it is read. */
+const activityShape = z.looseObject({
+  type: z.enum(KNOWN_TYPES),
+  id: z.string().max(1024).optional(),
+  channelId: z.string().min(1).max(100),
+  serviceUrl: z.url({ protocol: /^https?$/ }),
+  from: account,
+  recipient: account,
+  conversation: account,
+});
+
+/** The HTTP status for a request the adapter refused before any turn ran (authentication). */
+function failureStatus(err: unknown): number {
+  const status = (err as { statusCode?: unknown }).statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) return status;
+  if (/^unauthorized/i.test(String((err as Error).message))) return 401;
+  // The token could not be checked (signing keys unreachable): the Bot Connector retries later.
+  return 503;
+}
+
+export function createTeamsMount(): ChannelMount {
+  return (server, app: App) => {
+    const adapter = createTeamsAdapter(app.config, app.log);
+    const onActivity = createActivityHandler(app);
+    app.deliverers.set("teams", createTeamsDeliverer({ adapter, app }));
+
+    server.post("/api/messages", express.json({ limit: "256kb" }), async (req, res) => {
+      const parsed = activityShape.safeParse(req.body);
+      if (!parsed.success) {
+        res.status(400).json({ error: "expected a Bot Framework activity (type, channelId, serviceUrl, from, recipient, conversation)" });
+        return;
+      }
+      const authHeader = String(req.headers.authorization ?? "");
+      try {
+        const invoke = await adapter.receive(authHeader, req.body as Activity, onActivity);
+        res.status(invoke?.status ?? 200);
+        if (invoke?.body !== undefined) res.json(invoke.body);
+        else res.end();
+      } catch (err) {
+        const status = failureStatus(err);
+        app.log.warn({ status, err: (err as Error).message, type: parsed.data.type }, "teams: activity rejected");
+        res.status(status).json({ error: status === 401 || status === 403 ? "unauthorized" : "could not verify the request" });
+      }
+    });
+  };
+}

@@ -1,0 +1,67 @@
+// Reply → Teams: cards become message activities; the card that replaces the
+// clicked one becomes the invoke response (Universal Actions refresh it in place).
+import { ActivityTypes, CardFactory, MessageFactory, type Activity, type AdaptiveCardInvokeResponse, type TurnContext } from "botbuilder";
+import type { AdaptiveCard } from "../../cards/elements.ts";
+import type { Logger } from "../../log.ts";
+import type { Reply } from "../core/types.ts";
+
+const CARD = "application/vnd.microsoft.card.adaptive";
+const MESSAGE = "application/vnd.microsoft.activity.message";
+const ERROR = "application/vnd.microsoft.error";
+
+/**
+ * Gives every Action.Execute an Action.Submit fallback: Teams clients without
+ * Universal Actions send a message whose `value` is the data, verb included.
+ */
+export function forTeams(card: AdaptiveCard): AdaptiveCard {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== "object") return node;
+    const o: Record<string, unknown> = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    if (o.type === "Action.Execute" && o.fallback === undefined) {
+      const { title, data, style, associatedInputs } = o;
+      o.fallback = { type: "Action.Submit", title, data, ...(style ? { style } : {}), ...(associatedInputs ? { associatedInputs } : {}) };
+    }
+    return o;
+  };
+  return walk(card) as AdaptiveCard;
+}
+
+export function cardMessage(card: AdaptiveCard): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(forTeams(card)));
+}
+
+/** Sends each card as a new message in the conversation. */
+export async function sendCards(context: TurnContext, cards: AdaptiveCard[]): Promise<void> {
+  if (cards.length) await context.sendActivities(cards.map(cardMessage));
+}
+
+/** The HTTP answer to an invoke (CloudAdapter returns it as the response body). */
+export async function answerInvoke(context: TurnContext, body: AdaptiveCardInvokeResponse, status = 200): Promise<void> {
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status, body } });
+}
+
+export const invokeCard = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD, value: forTeams(card) as unknown as Record<string, unknown> });
+export const invokeMessage = (text: string): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: MESSAGE, value: text as unknown as Record<string, unknown> });
+export const invokeError = (statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse => ({ statusCode, type: ERROR, value: { code, message } });
+
+/**
+ * A card action that came as an Action.Submit message: the replacing card
+ * updates the message that held the clicked card; when that fails (too old,
+ * deleted), it is sent as a new message instead.
+ */
+export async function replaceSubmittedCard(context: TurnContext, reply: Reply, log: Logger): Promise<void> {
+  const cards = [...reply.cards];
+  const cardActivityId = context.activity.replyToId;
+  if (reply.replace && cardActivityId) {
+    try {
+      await context.updateActivity({ ...cardMessage(reply.replace), id: cardActivityId });
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "teams: could not update the submitted card; sending it anew");
+      cards.unshift(reply.replace);
+    }
+  } else if (reply.replace) {
+    cards.unshift(reply.replace);
+  }
+  await sendCards(context, cards);
+}

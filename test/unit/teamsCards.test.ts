@@ -1,0 +1,30 @@
+// Every card as Teams receives it: Action.Execute with an Action.Submit
+// fallback carrying the same data (verb included), still a valid card.
+import { describe, expect, it } from "vitest";
+import { forTeams } from "../../src/bots/teams/replies.ts";
+import { cardProblems, MAX_CARD_BYTES } from "../../src/cards/validate.ts";
+import { everyCard } from "../fixtures/cards.ts";
+
+function actions(node: unknown, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
+  if (Array.isArray(node)) node.forEach((n) => actions(n, out));
+  else if (node && typeof node === "object") {
+    const o = node as Record<string, unknown>;
+    if (o.type === "Action.Execute") out.push(o);
+    Object.entries(o).forEach(([k, v]) => k !== "fallback" && actions(v, out));
+  }
+  return out;
+}
+
+describe("cards sent to Teams", () => {
+  it.each(everyCard().map((s) => [s.name, s.card] as const))("%s keeps its actions for clients without Universal Actions", (_name, card) => {
+    const teams = forTeams(card);
+    expect(cardProblems(teams)).toEqual([]);
+    expect(Buffer.byteLength(JSON.stringify(teams))).toBeLessThan(MAX_CARD_BYTES);
+    const found = actions(teams);
+    expect(found.length).toBe(actions(card).length);
+    for (const action of found) {
+      expect(action.fallback).toEqual(expect.objectContaining({ type: "Action.Submit", title: action.title, data: action.data }));
+      expect((action.data as { verb: string }).verb).toBe(action.verb);
+    }
+  });
+});
