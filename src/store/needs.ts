@@ -175,6 +175,10 @@ export function createNeedsRepository(db: Tx) {
       return rows.map(toNeed);
     },
 
+    async countWithStatus(statuses: NeedStatus[]): Promise<number> {
+      return db.need.count({ where: { status: { in: statuses } } });
+    },
+
     /** The text of open needs, for similarity search. */
     async searchable(statuses: NeedStatus[]): Promise<{ id: number; reference: string; title: string; problem: string; status: NeedStatus }[]> {
       const rows = await db.need.findMany({
