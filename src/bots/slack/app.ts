@@ -6,7 +6,7 @@ import type { App } from "../../app.ts";
 import type { Config } from "../../config.ts";
 import type { ChannelMount } from "../../server.ts";
 import { registerCommands } from "./commands.ts";
-import { createSlackDeliverer } from "./deliver.ts";
+import { createDeliveryClient, createSlackDeliverer } from "./deliver.ts";
 import { registerEvents } from "./events.ts";
 import { registerInteractivity } from "./interactivity.ts";
 import { boltLogger } from "./logger.ts";
@@ -21,7 +21,6 @@ export function createSlackChannel(slack: SlackConfig): ChannelMount {
     const slackApiUrl = slack.apiUrl ?? "https://slack.com/api/";
     // Interactive replies may retry once; delivery never retries by itself (the outbox decides).
     const client = new webApi.WebClient(slack.botToken, { slackApiUrl, logger, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 } });
-    const deliveryClient = new webApi.WebClient(slack.botToken, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
 
     // Mounts its router on our express server; verifies X-Slack-Signature and the
     // five-minute timestamp window before any listener runs (401 otherwise).
@@ -52,6 +51,6 @@ export function createSlackChannel(slack: SlackConfig): ChannelMount {
     registerCommands(bolt, deps);
     registerInteractivity(bolt, deps);
 
-    app.deliverers.set("slack", createSlackDeliverer({ store: app.store, client: deliveryClient, defaultLocale: app.config.defaultLocale, clock: app.clock }));
+    app.deliverers.set("slack", createSlackDeliverer({ store: app.store, client: createDeliveryClient(slack.botToken, slackApiUrl, logger), defaultLocale: app.config.defaultLocale, clock: app.clock }));
   };
 }

@@ -13,6 +13,11 @@ import { toMessage } from "./blockKit.ts";
 /** Errors meaning the person or channel cannot be reached any more (api.slack.com/methods/chat.postMessage#errors). */
 const UNREACHABLE = new Set(["account_inactive", "user_not_found", "channel_not_found", "is_archived", "not_in_channel", "user_disabled", "cannot_dm_bot"]);
 
+/** A Web API client that never retries or waits by itself: a 429 comes back at once with its Retry-After. */
+export function createDeliveryClient(botToken: string, slackApiUrl: string, logger?: webApi.Logger): webApi.WebClient {
+  return new webApi.WebClient(botToken, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+}
+
 export function createSlackDeliverer(deps: { store: Store; client: webApi.WebClient; defaultLocale: Locale; clock?: () => Date }): Deliverer {
   const { store, client } = deps;
   const clock = deps.clock ?? (() => new Date());
