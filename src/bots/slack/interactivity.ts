@@ -28,14 +28,14 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     const user = userOf(b.team?.id ?? b.user.team_id, b.user.id);
     if (!user) return;
     const channel = b.container?.type === "message" ? b.channel?.id : undefined;
+    const who = await person(deps, user);
     let cardAction: CardAction;
     try {
       cardAction = buttonAction(button, b.state);
     } catch {
-      await notify(deps, { user, channel }, "slack.badValue");
+      await notify(deps, { user, channel, locale: who.locale }, "slack.badValue");
       return;
     }
-    const who = await person(deps, user);
     if (cardAction.verb === TOO_LARGE_VERB) {
       await notify(deps, { user, channel, locale: who.locale }, "slack.tooLarge");
       return;
@@ -80,15 +80,15 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       await ack();
       return;
     }
+    const who = await person(deps, user);
     let submitted: ReturnType<typeof viewSubmission>;
     try {
       submitted = viewSubmission(view);
     } catch {
       await ack();
-      await notify(deps, { user }, "slack.badRequest");
+      await notify(deps, { user, locale: who.locale }, "slack.badRequest");
       return;
     }
-    const who = await person(deps, user);
     const origin: Origin = { user, person: who, channel: submitted.channel };
     const reply = await turn(deps, origin, { action: submitted.action });
     const t = texts(origin);
