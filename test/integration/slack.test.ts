@@ -175,6 +175,38 @@ describe("Slack", () => {
     expect(need.sustainability.sort()).toEqual(["environmental", "social"]);
   });
 
+  it("offers similar needs in the modal: support one there, or send anyway", async () => {
+    const { body, triggerId } = slashCommand("UNORA", "need");
+    await post(body);
+    const [open] = await api.waitFor("views.open", (c) => c.body.trigger_id === triggerId);
+    const similar = (await post(viewSubmission("UNORA", open.body.view as View, { ...validNeed, title: "Snöröjning av cykelbanor på Essingeleden" }))).json() as {
+      response_action: string;
+      view: View;
+    };
+    expect(similar.response_action).toBe("update");
+    expect(text(similar.view.blocks)).toContain("Snöröjningen av cykelbanor på Essingeleden");
+    // "Mine is different" is the modal's submit; its draft travels in private_metadata.
+    expect(similar.view.callback_id).toBe("need.submit");
+    expect(similar.view.submit?.text).toBeTruthy();
+
+    const support = buttons(similar.view.blocks).find((b) => b.value?.includes("need.support"))!;
+    await post(blockAction("UNORA", support, { viewId: "V77" }));
+    const [updated] = await api.waitFor("views.update", (c) => c.body.view_id === "V77");
+    expect(text(updated.body.view)).toMatch(/supported|support/i);
+
+    const nora = (await store.people.byEmail("nora.nyberg@stockholm.example"))!;
+    const anyway = (await post(viewSubmission("UNORA", similar.view, {}))).json() as { response_action: string; view: View };
+    expect(anyway.response_action).toBe("update");
+    const reference = /N-\d{4}-\d{4}/.exec(text(anyway.view.blocks))![0];
+    expect((await store.needs.byReference(reference))!).toMatchObject({ reporterId: nora.id, title: "Snöröjning av cykelbanor på Essingeleden" });
+  });
+
+  it("answers /samordna mine in the person's DM", async () => {
+    await post(slashCommand("ULARS", "mine").body);
+    const [msg] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DULARS" && (c.body.blocks as Block[])[0]?.text?.text === "Mina behov");
+    expect(text(msg.body.blocks)).toContain("Snöröjningen av cykelbanor");
+  });
+
   it("reports a need from the message shortcut, linked to the message", async () => {
     const triggerId = `trigger-${++seq}`;
     const res = await post(

@@ -45,7 +45,7 @@ export function createSlackChannel(slack: SlackConfig): ChannelMount {
       return identity;
     };
 
-    const bolt = new BoltApp({ receiver, authorize, logger, clientOptions: { slackApiUrl, logger } });
+    const bolt = new BoltApp({ receiver, authorize, logger, clientOptions: { slackApiUrl, logger }, convoStore: false });
     const deps = { app, client };
     registerEvents(bolt, deps);
     registerCommands(bolt, deps);
