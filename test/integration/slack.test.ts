@@ -268,6 +268,41 @@ describe("Slack", () => {
     expect(inputBlock(open.body.view as View, "title")!.element!.initial_value).toBe("The lifts at Slussen are broken every week");
   });
 
+  it("fills a form posted in the DM (no trigger_id): errors re-render it in place, a valid one is saved", async () => {
+    await slackRequest(server.url, SECRET, event({ type: "message", channel_type: "im", channel: "DULARS", user: "ULARS", text: "nytt behov", ts: "1700000500.000100" }));
+    const [posted] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DULARS" && text(c.body.blocks).includes('"type":"input"'));
+    const blocks = posted.body.blocks as Block[];
+    const formView = { callback_id: "", private_metadata: "", blocks, title: { text: "" } } as View;
+    const submit = buttons(blocks).find((b) => b.value?.includes("need.submit"))!;
+    const click = (values: Record<string, string>) =>
+      payload({
+        type: "block_actions",
+        team: { id: TEAM_ID },
+        user: { id: "ULARS", team_id: TEAM_ID },
+        trigger_id: `trigger-${++seq}`,
+        container: { type: "message", channel_id: "DULARS", message_ts: "1700000501.000100" },
+        channel: { id: "DULARS" },
+        state: { values: stateFor(formView, values) },
+        actions: [{ type: "button", ...submit }],
+      });
+
+    await post(click({ title: "ab" }));
+    const [invalid] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000501.000100");
+    expect(text(invalid.body.blocks)).toContain("Skriv minst 3 tecken.");
+
+    const title = "Återvinningsstationerna i Farsta töms för sällan";
+    await post(click({ ...validNeed, title, problem: "Återvinningsstationerna i Farsta svämmar över varje helg och skräpet blåser ut i naturen." }));
+    const [, second] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000501.000100", 2);
+    if (text(second.body.blocks).includes("Liknande behov")) {
+      // The similarity check found a neighbour: "mine is different" sends the draft it carries, without inputs.
+      const anyway = buttons(second.body.blocks as Block[]).find((b) => b.action_id.startsWith("n") && b.value?.includes("skipSimilar"))!;
+      await post(blockAction("ULARS", anyway, { channel: "DULARS", ts: "1700000501.000100" }));
+    }
+    const [saved] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000501.000100" && text(c.body.blocks).includes("Tack!"));
+    const reference = /N-\d{4}-\d{4}/.exec(text(saved.body.blocks))![0];
+    expect((await store.needs.byReference(reference))!.title).toBe(title);
+  });
+
   it("publishes the App Home with the person's needs, and the triage queue for coordinators", async () => {
     await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "ULARS", channel: "DLARS", tab: "home" }));
     const [home] = await api.waitFor("views.publish", (c) => c.body.user_id === "ULARS");

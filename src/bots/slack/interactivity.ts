@@ -6,7 +6,7 @@ import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
 import { clip, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
 import { notify, person, present, postCard, texts, turn, userOf, type Origin, type SlackDeps } from "./present.ts";
-import { buttonAction, viewSubmission } from "./submissions.ts";
+import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
 
 type ActionBody = {
   user: { id: string; team_id?: string };
@@ -45,7 +45,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       person: who,
       triggerId: b.trigger_id,
       ...(b.container?.type === "message" && b.container.channel_id && b.container.message_ts
-        ? { message: { channel: b.container.channel_id, ts: b.container.message_ts } }
+        ? { message: { channel: b.container.channel_id, ts: b.container.message_ts, hasInputs: Object.keys(inputValues(b.state?.values)).length > 0 } }
         : {}),
       ...(b.view?.type === "modal" && b.view.id ? { viewId: b.view.id } : {}),
     };

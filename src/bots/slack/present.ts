@@ -25,7 +25,7 @@ export interface Origin {
   /** The person's DM with the bot, when already known. */
   channel?: string;
   /** The message whose button was clicked: Reply.replace updates it. */
-  message?: { channel: string; ts: string };
+  message?: { channel: string; ts: string; hasInputs: boolean };
   /** The modal whose button was clicked: Reply.replace updates it. */
   viewId?: string;
 }
@@ -75,6 +75,11 @@ export async function present(deps: SlackDeps, origin: Origin, reply: Reply): Pr
   const t = texts(origin);
   let trigger = origin.triggerId;
   const show = async (card: AdaptiveCard, replacing: boolean) => {
+    // A form filled in a message stays there (re-rendered with errors, or replaced by the result).
+    if (replacing && origin.message?.hasInputs) {
+      await deps.client.chat.update({ channel: origin.message.channel, ts: origin.message.ts, ...toMessage(card, t) });
+      return;
+    }
     if (replacing && origin.viewId) {
       await deps.client.views.update({ view_id: origin.viewId, view: toModal(card, t, { channel: origin.channel }) as never });
       return;
