@@ -318,6 +318,22 @@ describe("Slack", () => {
     expect(text(coordinator.body.view)).toContain(`Triagekö: ${submitted} behov väntar på beslut`);
   });
 
+  it("shows a lead the status requests waiting for them on the App Home", async () => {
+    api.users.set("UMARIA", { id: "UMARIA", name: "Maria Svensson", email: "maria.svensson@stockholm.example", locale: "sv-SE" });
+    const maria = (await store.people.byEmail("maria.svensson@stockholm.example"))!;
+    const wp1 = (await store.workPackages.byCode("WP1"))!;
+    const due = new Date("2026-04-03T14:00:00Z");
+    await store.db.statusRequest.create({ data: { subjectKey: `wp:${wp1.id}`, periodKey: "2026-W14", workPackageId: wp1.id, recipientId: maria.id, dueAt: due } });
+    await store.db.statusRequest.create({
+      data: { subjectKey: `wp:${wp1.id}`, periodKey: "2026-W13", workPackageId: wp1.id, recipientId: maria.id, dueAt: due, answeredAt: due },
+    });
+    expect(await store.statusRequests.pendingFor(maria.id)).toHaveLength(1);
+    await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "UMARIA", channel: "DMARIA", tab: "home" }));
+    const [home] = await api.waitFor("views.publish", (c) => c.body.user_id === "UMARIA");
+    expect(text(home.body.view)).toContain("Statusförfrågningar som väntar på dig");
+    expect(text(home.body.view)).toContain(`WP1 ${wp1.name}`);
+  });
+
   it("refuses a forged button (someone else's need) and changes nothing", async () => {
     const lars = (await store.people.byEmail("lars.andersson@stockholm.example"))!;
     const need = (await store.needs.reportedBy(lars.id)).find((n) => n.status === "submitted")!;
@@ -364,6 +380,12 @@ describe("Slack", () => {
 
     it("answers 4xx to a malformed payload, never 500", async () => {
       const res = await post(form({ payload: "{not json" }));
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    });
+
+    it("answers 4xx to a signed request Slack would never send (no type), never 500", async () => {
+      const res = await slackRequest(server.url, SECRET, JSON.stringify({ hello: "world" }));
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
     });

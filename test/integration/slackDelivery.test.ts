@@ -2,7 +2,11 @@
 // remembered, blocks plus a text fallback, 429 and gone accounts reported to
 // the outbox (never retried or dropped silently), updates in place.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDeliveryClient, createSlackDeliverer } from "../../src/bots/slack/deliver.ts";
+import { createApp } from "../../src/app.ts";
+import { createSlackChannel } from "../../src/bots/slack/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { createHttpServer } from "../../src/server.ts";
 import { DeliveryError, type Deliverer } from "../../src/bots/delivery.ts";
 import { needCreatedCard } from "../../src/cards/needCard.ts";
 import { cardContext } from "../../src/cards/context.ts";
@@ -19,7 +23,16 @@ let deliverer: Deliverer;
 beforeAll(async () => {
   db = await createTestDb();
   api = await startSlackApi();
-  deliverer = createSlackDeliverer({ store: db.store, client: createDeliveryClient("xoxb-test", api.url), defaultLocale: "sv" });
+  // The deliverer the Slack channel registers when it mounts, configured as in production.
+  const config = loadConfig(
+    { DATABASE_URL: db.url, SLACK_SIGNING_SECRET: "secret", SLACK_BOT_TOKEN: "xoxb-test", SLACK_API_URL: api.url, LOG_LEVEL: "silent" },
+    "/nonexistent/.env",
+  );
+  const app = createApp({ config, store: db.store, log: createLogger("silent") });
+  expect(app.deliverers.has("slack")).toBe(false);
+  await createHttpServer(app, [createSlackChannel(config.slack!)]);
+  deliverer = app.deliverers.get("slack")!;
+  expect(deliverer.platform).toBe("slack");
 });
 afterAll(async () => {
   await api.close();

@@ -59,8 +59,13 @@ export async function postCard(deps: SlackDeps, origin: Origin, card: AdaptiveCa
 export async function notify(deps: SlackDeps, origin: { user: SlackUser; channel?: string; locale?: Person["locale"] }, key: string): Promise<void> {
   const t = translator(origin.locale ?? deps.app.config.defaultLocale);
   if (origin.channel) {
-    await deps.client.chat.postEphemeral({ channel: origin.channel, user: origin.user.userId, text: t(key) });
-    return;
+    try {
+      await deps.client.chat.postEphemeral({ channel: origin.channel, user: origin.user.userId, text: t(key) });
+      return;
+    } catch (err) {
+      // A channel the bot is not in: the DM still reaches the person.
+      deps.app.log.warn({ err }, "chat.postEphemeral failed; telling the person in their DM");
+    }
   }
   const channel = await dmChannelOf({ store: deps.app.store, client: deps.client }, origin.user);
   await deps.client.chat.postMessage({ channel, text: t(key) });
