@@ -3,6 +3,7 @@
 export const en = {
   "slack.more": "…and {count} more",
   "slack.moreChoices": "…and {count} more choices not shown here",
+  "slack.inputShortened": "Slack shows only the first {max} characters of this text; saving here keeps only those.",
   "slack.modal.close": "Close",
   "slack.tooLarge": "This action carries too much data for Slack. Please use the web chat or Teams, or shorten the text.",
   "slack.badValue": "I could not read that button. The message may be outdated; try `/samordna help`.",
@@ -21,6 +22,7 @@ export const en = {
 export const sv: Record<keyof typeof en, string> = {
   "slack.more": "…och {count} till",
   "slack.moreChoices": "…och {count} val till som inte visas här",
+  "slack.inputShortened": "Slack visar bara de första {max} tecknen av texten; sparar du här behålls bara de.",
   "slack.modal.close": "Stäng",
   "slack.tooLarge": "Den här åtgärden bär för mycket data för Slack. Använd webbchatten eller Teams, eller korta texten.",
   "slack.badValue": "Jag kunde inte läsa den knappen. Meddelandet kan vara inaktuellt; prova `/samordna help`.",

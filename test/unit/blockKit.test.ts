@@ -179,6 +179,7 @@ describe("Adaptive Card → Block Kit", () => {
     expect(el("when")).toMatchObject({ type: "datepicker", initial_date: "2026-04-01" });
     expect(el("agree").type).toBe("checkboxes");
     expect(el("note").initial_value).toBe("far too lo");
+    expect(JSON.stringify(modal.blocks)).toContain("Slack shows only the first 10 characters");
 
     expect(
       inputValues({

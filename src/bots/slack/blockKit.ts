@@ -233,6 +233,7 @@ class Renderer {
     const value = typeof el.value === "string" ? el.value : undefined;
     let element: Block;
     let hidden = 0;
+    let shortened = 0;
     switch (el.type) {
       case "Input.ChoiceSet": {
         const choices = (Array.isArray(el.choices) ? el.choices : []) as { title?: unknown; value?: unknown }[];
@@ -281,11 +282,14 @@ class Renderer {
           ...placeholder,
           ...(value ? { initial_value: value.slice(0, max) } : {}),
         };
+        if (value && value.length > max) shortened = max;
       }
     }
     // Block ids are the input ids, so `response_action: errors` can name the field the core named.
     this.blocks.push({ type: "input", block_id: clip(id, 255), label, optional: el.isRequired !== true, element });
     if (hidden > 0) this.blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: this.t("slack.moreChoices", { count: hidden }) }] });
+    // Slack's inputs hold at most 3000 characters: say so rather than shorten a longer text silently.
+    if (shortened > 0) this.blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: this.t("slack.inputShortened", { max: shortened }) }] });
   }
 
   /** The blocks within `max`, keeping `tail` (the card's own buttons) and noting what was left out. */
