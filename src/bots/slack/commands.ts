@@ -25,12 +25,14 @@ export function registerCommands(bolt: BoltApp, deps: SlackDeps): void {
     const [sub = "", ...words] = text.split(/\s+/);
     const rest = words.join(" ");
     const key = sub.toLowerCase();
+    const intent = key === "" ? "help" : Object.hasOwn(SUBCOMMANDS, key) ? SUBCOMMANDS[key] : undefined;
     const reply =
       key === "need"
         ? await turn(deps, origin, { action: { verb: "need.new", data: { text: rest } } })
-        : key in SUBCOMMANDS || key === ""
-          ? await turn(deps, origin, { text: `${SUBCOMMANDS[key] ?? "help"} ${rest}`.trim(), personal: false })
-          : await turn(deps, origin, { text, personal: true });
+        : intent
+          ? await turn(deps, origin, { text: `${intent} ${rest}`.trim(), personal: false })
+          : // Anything else is what the person has on their mind: offered as a need, as in a Teams chat.
+            await turn(deps, origin, { text, personal: true });
     await present(deps, origin, reply);
   });
 

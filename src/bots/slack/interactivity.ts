@@ -93,7 +93,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     const reply = await turn(deps, origin, { action: submitted.action });
     const t = texts(origin);
     // Errors keyed by block id = input id; only fields this view has (Slack rejects unknown block ids).
-    const inputIds = new Set((view.blocks as Block[]).filter((b) => b.type === "input").map((b) => String(b.block_id)));
+    const inputIds = new Set(((view.blocks ?? []) as Block[]).filter((b) => b.type === "input").map((b) => String(b.block_id)));
     const errors = Object.fromEntries(
       Object.entries(reply.fieldErrors ?? {})
         .filter(([field]) => inputIds.has(field))

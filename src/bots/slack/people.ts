@@ -3,6 +3,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Locale, Person } from "../../domain/types.ts";
 import type { Store } from "../../store/index.ts";
+import type { AccountIdentity } from "../../store/people.ts";
 
 export interface SlackUser {
   teamId: string;
@@ -30,18 +31,24 @@ export async function personFor(
   const u = info.user;
   const profile = u?.profile;
   const displayName = profile?.real_name || profile?.display_name || u?.real_name || u?.name || user.userId;
-  return store.people.ensureFromAccount(
-    {
-      platform: "slack",
-      tenantId: user.teamId,
-      userId: user.userId,
-      displayName,
-      email: profile?.email ?? null,
-      locale: slackLocale(u?.locale),
-      conversationRef: dmChannel ?? null,
-    },
-    { locale: deps.defaultLocale },
-  );
+  const identity: AccountIdentity = {
+    platform: "slack",
+    tenantId: user.teamId,
+    userId: user.userId,
+    displayName,
+    email: profile?.email ?? null,
+    locale: slackLocale(u?.locale),
+    conversationRef: dmChannel ?? null,
+  };
+  try {
+    return await store.people.ensureFromAccount(identity, { locale: deps.defaultLocale });
+  } catch (err) {
+    // Two first requests at once (a double click, two replicas): the other one created the account.
+    const created = await store.people.account("slack", user.teamId, user.userId);
+    const person = created ? await store.people.byId(created.personId) : null;
+    if (person) return person;
+    throw err;
+  }
 }
 
 /** The person's DM channel with the bot, opened once and kept as the account's conversation ref. */
