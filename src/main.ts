@@ -5,7 +5,8 @@ import { createApp, type App } from "./app.ts";
 import { createTeamsMount } from "./bots/teams/adapter.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./log.ts";
-import { createHttpServer } from "./server.ts";
+import { createSlackChannel } from "./bots/slack/app.ts";
+import { createHttpServer, type ChannelMount } from "./server.ts";
 import { openStore } from "./store/index.ts";
 import { seedDemo } from "./store/seed.ts";
 
@@ -25,13 +26,15 @@ export async function start(config: Config): Promise<Running> {
   }
   const app = createApp({ config, store, log });
   // The Teams endpoint is always there: without credentials it runs in local development mode.
-  const server = await createHttpServer(app, [createTeamsMount()]);
+  const channels: ChannelMount[] = [createTeamsMount()];
+  if (config.slack) channels.push(createSlackChannel(config.slack));
+  const server = await createHttpServer(app, channels);
   // The web chat has no sign-in: keep it on loopback unless HOST says otherwise.
   const host = config.host ?? (config.webChat ? "127.0.0.1" : "0.0.0.0");
   await new Promise<void>((resolve) => server.listen(config.port, host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
-  log.info({ url, database: store.kind, webChat: config.webChat }, `Samordna listening on ${url}`);
+  log.info({ url, database: store.kind, webChat: config.webChat, slack: Boolean(config.slack) }, `Samordna listening on ${url}`);
   if (!config.teams) log.warn("MicrosoftAppId is not set: /api/messages runs in local development mode WITHOUT authentication");
 
   let stopping: Promise<void> | undefined;

@@ -83,7 +83,7 @@ export function needCard(ctx: CardContext, need: Need, events: NeedEvent[], opti
   return clean(card(body, actions));
 }
 
-function needLine(ctx: CardContext, need: Need): Element {
+export function needLine(ctx: CardContext, need: Need): Element {
   return {
     type: "ColumnSet",
     columns: [

@@ -4,9 +4,10 @@
 import type { Locale } from "../domain/types.ts";
 import * as common from "./common.ts";
 import * as needs from "./needs.ts";
+import * as slack from "./slack.ts";
 import * as teams from "./teams.ts";
 
-const modules = [common, needs, teams];
+const modules = [common, needs, teams, slack];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

@@ -9,6 +9,7 @@ import { createNeedsRepository } from "./needs.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
 import { createSettingsRepository } from "./settings.ts";
+import { createStatusRequestsRepository } from "./statusRequests.ts";
 import { createWebChatRepository } from "./webChat.ts";
 import { createWorkPackagesRepository } from "./workPackages.ts";
 
@@ -23,6 +24,7 @@ export function createRepositories(db: Tx) {
     inbound: createInboundRepository(db),
     audit: createAuditRepository(db),
     settings: createSettingsRepository(db),
+    statusRequests: createStatusRequestsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

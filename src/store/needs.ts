@@ -175,6 +175,10 @@ export function createNeedsRepository(db: Tx) {
       return rows.map(toNeed);
     },
 
+    async countWithStatus(statuses: NeedStatus[]): Promise<number> {
+      return db.need.count({ where: { status: { in: statuses } } });
+    },
+
     /**
      * Needs changed at or after `since` (all when null), with their text, for
      * keeping the similarity index in step. Ordered by change time.

@@ -78,7 +78,8 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
       },
     ],
     actions: {
-      "need.new": (ctx, data) => newForm(ctx, typeof data.text === "string" ? data.text : ""),
+      "need.new": (ctx, data) =>
+        newForm(ctx, typeof data.text === "string" ? data.text : "", typeof data.sourceUrl === "string" && /^https:\/\//.test(data.sourceUrl) ? data.sourceUrl : undefined),
       "need.submit": submit,
       "need.mine": async (ctx) => {
         const { reported, supported } = await needs.mine(ctx.person);

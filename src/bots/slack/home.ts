@@ -1,0 +1,18 @@
+// The App Home tab: published when the person opens it.
+import { cardContext } from "../../cards/context.ts";
+import { homeCard } from "../../cards/homeCard.ts";
+import { hasRole } from "../../domain/permissions.ts";
+import { toHome } from "./blockKit.ts";
+import { texts, type Origin, type SlackDeps } from "./present.ts";
+
+export async function publishHome(deps: SlackDeps, origin: Origin): Promise<void> {
+  const { store } = deps.app;
+  const who = origin.person;
+  const [reported, requests, triageCount] = await Promise.all([
+    store.needs.reportedBy(who.id),
+    store.statusRequests.pendingFor(who.id),
+    hasRole(who, "coordinator") ? store.needs.countWithStatus(["submitted"]) : Promise.resolve(undefined),
+  ]);
+  const card = homeCard(cardContext(who.locale), { reported, requests, triageCount });
+  await deps.client.views.publish({ user_id: origin.user.userId, view: toHome(card, texts(origin)) as never });
+}

@@ -1,0 +1,185 @@
+// A loopback stand-in for the Slack Web API: records every call (form or JSON
+// body, nested JSON fields parsed) and answers like Slack, or with a 429 /
+// `{ok:false,error}` on demand. Also signs requests to /slack/events the way
+// Slack does (v0 HMAC-SHA256 over "v0:timestamp:body").
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SlackCall {
+  method: string;
+  body: Record<string, unknown>;
+  authorization?: string;
+}
+
+export interface SlackUserFixture {
+  id: string;
+  name: string;
+  email?: string;
+  locale?: string;
+}
+
+type Failure = { status: 429; retryAfter: number } | { error: string };
+
+export interface SlackApiStandIn {
+  url: string;
+  calls: SlackCall[];
+  users: Map<string, SlackUserFixture>;
+  /** The next call of `method` fails this way (once). */
+  failNext(method: string, failure: Failure): void;
+  callsTo(method: string): SlackCall[];
+  /** Waits until `count` calls to `method` (matching `where`) were recorded. */
+  waitFor(method: string, where?: (c: SlackCall) => boolean, count?: number): Promise<SlackCall[]>;
+  close(): Promise<void>;
+}
+
+const JSON_FIELDS = ["blocks", "view", "attachments", "options", "metadata"];
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes("application/json")) return JSON.parse(raw || "{}") as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    out[k] = JSON_FIELDS.includes(k) ? JSON.parse(v) : v;
+  }
+  return out;
+}
+
+export const TEAM_ID = "T0SAMORDNA";
+export const BOT_USER_ID = "UBOT";
+
+export async function startSlackApi(): Promise<SlackApiStandIn> {
+  const calls: SlackCall[] = [];
+  const users = new Map<string, SlackUserFixture>();
+  const failures = new Map<string, Failure[]>();
+  let ts = 1_700_000_000;
+  let viewSeq = 0;
+  const waiters = new Set<() => void>();
+
+  function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case "auth.test":
+        return { ok: true, team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: "BBOT", team: "Stockholm", user: "samordna" };
+      case "users.info": {
+        const u = users.get(String(body.user));
+        if (!u) return { ok: false, error: "user_not_found" };
+        return {
+          ok: true,
+          user: {
+            id: u.id,
+            team_id: TEAM_ID,
+            name: u.name.toLowerCase().replace(/\s+/g, "."),
+            real_name: u.name,
+            ...(body.include_locale === "true" || body.include_locale === true ? { locale: u.locale ?? "en-US" } : {}),
+            profile: { real_name: u.name, display_name: u.name, ...(u.email ? { email: u.email } : {}) },
+          },
+        };
+      }
+      case "conversations.open":
+        return { ok: true, channel: { id: `D${String(body.users)}` } };
+      case "chat.postMessage":
+        return { ok: true, channel: body.channel, ts: `${ts++}.000100`, message: { text: body.text } };
+      case "chat.update":
+        return { ok: true, channel: body.channel, ts: body.ts };
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: `${ts++}.000200` };
+      case "chat.getPermalink":
+        return { ok: true, channel: body.channel, permalink: `https://stockholm.slack.com/archives/${String(body.channel)}/p${String(body.message_ts).replace(".", "")}` };
+      case "views.open":
+      case "views.push":
+        return { ok: true, view: { id: `V${++viewSeq}`, ...(body.view as object) } };
+      case "views.update":
+        return { ok: true, view: { id: body.view_id, ...(body.view as object) } };
+      case "views.publish":
+        return { ok: true, view: { id: `VHOME${++viewSeq}`, ...(body.view as object) } };
+      default:
+        return { ok: false, error: "unknown_method" };
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const method = (req.url ?? "").replace(/^\/(api\/)?/, "").split("?")[0];
+      let body: Record<string, unknown>;
+      try {
+        body = parseBody(Buffer.concat(chunks).toString("utf8"), String(req.headers["content-type"] ?? ""));
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      calls.push({ method, body, authorization: req.headers.authorization });
+      for (const w of waiters) w();
+      const failure = failures.get(method)?.shift();
+      if (failure && "status" in failure) {
+        res.writeHead(429, { "retry-after": String(failure.retryAfter), "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(failure ? { ok: false, error: failure.error } : answer(method, body)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const callsTo = (method: string) => calls.filter((c) => c.method === method);
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    calls,
+    users,
+    failNext(method, failure) {
+      failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    callsTo,
+    waitFor(method, where = () => true, count = 1) {
+      const found = () => callsTo(method).filter(where);
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (found().length >= count) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(found());
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${count}× ${method}; calls: ${calls.map((c) => c.method).join(", ")}`));
+        }, 5000);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** POSTs a signed request to /slack/events, as Slack does. `body` is sent as JSON (events) or form (commands, payload=…). */
+export async function slackRequest(
+  baseUrl: string,
+  secret: string,
+  body: string,
+  options: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string; json: () => unknown }> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = options.signature ?? `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+  const res = await fetch(`${baseUrl}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": options.contentType ?? "application/json",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": signature,
+      ...options.headers,
+    },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, text, json: () => JSON.parse(text) };
+}
+
+export const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+export const payload = (p: unknown) => form({ payload: JSON.stringify(p) });

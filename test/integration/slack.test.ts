@@ -1,0 +1,408 @@
+// The whole bot in Slack: signed requests to POST /slack/events of the real
+// server, and assertions on the calls it makes to a stand-in of the Slack Web
+// API and on what the database holds.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { form, payload, slackRequest, startSlackApi, TEAM_ID, type SlackApiStandIn, type SlackCall } from "../helpers/slackApi.ts";
+
+const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+let api: SlackApiStandIn;
+let server: TestServer;
+let store: Store;
+let seq = 0;
+
+type Block = { type: string; block_id?: string; text?: { text: string }; element?: Record<string, unknown>; elements?: Record<string, unknown>[]; accessory?: Record<string, unknown> };
+type View = { callback_id: string; private_metadata: string; blocks: Block[]; title: { text: string }; submit?: { text: string } };
+
+beforeAll(async () => {
+  api = await startSlackApi();
+  api.users.set("ULARS", { id: "ULARS", name: "Lars Andersson", email: "lars.andersson@stockholm.example", locale: "sv-SE" });
+  api.users.set("UNORA", { id: "UNORA", name: "Nora Nyberg", email: "nora.nyberg@stockholm.example", locale: "en-GB" });
+  api.users.set("UANNA", { id: "UANNA", name: "Anna Lindqvist", email: "anna.lindqvist@stockholm.example", locale: "sv-SE" });
+  server = await startTestServer({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: "xoxb-test-token", SLACK_API_URL: api.url });
+  store = await openStore(server.databaseUrl, { migrate: false });
+});
+afterAll(async () => {
+  await store.close();
+  await server.cleanup();
+  await api.close();
+});
+
+const post = (body: string, options?: Parameters<typeof slackRequest>[3]) =>
+  slackRequest(server.url, SECRET, body, { contentType: "application/x-www-form-urlencoded", ...options });
+
+function slashCommand(userId: string, text: string) {
+  const triggerId = `trigger-${++seq}`;
+  return {
+    triggerId,
+    body: form({
+      token: "legacy",
+      team_id: TEAM_ID,
+      team_domain: "stockholm",
+      channel_id: "C0GENERAL",
+      channel_name: "general",
+      user_id: userId,
+      user_name: userId.toLowerCase(),
+      command: "/samordna",
+      text,
+      api_app_id: "A0SAMORDNA",
+      response_url: `${api.url}response/${seq}`,
+      trigger_id: triggerId,
+    }),
+  };
+}
+
+function event(e: Record<string, unknown>, eventId = `Ev${++seq}`) {
+  return JSON.stringify({ token: "legacy", team_id: TEAM_ID, api_app_id: "A0SAMORDNA", type: "event_callback", event_id: eventId, event_time: 1, event: e });
+}
+
+/** view.state.values as Slack sends them for the inputs of `view`, filled with `values`. */
+function stateFor(view: View, values: Record<string, string>) {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const block of view.blocks.filter((b) => b.type === "input")) {
+    const el = block.element!;
+    const id = block.block_id!;
+    const v = values[id];
+    const actionId = String(el.action_id);
+    const options = (el.options ?? []) as { value: string }[];
+    const pick = (value: string) => options.find((o) => o.value === value) ?? null;
+    let value: Record<string, unknown>;
+    switch (el.type) {
+      case "plain_text_input":
+        value = { type: el.type, value: v ?? null };
+        break;
+      case "checkboxes":
+      case "multi_static_select":
+        value = { type: el.type, selected_options: (v ?? "").split(",").filter(Boolean).map(pick) };
+        break;
+      default:
+        value = { type: el.type, selected_option: v ? pick(v) : null };
+    }
+    state[id] = { [actionId]: value };
+  }
+  return state;
+}
+
+function viewSubmission(userId: string, view: View, values: Record<string, string>, viewId = "V1") {
+  return payload({
+    type: "view_submission",
+    team: { id: TEAM_ID, domain: "stockholm" },
+    user: { id: userId, team_id: TEAM_ID },
+    api_app_id: "A0SAMORDNA",
+    trigger_id: `trigger-${++seq}`,
+    view: { ...view, id: viewId, type: "modal", team_id: TEAM_ID, state: { values: stateFor(view, values) } },
+  });
+}
+
+function blockAction(userId: string, button: Record<string, unknown>, where: { channel?: string; ts?: string; viewId?: string } = {}) {
+  return payload({
+    type: "block_actions",
+    team: { id: TEAM_ID, domain: "stockholm" },
+    user: { id: userId, team_id: TEAM_ID },
+    api_app_id: "A0SAMORDNA",
+    trigger_id: `trigger-${++seq}`,
+    container: where.viewId ? { type: "view", view_id: where.viewId } : { type: "message", channel_id: where.channel, message_ts: where.ts },
+    ...(where.channel ? { channel: { id: where.channel, name: "directmessage" } } : {}),
+    ...(where.viewId ? { view: { id: where.viewId, type: "modal", blocks: [], state: { values: {} } } } : {}),
+    actions: [{ type: "button", block_id: "b", action_ts: "1", ...button }],
+  });
+}
+
+const text = (x: unknown) => JSON.stringify(x) ?? "";
+const inputBlock = (view: View, id: string) => view.blocks.find((b) => b.type === "input" && b.block_id === id);
+const buttons = (blocks: Block[]) =>
+  blocks.flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]).filter((e) => e.type === "button") as {
+    action_id: string;
+    value?: string;
+    text: { text: string };
+  }[];
+
+const validNeed = {
+  title: "Snöröjningen av cykelbanor på Essingeleden",
+  problem: "Cykelbanorna längs Essingeleden plogas sist av alla, så pendlare tar bilen hela vintern.",
+  affected: "Cykelpendlare",
+  benefit: "Fler cyklar året runt",
+  sustainability: "environmental,social",
+  urgency: "high",
+  department: "",
+};
+
+describe("Slack", () => {
+  it("calls auth.test against SLACK_API_URL with the bot token", async () => {
+    await post(slashCommand("ULARS", "help").body);
+    const auth = await api.waitFor("auth.test");
+    expect(auth[0].authorization).toBe("Bearer xoxb-test-token");
+  });
+
+  it("reports a need from /samordna need: modal prefilled, validation errors, then created", async () => {
+    const { body, triggerId } = slashCommand("ULARS", "need Snöröjningen av cykelbanor på Essingeleden");
+    const started = Date.now();
+    const res = await post(body);
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+
+    const [open] = await api.waitFor("views.open", (c) => c.body.trigger_id === triggerId);
+    const view = open.body.view as View;
+    expect(view.callback_id).toBe("need.submit");
+    expect(view.title.text).toBeTruthy();
+    expect(inputBlock(view, "title")!.element!.initial_value).toBe("Snöröjningen av cykelbanor på Essingeleden");
+    expect(inputBlock(view, "sustainability")!.element!.type).toBe("checkboxes");
+    expect(inputBlock(view, "urgency")!.element!.type).toBe("radio_buttons");
+    expect(inputBlock(view, "department")!.element!.type).toBe("static_select");
+    // First contact: the Slack user was looked up (with locale) and linked to the seeded Lars by e-mail.
+    const info = api.callsTo("users.info").find((c) => c.body.user === "ULARS")!;
+    expect(info.body.include_locale).toBe("true");
+    const lars = (await store.people.byEmail("lars.andersson@stockholm.example"))!;
+    expect((await store.people.account("slack", TEAM_ID, "ULARS"))!.personId).toBe(lars.id);
+
+    const needsBefore = (await store.needs.reportedBy(lars.id)).length;
+    const invalid = await post(viewSubmission("ULARS", view, { title: "ab", problem: "", urgency: "high" }));
+    expect(invalid.status).toBe(200);
+    const errors = invalid.json() as { response_action: string; errors: Record<string, string> };
+    expect(errors.response_action).toBe("errors");
+    expect(errors.errors.title).toBe("Skriv minst 3 tecken.");
+    expect(errors.errors.problem).toBe("Fältet är obligatoriskt.");
+    expect(await store.needs.reportedBy(lars.id)).toHaveLength(needsBefore);
+
+    const valid = await post(viewSubmission("ULARS", view, validNeed));
+    const update = valid.json() as { response_action: string; view: View };
+    expect(update.response_action).toBe("update");
+    const reference = /N-\d{4}-\d{4}/.exec(text(update.view.blocks))![0];
+    expect(text(update.view.blocks)).toContain(`Tack! Ditt behov har nummer ${reference}`);
+    const need = (await store.needs.byReference(reference))!;
+    expect(need).toMatchObject({ title: validNeed.title, reporterId: lars.id, urgency: "high", status: "submitted" });
+    expect(need.sustainability.sort()).toEqual(["environmental", "social"]);
+  });
+
+  it("offers similar needs in the modal: support one there, or send anyway", async () => {
+    const { body, triggerId } = slashCommand("UNORA", "need");
+    await post(body);
+    const [open] = await api.waitFor("views.open", (c) => c.body.trigger_id === triggerId);
+    const similar = (await post(viewSubmission("UNORA", open.body.view as View, { ...validNeed, title: "Snöröjning av cykelbanor på Essingeleden" }))).json() as {
+      response_action: string;
+      view: View;
+    };
+    expect(similar.response_action).toBe("update");
+    expect(text(similar.view.blocks)).toContain("Snöröjningen av cykelbanor på Essingeleden");
+    // "Mine is different" is the modal's submit; its draft travels in private_metadata.
+    expect(similar.view.callback_id).toBe("need.submit");
+    expect(similar.view.submit?.text).toBeTruthy();
+
+    const support = buttons(similar.view.blocks).find((b) => b.value?.includes("need.support"))!;
+    await post(blockAction("UNORA", support, { viewId: "V77" }));
+    const [updated] = await api.waitFor("views.update", (c) => c.body.view_id === "V77");
+    expect(text(updated.body.view)).toMatch(/supported|support/i);
+
+    const nora = (await store.people.byEmail("nora.nyberg@stockholm.example"))!;
+    const anyway = (await post(viewSubmission("UNORA", similar.view, {}))).json() as { response_action: string; view: View };
+    expect(anyway.response_action).toBe("update");
+    const reference = /N-\d{4}-\d{4}/.exec(text(anyway.view.blocks))![0];
+    expect((await store.needs.byReference(reference))!).toMatchObject({ reporterId: nora.id, title: "Snöröjning av cykelbanor på Essingeleden" });
+  });
+
+  it("answers /samordna mine in the person's DM", async () => {
+    await post(slashCommand("ULARS", "mine").body);
+    const [msg] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DULARS" && (c.body.blocks as Block[])[0]?.text?.text === "Mina behov");
+    expect(text(msg.body.blocks)).toContain("Snöröjningen av cykelbanor");
+  });
+
+  it("reports a need from the message shortcut, linked to the message", async () => {
+    const triggerId = `trigger-${++seq}`;
+    const res = await post(
+      payload({
+        type: "message_action",
+        callback_id: "report_need",
+        trigger_id: triggerId,
+        team: { id: TEAM_ID, domain: "stockholm" },
+        user: { id: "ULARS", team_id: TEAM_ID },
+        channel: { id: "C0FORUM", name: "innovation" },
+        message_ts: "1700000123.000200",
+        message: { type: "message", user: "UOTHER", ts: "1700000123.000200", text: "Laddstolparna vid Medborgarplatsen är alltid upptagna av taxibilar" },
+        response_url: `${api.url}response/x`,
+      }),
+    );
+    expect(res.status).toBe(200);
+    const [permalink] = await api.waitFor("chat.getPermalink");
+    expect(permalink.body).toMatchObject({ channel: "C0FORUM", message_ts: "1700000123.000200" });
+    const [open] = await api.waitFor("views.open", (c) => c.body.trigger_id === triggerId);
+    const view = open.body.view as View;
+    expect(inputBlock(view, "problem")!.element!.initial_value).toContain("Laddstolparna vid Medborgarplatsen");
+
+    const valid = await post(
+      viewSubmission("ULARS", view, { ...validNeed, title: "Laddstolpar blockeras av taxi", problem: "Laddstolparna vid Medborgarplatsen är alltid upptagna av taxibilar som står parkerade." }),
+    );
+    const update = valid.json() as { response_action: string; view: View };
+    expect(update.response_action).toBe("update");
+    const reference = /N-\d{4}-\d{4}/.exec(text(update.view.blocks))![0];
+    const need = (await store.needs.byReference(reference))!;
+    expect(need.sourceUrl).toBe("https://stockholm.slack.com/archives/C0FORUM/p1700000123000200");
+  });
+
+  it("answers DMs like Teams text, handles a retried event once, and offers free text as a need", async () => {
+    const id = `EvDM${++seq}`;
+    const dm = event({ type: "message", channel_type: "im", channel: "DNORA", user: "UNORA", text: "my needs", ts: "1700000200.000100" }, id);
+    expect((await slackRequest(server.url, SECRET, dm)).status).toBe(200);
+    const [mine] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DNORA");
+    expect(text(mine.body.blocks)).toContain("My needs");
+    expect(mine.body.text).toContain("My needs");
+    // Nora is new: created from users.info, in English, with her DM kept for proactive messages.
+    const nora = (await store.people.byEmail("nora.nyberg@stockholm.example"))!;
+    expect(nora).toMatchObject({ displayName: "Nora Nyberg", locale: "en", roles: ["employee"] });
+    expect((await store.people.account("slack", TEAM_ID, "UNORA"))!.conversationRef).toBe("DNORA");
+
+    // Slack retries the same event: handled once.
+    const retried = await slackRequest(server.url, SECRET, dm, { headers: { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" } });
+    expect(retried.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.callsTo("chat.postMessage").filter((c) => c.body.channel === "DNORA")).toHaveLength(1);
+
+    // Free text: offered as a need; the button opens the form as a modal, prefilled.
+    const free = event({ type: "message", channel_type: "im", channel: "DNORA", user: "UNORA", text: "The lifts at Slussen are broken every week", ts: "1700000300.000100" });
+    await slackRequest(server.url, SECRET, free);
+    const [offer] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DNORA" && text(c.body.blocks).includes("Slussen"));
+    const yes = buttons(offer.body.blocks as Block[]).find((b) => b.value?.includes("need.new"))!;
+    const click = blockAction("UNORA", yes, { channel: "DNORA", ts: "1700000301.000100" });
+    expect((await post(click)).status).toBe(200);
+    const [open] = await api.waitFor("views.open", (c) => text(c.body.view).includes("Slussen"));
+    expect(inputBlock(open.body.view as View, "title")!.element!.initial_value).toBe("The lifts at Slussen are broken every week");
+  });
+
+  it("fills a form posted in the DM (no trigger_id): errors re-render it in place, a valid one is saved", async () => {
+    await slackRequest(server.url, SECRET, event({ type: "message", channel_type: "im", channel: "DULARS", user: "ULARS", text: "nytt behov", ts: "1700000500.000100" }));
+    const [posted] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DULARS" && text(c.body.blocks).includes('"type":"input"'));
+    const blocks = posted.body.blocks as Block[];
+    const formView = { callback_id: "", private_metadata: "", blocks, title: { text: "" } } as View;
+    const submit = buttons(blocks).find((b) => b.value?.includes("need.submit"))!;
+    const click = (values: Record<string, string>) =>
+      payload({
+        type: "block_actions",
+        team: { id: TEAM_ID },
+        user: { id: "ULARS", team_id: TEAM_ID },
+        trigger_id: `trigger-${++seq}`,
+        container: { type: "message", channel_id: "DULARS", message_ts: "1700000501.000100" },
+        channel: { id: "DULARS" },
+        state: { values: stateFor(formView, values) },
+        actions: [{ type: "button", ...submit }],
+      });
+
+    await post(click({ title: "ab" }));
+    const [invalid] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000501.000100");
+    expect(text(invalid.body.blocks)).toContain("Skriv minst 3 tecken.");
+
+    const title = "Återvinningsstationerna i Farsta töms för sällan";
+    await post(click({ ...validNeed, title, problem: "Återvinningsstationerna i Farsta svämmar över varje helg och skräpet blåser ut i naturen." }));
+    const [, second] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000501.000100", 2);
+    if (text(second.body.blocks).includes("Liknande behov")) {
+      // The similarity check found a neighbour: "mine is different" sends the draft it carries, without inputs.
+      const anyway = buttons(second.body.blocks as Block[]).find((b) => b.action_id.startsWith("n") && b.value?.includes("skipSimilar"))!;
+      await post(blockAction("ULARS", anyway, { channel: "DULARS", ts: "1700000501.000100" }));
+    }
+    const [saved] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000501.000100" && text(c.body.blocks).includes("Tack!"));
+    const reference = /N-\d{4}-\d{4}/.exec(text(saved.body.blocks))![0];
+    expect((await store.needs.byReference(reference))!.title).toBe(title);
+  });
+
+  it("publishes the App Home with the person's needs, and the triage queue for coordinators", async () => {
+    await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "ULARS", channel: "DLARS", tab: "home" }));
+    const [home] = await api.waitFor("views.publish", (c) => c.body.user_id === "ULARS");
+    const view = home.body.view as { type: string; blocks: Block[] };
+    expect(view.type).toBe("home");
+    expect(text(view.blocks)).toContain("Snöröjningen av cykelbanor");
+    expect(text(view.blocks)).not.toContain("Triagekö");
+
+    await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "UANNA", channel: "DANNA", tab: "home" }));
+    const [coordinator] = await api.waitFor("views.publish", (c) => c.body.user_id === "UANNA");
+    const submitted = await store.needs.countWithStatus(["submitted"]);
+    expect(submitted).toBeGreaterThan(0);
+    expect(text(coordinator.body.view)).toContain(`Triagekö: ${submitted} behov väntar på beslut`);
+  });
+
+  it("shows a lead the status requests waiting for them on the App Home", async () => {
+    api.users.set("UMARIA", { id: "UMARIA", name: "Maria Svensson", email: "maria.svensson@stockholm.example", locale: "sv-SE" });
+    const maria = (await store.people.byEmail("maria.svensson@stockholm.example"))!;
+    const wp1 = (await store.workPackages.byCode("WP1"))!;
+    const due = new Date("2026-04-03T14:00:00Z");
+    await store.db.statusRequest.create({ data: { subjectKey: `wp:${wp1.id}`, periodKey: "2026-W14", workPackageId: wp1.id, recipientId: maria.id, dueAt: due } });
+    await store.db.statusRequest.create({
+      data: { subjectKey: `wp:${wp1.id}`, periodKey: "2026-W13", workPackageId: wp1.id, recipientId: maria.id, dueAt: due, answeredAt: due },
+    });
+    expect(await store.statusRequests.pendingFor(maria.id)).toHaveLength(1);
+    await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "UMARIA", channel: "DMARIA", tab: "home" }));
+    const [home] = await api.waitFor("views.publish", (c) => c.body.user_id === "UMARIA");
+    expect(text(home.body.view)).toContain("Statusförfrågningar som väntar på dig");
+    expect(text(home.body.view)).toContain(`WP1 ${wp1.name}`);
+  });
+
+  it("refuses a forged button (someone else's need) and changes nothing", async () => {
+    const lars = (await store.people.byEmail("lars.andersson@stockholm.example"))!;
+    const need = (await store.needs.reportedBy(lars.id)).find((n) => n.status === "submitted")!;
+    const forged = blockAction("UNORA", { action_id: "a0", value: JSON.stringify({ verb: "need.withdraw", needId: need.id, version: need.version }) }, { channel: "DNORA", ts: "1.2" });
+    expect((await post(forged)).status).toBe(200);
+    const [refusal] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DNORA" && text(c.body.blocks).includes("not allowed"));
+    expect(refusal).toBeDefined();
+    expect((await store.needs.byId(need.id))!.status).toBe("submitted");
+  });
+
+  it("answers an unreadable button value with an ephemeral message", async () => {
+    const bad = blockAction("UNORA", { action_id: "a0", value: "{not json" }, { channel: "DNORA", ts: "1.3" });
+    expect((await post(bad)).status).toBe(200);
+    const [ephemeral] = await api.waitFor("chat.postEphemeral", (c) => c.body.user === "UNORA");
+    expect(ephemeral.body.text).toContain("could not read that button");
+  });
+
+  it("updates the message in place when a button's reply replaces its card", async () => {
+    const lars = (await store.people.byEmail("lars.andersson@stockholm.example"))!;
+    const other = (await store.needs.withStatus(["submitted"])).find((n) => n.reporterId !== lars.id)!;
+    const support = blockAction("ULARS", { action_id: "n0", value: JSON.stringify({ verb: "need.support", needId: other.id }) }, { channel: "DLARS", ts: "1700000400.000100" });
+    await post(support);
+    const [update] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000400.000100");
+    expect(update.body.channel).toBe("DLARS");
+    expect(text(update.body.blocks)).toContain(other.reference);
+    expect(await store.needs.supporterIds(other.id)).toContain(lars.id);
+  });
+
+  describe("bad input", () => {
+    const callCount = () => api.calls.length;
+
+    it("answers 401 to a bad signature and to a stale timestamp, and does nothing", async () => {
+      const before = callCount();
+      const needs = await store.needs.countWithStatus(["submitted"]);
+      const { body } = slashCommand("ULARS", "need Förfalskad begäran");
+      expect((await post(body, { signature: "v0=0000" })).status).toBe(401);
+      expect((await post(body, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
+      const forgedSubmit = viewSubmission("ULARS", { callback_id: "need.submit", private_metadata: "{\"data\":{}}", blocks: [], title: { text: "x" } }, {});
+      expect((await slackRequest(server.url, "wrong-secret", forgedSubmit, { contentType: "application/x-www-form-urlencoded" })).status).toBe(401);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(callCount()).toBe(before);
+      expect(await store.needs.countWithStatus(["submitted"])).toBe(needs);
+    });
+
+    it("answers 4xx to a malformed payload, never 500", async () => {
+      const res = await post(form({ payload: "{not json" }));
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    });
+
+    it("answers 4xx to a signed request Slack would never send (no type), never 500", async () => {
+      const res = await slackRequest(server.url, SECRET, JSON.stringify({ hello: "world" }));
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    });
+
+    it("closes a submission with unreadable metadata and tells the person", async () => {
+      const view: View = { callback_id: "need.submit", private_metadata: "garbage", blocks: [], title: { text: "x" } };
+      const res = await post(viewSubmission("ULARS", view, {}));
+      expect(res.status).toBe(200);
+      const [msg] = await api.waitFor("chat.postMessage", (c: SlackCall) => String(c.body.text).includes("Jag kunde inte läsa den begäran"));
+      expect(msg).toBeDefined();
+    });
+
+    it("answers an unknown verb from a modal with the core's refusal", async () => {
+      const view: View = { callback_id: "nope.nothing", private_metadata: "{\"data\":{}}", blocks: [], title: { text: "x" } };
+      const res = await post(viewSubmission("ULARS", view, {}));
+      expect(res.json()).toEqual({ response_action: "clear" });
+      await api.waitFor("chat.postMessage", (c) => text(c.body.blocks).includes("Den åtgärden känner jag inte till"));
+    });
+  });
+});
