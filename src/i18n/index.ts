@@ -3,9 +3,11 @@
 // checks that both languages have the same keys and placeholders.
 import type { Locale } from "../domain/types.ts";
 import * as common from "./common.ts";
+import * as digest from "./digest.ts";
 import * as needs from "./needs.ts";
+import * as triage from "./triage.ts";
 
-const modules = [common, needs];
+const modules = [common, needs, triage, digest];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {
