@@ -8,14 +8,14 @@ import { cardContext } from "../cards/context.ts";
 import { digestCard, digestText } from "../cards/digestCard.ts";
 import { DIGEST_KIND } from "../domain/digests.ts";
 import { isUniqueViolation } from "../store/digests.ts";
-import type { Job } from "./types.ts";
+import type { Job, JobResult } from "./types.ts";
 
 export function createDigestJob(): Job {
   return {
     name: "digest",
     description: "send the coordinators' digest when its cadence (setting digest.cadence) is due",
     schedule: "*/15 * * * *",
-    async run({ app, now, dryRun, out }) {
+    async run({ app, now, dryRun, out }): Promise<JobResult> {
       const { store, digests } = app;
       const period = await digests.duePeriod(now);
       const [recipients, data] = await Promise.all([digests.recipients(), digests.build(period)]);
