@@ -31,9 +31,21 @@ export function createWorkingCalendar(options: { country: string; zone: string }
     return dates;
   }
 
+  // The zone's UTC offset per UTC day, when it is the same all day (every day but the two DST changes):
+  // converting thousands of dates through luxon one by one is what made digests slow.
+  const dayOffsets = new Map<number, number | null>();
+  const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone: options.zone }).offset;
+
   function ordinal(date: Date): number {
-    const local = DateTime.fromJSDate(date, { zone: options.zone });
-    return Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
+    const ms = date.getTime();
+    const utcDay = Math.floor(ms / DAY_MS);
+    let offset = dayOffsets.get(utcDay);
+    if (offset === undefined) {
+      const start = offsetAt(utcDay * DAY_MS);
+      offset = start === offsetAt((utcDay + 1) * DAY_MS - 1) ? start : null;
+      dayOffsets.set(utcDay, offset);
+    }
+    return Math.floor((ms + (offset ?? offsetAt(ms)) * 60_000) / DAY_MS);
   }
 
   function isWorkingOrdinal(day: number): boolean {
