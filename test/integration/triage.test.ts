@@ -189,6 +189,37 @@ describe("triage decisions", () => {
   });
 });
 
+describe("replays and impossible decisions", () => {
+  it("a replayed click is refused and sends nothing twice; a decision the status does not allow is refused", async () => {
+    const need = await streetLights();
+    const view = await t.click(anna, "triage.view", { needId: need.id });
+    const accept = { ...findAction(view.cards[0], "triage.accept")!.data, assignTo: `wp:${wp3}` };
+    await t.click(anna, "triage.accept", accept);
+    const rowsAfterFirst = await outboxFor(need.id);
+    const replay = await t.click(anna, "triage.accept", accept);
+    expect(cardText(replay.cards[0])).toContain("Någon ändrade detta alldeles nyss");
+    expect(await outboxFor(need.id)).toEqual(rowsAfterFirst);
+
+    const current = (await t.store.needs.byId(need.id))!;
+    const again = await t.click(anna, "triage.accept", { needId: need.id, version: current.version, assignTo: `wp:${wp3}` });
+    expect(cardText(again.cards[0])).toContain(`${need.reference} har redan gått vidare förbi det beslutet`);
+    const ask = await t.click(anna, "triage.ask", { needId: need.id, version: current.version, note: "?" });
+    expect(cardText(ask.cards[0])).toContain("har redan gått vidare");
+    expect((await t.store.needs.byId(need.id))!.version).toBe(current.version);
+  });
+
+  it("accepts into an initiative, which also sets its work package", async () => {
+    const initiative = await t.store.db.initiative.create({ data: { code: "I-7", title: "Smartare felanmälan", workPackageId: wp3 } });
+    const need = await streetLights();
+    await decide(anna, need.id, "triage.accept", { assignTo: `init:${initiative.id}` });
+    expect(await t.store.needs.byId(need.id)).toMatchObject({ status: "accepted", initiativeCode: "I-7", workPackageCode: "WP3" });
+    const row = (await outboxFor(need.id)).find((r) => r.target === `person:${lars.id}`)!;
+    expect(row.text).toContain("Det tas vidare i I-7 Smartare felanmälan.");
+    const unknown = await decide(anna, (await substitutes()).id, "triage.accept", { assignTo: "wp:9999" });
+    expect(unknown.fieldErrors).toEqual({ assignTo: "Välj ett av alternativen." });
+  });
+});
+
 describe("who may triage", () => {
   it("refuses a forged triage action from an employee or lead and changes nothing", async () => {
     const need = await streetLights();
