@@ -182,16 +182,21 @@ describe("digest with 10,000 needs", () => {
 
     const period = await t.app.digests.duePeriod(TICK);
     await t.app.digests.build(period); // warm up (holiday tables, prepared statements)
-    // Best of three: the machine is shared, and one slow run measures the neighbours, not the digest.
-    const timings: number[] = [];
+    // Best of three, in CPU time as well as wall time: the machine is shared (load far above its two
+    // cores while the suite runs), and SQLite works synchronously in this process, so on an idle
+    // machine the wall time is the CPU time.
+    const runs: { wall: number; cpu: number }[] = [];
     let data = await t.app.digests.build(period);
     for (let i = 0; i < 3; i++) {
-      const started = performance.now();
+      const wall = performance.now();
+      const cpu = process.cpuUsage();
       data = await t.app.digests.build(period);
-      timings.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      runs.push({ wall: performance.now() - wall, cpu: (used.user + used.system) / 1000 });
     }
-    console.log(`digest built from 10,000 needs in ${timings.map((ms) => ms.toFixed(0)).join(", ")} ms`);
-    expect(Math.min(...timings)).toBeLessThan(500);
+    console.log(`digest built from 10,000 needs in ${runs.map((r) => `${r.wall.toFixed(0)} ms (CPU ${r.cpu.toFixed(0)} ms)`).join(", ")}`);
+    expect(Math.min(...runs.map((r) => r.cpu))).toBeLessThan(300);
+    expect(Math.min(...runs.map((r) => r.wall))).toBeLessThan(1000);
 
     expect(data.waiting.total).toBeGreaterThan(3000);
     expect(data.waiting.items).toHaveLength(5);
