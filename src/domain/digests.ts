@@ -116,7 +116,7 @@ export function scheduledPeriod(cadence: string, zone: string, now: Date): Diges
 /** Channel targets from settings key "digest.channels"; anything that is not "<platform>:<id>" is ignored. */
 export function channelTargets(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
-  return [...new Set(value.filter((v): v is string => typeof v === "string" && /^(teams|slack|web):\S+$/.test(v)))];
+  return [...new Set(value.filter((v): v is string => typeof v === "string" && /^(teams|slack):\S+$/.test(v)))];
 }
 
 function toDigestNeed(need: Need, now: Date, calendar: WorkingCalendar, targetDays: number): DigestNeed {

@@ -50,7 +50,7 @@ describe("digest aggregation", () => {
   });
 
   it("accepts only platform-prefixed channel targets", () => {
-    expect(channelTargets(["teams:19:abc@thread.tacv2", "slack:C123", "slack:C123", "bogus", 4, "email:x@y"])).toEqual(["teams:19:abc@thread.tacv2", "slack:C123"]);
+    expect(channelTargets(["teams:19:abc@thread.tacv2", "slack:C123", "slack:C123", "bogus", 4, "email:x@y", "web:3"])).toEqual(["teams:19:abc@thread.tacv2", "slack:C123"]);
     expect(channelTargets("slack:C1")).toEqual([]);
   });
 });
