@@ -2,13 +2,17 @@
 // its features. Channels (web, Teams, Slack) and jobs are given this App.
 import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
+import { createTriageFeature } from "./bots/core/features/triage.ts";
 import { createRouter, type Router } from "./bots/core/router.ts";
 import type { Reply, Turn } from "./bots/core/types.ts";
 import type { Deliverer } from "./bots/delivery.ts";
 import { createWebDeliverer } from "./bots/web/deliver.ts";
 import type { Platform } from "./domain/types.ts";
 import type { Config } from "./config.ts";
+import { createDigestService, type DigestService } from "./domain/digests.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
+import { createTriageService, type TriageService } from "./domain/triage.ts";
+import { createWorkingCalendar, type WorkingCalendar } from "./domain/workingDays.ts";
 import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
@@ -22,6 +26,10 @@ export interface App {
   clock: Clock;
   router: Router;
   needs: NeedService;
+  triage: TriageService;
+  digests: DigestService;
+  /** Working days (weekends and HOLIDAY_COUNTRY's public holidays excluded) for service targets. */
+  calendar: WorkingCalendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
   deliverers: Map<Platform, Deliverer>;
   /** Handles one turn from any channel, with metrics. */
@@ -34,8 +42,15 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
   setDisplayZone(config.timezone);
   const metrics = createMetrics();
   const needs = createNeedService(store, clock);
+  const calendar = createWorkingCalendar({ country: config.holidayCountry, zone: config.timezone });
+  const triage = createTriageService(store, clock, calendar, needs);
+  const digests = createDigestService(store, calendar, { zone: config.timezone, defaultLocale: config.defaultLocale });
   const router = createRouter(
-    [createNeedsFeature({ needs, departments: () => store.departments.active() }), createHelpFeature()],
+    [
+      createNeedsFeature({ needs, departments: () => store.departments.active() }),
+      createTriageFeature({ triage, digests, clock }),
+      createHelpFeature(),
+    ],
     { log, fallback: offerToReport },
   );
   return {
@@ -46,6 +61,9 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     clock,
     router,
     needs,
+    triage,
+    digests,
+    calendar,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {
       const end = metrics.turnDuration.startTimer({ platform: turn.platform });

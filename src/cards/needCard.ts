@@ -40,14 +40,17 @@ export function needFacts(ctx: CardContext, need: Need): Element {
   ]);
 }
 
-function eventText(ctx: CardContext, e: NeedEvent): string {
+/** Event kinds told in words of their own; other kinds with a status change read "status A → B". */
+const EVENT_WORDS = ["created", "edited", "withdrawn", "supported", "question", "answered", "merged"];
+
+/** One line of a need's history: when, what, who, and the note. */
+export function eventText(ctx: CardContext, e: NeedEvent): string {
   const { t, locale } = ctx;
-  const what =
-    e.kind === "created" || e.kind === "edited" || e.kind === "withdrawn" || e.kind === "supported"
-      ? t(`history.${e.kind}`)
-      : e.fromStatus && e.toStatus
-        ? t("history.status", { from: t(`status.${e.fromStatus}`), to: t(`status.${e.toStatus}`) })
-        : e.kind;
+  const what = EVENT_WORDS.includes(e.kind)
+    ? t(`history.${e.kind}`)
+    : e.fromStatus && e.toStatus
+      ? t("history.status", { from: t(`status.${e.fromStatus}`), to: t(`status.${e.toStatus}`) })
+      : e.kind;
   const line = e.actorName ? t("history.by", { what, actor: e.actorName }) : what;
   return `${formatDateTime(locale, e.createdAt)}: ${line}${e.note ? ` (${truncate(e.note, 200)})` : ""}`;
 }

@@ -43,6 +43,12 @@ export function createNeedService(store: Store, clock: Clock) {
   return {
     load,
 
+    /** Ids of open needs similar to `text`, most similar first. */
+    async similarTo(text: string, limit = 3, excludeId?: number): Promise<number[]> {
+      await syncSimilarity();
+      return similarity.search(text, limit + 1).filter((id) => id !== excludeId).slice(0, limit);
+    },
+
     /**
      * Validates and stores a need. Unless the person already chose "mine is
      * different", similar open needs are offered first and nothing is stored.

@@ -60,9 +60,12 @@ export interface Need extends NeedDraft {
   workPackageId: number | null;
   workPackageCode: string | null;
   initiativeId: number | null;
+  initiativeCode: string | null;
   outcome: string | null;
   sourceUrl: string | null;
   version: number;
+  /** A coordinator asked the reporter a question; the need is out of the triage queue until answered. */
+  awaitingReply: boolean;
   supporterCount: number;
   createdAt: Date;
   updatedAt: Date;
@@ -89,4 +92,11 @@ export interface WorkPackage {
   timezone: string;
   active: boolean;
   pingsPaused: boolean;
+}
+
+export interface Initiative {
+  id: number;
+  code: string;
+  title: string;
+  workPackageId: number | null;
 }

@@ -24,6 +24,7 @@ export const en = {
   "errors.title": "Sorry",
   "unknown.text": "I did not understand that. Say **help** to see what I can do.",
   "common.cancel": "Cancel",
+  "common.andMore": "… and {count} more",
 };
 
 export const sv: Record<keyof typeof en, string> = {
@@ -52,4 +53,5 @@ export const sv: Record<keyof typeof en, string> = {
   "errors.title": "Tyvärr",
   "unknown.text": "Det förstod jag inte. Skriv **hjälp** för att se vad jag kan göra.",
   "common.cancel": "Avbryt",
+  "common.andMore": "… och {count} till",
 };

@@ -3,11 +3,13 @@
 // checks that both languages have the same keys and placeholders.
 import type { Locale } from "../domain/types.ts";
 import * as common from "./common.ts";
+import * as digest from "./digest.ts";
 import * as needs from "./needs.ts";
 import * as slack from "./slack.ts";
 import * as teams from "./teams.ts";
+import * as triage from "./triage.ts";
 
-const modules = [common, needs, teams, slack];
+const modules = [common, needs, teams, slack, triage, digest];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

@@ -3,7 +3,9 @@
 import { createAuditRepository } from "./audit.ts";
 import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Tx } from "./client.ts";
 import { createDepartmentsRepository } from "./departments.ts";
+import { createDigestsRepository } from "./digests.ts";
 import { createInboundRepository } from "./inbound.ts";
+import { createInitiativesRepository } from "./initiatives.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOutboxRepository } from "./outbox.ts";
@@ -19,6 +21,8 @@ export function createRepositories(db: Tx) {
     needs: createNeedsRepository(db),
     departments: createDepartmentsRepository(db),
     workPackages: createWorkPackagesRepository(db),
+    initiatives: createInitiativesRepository(db),
+    digests: createDigestsRepository(db),
     outbox: createOutboxRepository(db),
     webChat: createWebChatRepository(db),
     inbound: createInboundRepository(db),

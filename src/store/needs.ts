@@ -8,6 +8,7 @@ const needInclude = {
   reporter: { select: { displayName: true } },
   department: { select: { name: true } },
   workPackage: { select: { code: true } },
+  initiative: { select: { code: true } },
   _count: { select: { supporters: true } },
 } as const;
 
@@ -29,11 +30,13 @@ type NeedRow = {
   outcome: string | null;
   sourceUrl: string | null;
   version: number;
+  awaitingReply: boolean;
   createdAt: Date;
   updatedAt: Date;
   reporter: { displayName: string };
   department: { name: string } | null;
   workPackage: { code: string } | null;
+  initiative: { code: string } | null;
   _count: { supporters: number };
 };
 
@@ -56,9 +59,11 @@ function toNeed(row: NeedRow): Need {
     workPackageId: row.workPackageId,
     workPackageCode: row.workPackage?.code ?? null,
     initiativeId: row.initiativeId,
+    initiativeCode: row.initiative?.code ?? null,
     outcome: row.outcome,
     sourceUrl: row.sourceUrl,
     version: row.version,
+    awaitingReply: row.awaitingReply,
     supporterCount: row._count.supporters,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -175,6 +180,12 @@ export function createNeedsRepository(db: Tx) {
       return rows.map(toNeed);
     },
 
+    /** Ids of the newest needs with one of `statuses`. */
+    async newestIds(statuses: NeedStatus[], take: number): Promise<number[]> {
+      const rows = await db.need.findMany({ where: { status: { in: statuses } }, select: { id: true }, orderBy: { id: "desc" }, take });
+      return rows.map((r) => r.id);
+    },
+
     async countWithStatus(statuses: NeedStatus[]): Promise<number> {
       return db.need.count({ where: { status: { in: statuses } } });
     },
@@ -244,6 +255,82 @@ export function createNeedsRepository(db: Tx) {
       if (existing) return false;
       await db.needSupporter.create({ data: { needId, personId } });
       return true;
+    },
+
+    /** The triage queue: submitted needs not waiting for the reporter's answer, oldest first. */
+    async triageQueue(take: number): Promise<{ items: Need[]; total: number; awaitingReply: number }> {
+      const where = { status: "submitted", awaitingReply: false };
+      const [rows, total, awaitingReply] = await Promise.all([
+        db.need.findMany({ where, include: needInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
+        db.need.count({ where }),
+        db.need.count({ where: { status: "submitted", awaitingReply: true } }),
+      ]);
+      return { items: rows.map(toNeed), total, awaitingReply };
+    },
+
+    /** Needs in the triage queue reported before `cutoff` (past the triage target). */
+    async countWaitingSince(cutoff: Date): Promise<number> {
+      return db.need.count({ where: { status: "submitted", awaitingReply: false, createdAt: { lt: cutoff } } });
+    },
+
+    /** Needs reported in [from, to), newest first, and how many there are. */
+    async reportedBetween(from: Date, to: Date, take: number): Promise<{ items: Need[]; total: number }> {
+      const where = { createdAt: { gte: from, lt: to } };
+      const [rows, total] = await Promise.all([
+        db.need.findMany({ where, include: needInclude, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
+        db.need.count({ where }),
+      ]);
+      return { items: rows.map(toNeed), total };
+    },
+
+    /** When needs triaged since `since` were reported and triaged: two columns, not whole rows. */
+    async triageTimes(since: Date): Promise<{ createdAt: Date; triagedAt: Date }[]> {
+      const rows = await db.need.findMany({ where: { triagedAt: { gte: since } }, select: { createdAt: true, triagedAt: true } });
+      return rows.map((r) => ({ createdAt: r.createdAt, triagedAt: r.triagedAt! }));
+    },
+
+    /** Open needs per department id (null: none), counted in the database. */
+    async openCountByDepartment(statuses: NeedStatus[]): Promise<{ departmentId: number | null; count: number }[]> {
+      const rows = await db.need.groupBy({ by: ["departmentId"], where: { status: { in: statuses } }, _count: { _all: true } });
+      return rows.map((r) => ({ departmentId: r.departmentId, count: r._count._all }));
+    },
+
+    /** Open needs per stored sustainability combination ("social,economic"), counted in the database. */
+    async openCountBySustainability(statuses: NeedStatus[]): Promise<{ sustainability: SustainabilityArea[]; count: number }[]> {
+      const rows = await db.need.groupBy({ by: ["sustainability"], where: { status: { in: statuses } }, _count: { _all: true } });
+      return rows.map((r) => ({
+        sustainability: r.sustainability ? (r.sustainability.split(",") as SustainabilityArea[]) : [],
+        count: r._count._all,
+      }));
+    },
+
+    /**
+     * Moves the given people to `toId` as supporters (a duplicate's reporter and
+     * supporters), except the original's own reporter and those already there.
+     */
+    async moveSupporters(fromId: number, toId: number, personIds: number[]): Promise<number> {
+      const target = await db.need.findUniqueOrThrow({ where: { id: toId }, select: { reporterId: true } });
+      let moved = 0;
+      for (const personId of new Set(personIds)) {
+        if (personId === target.reporterId) continue;
+        const existing = await db.needSupporter.findUnique({ where: { needId_personId: { needId: toId, personId } } });
+        if (existing) continue;
+        await db.needSupporter.create({ data: { needId: toId, personId } });
+        moved++;
+      }
+      await db.needSupporter.deleteMany({ where: { needId: fromId } });
+      return moved;
+    },
+
+    /** Needs marked as duplicates of `fromId` now point at `toId`, so no chain of duplicates forms. */
+    async repointDuplicates(fromId: number, toId: number): Promise<void> {
+      await db.need.updateMany({ where: { duplicateOfId: fromId }, data: { duplicateOfId: toId } });
+    },
+
+    /** Who recorded the latest event of `kind` on a need (e.g. who asked the open question). */
+    async lastActor(needId: number, kind: string): Promise<number | null> {
+      const row = await db.needEvent.findFirst({ where: { needId, kind }, orderBy: { id: "desc" }, select: { actorId: true } });
+      return row?.actorId ?? null;
     },
 
     async supporterIds(needId: number): Promise<number[]> {

@@ -104,7 +104,8 @@ describe("Adaptive Card → Block Kit", () => {
       expect(modal.callback_id.length).toBeLessThanOrEqual(255);
       if (isForm(c)) {
         expect(modal.submit).toBeDefined();
-        expect(modal.callback_id).toMatch(/^need\.(submit|save)$/);
+        const primary = (c.actions ?? []).find((a) => a.type === "Action.Execute");
+        expect(modal.callback_id).toBe(primary?.verb);
       }
 
       expect(problems(toHome(c, t).blocks, LIMITS.blocks.home)).toEqual([]);

@@ -118,11 +118,17 @@ function chunks(text: string, max: number): string[] {
 
 class Renderer {
   readonly blocks: Block[] = [];
-  private seq = 0;
   constructor(
     private readonly t: Translate,
     private readonly surface: Surface,
+    /** Numbers buttons; shared by the renderers of one card so action ids stay unique. */
+    private readonly counter = { next: 0 },
   ) {}
+
+  /** A renderer for more blocks of the same card. */
+  sibling(): Renderer {
+    return new Renderer(this.t, this.surface, this.counter);
+  }
 
   elements(elements: unknown): void {
     if (!Array.isArray(elements)) return;
@@ -216,7 +222,7 @@ class Renderer {
 
   private button(a: Action): Block | undefined {
     const text = plainText(String(a.title ?? ""), LIMITS.buttonText);
-    const n = this.seq++;
+    const n = this.counter.next++;
     if (a.type === "Action.OpenUrl" && typeof a.url === "string") return { type: "button", action_id: `u${n}`, text, url: a.url };
     const action = cardAction(a);
     if (!action) return undefined;
@@ -312,7 +318,7 @@ export function cardAction(a: Action): Record<string, unknown> | undefined {
 function render(card: AdaptiveCard, t: Translate, surface: Surface, cardActions: Action[]) {
   const body = new Renderer(t, surface);
   body.elements(card.body);
-  const tail = new Renderer(t, surface);
+  const tail = body.sibling();
   tail.actionBlocks(cardActions);
   return { blocks: body.limited(tail.blocks, LIMITS.blocks[surface]), body };
 }

@@ -1,0 +1,144 @@
+// The coordinators' digest: one compact card (top items of each list, then
+// "and N more", so it stays within Teams' 40 KB and Slack's 50 blocks) and the
+// same content as plain text for the terminal (`jobs run digest --dry-run`).
+// Both render the sections built once here.
+import { isQuiet, type DigestData, type DigestNeed } from "../domain/digests.ts";
+import type { Health } from "../domain/types.ts";
+import { formatDate, truncate } from "../i18n/format.ts";
+import type { CardContext } from "./context.ts";
+import { card, clean, container, execute, facts, heading, paragraph, subheading, type AdaptiveCard, type Element } from "./elements.ts";
+
+const HEALTH_MARK: Record<Health, string> = { on_track: "🟢", at_risk: "🟡", blocked: "🔴" };
+const TREND_MARK = { up: "↗", down: "↘", same: "→", new: "", none: "" } as const;
+
+interface Section {
+  title: string;
+  lines: string[];
+  /** Lines that ask for action are shown in the attention colour on the card. */
+  attention?: boolean;
+}
+
+interface DigestView {
+  title: string;
+  intro: string;
+  sections: Section[];
+  figures: [string, string][];
+}
+
+function needLine(ctx: CardContext, need: DigestNeed, withAge: boolean): string {
+  const { t } = ctx;
+  const parts = [
+    `**${need.reference}** ${truncate(need.title, 70)}`,
+    need.departmentName ? truncate(need.departmentName, 40) : "",
+    withAge ? t("digest.age", { days: need.ageWorkingDays }) : formatDate(ctx.locale, need.createdAt),
+    `+${need.supporterCount}`,
+  ].filter(Boolean);
+  return `${need.overdue ? "⚠ " : ""}${parts.join(" · ")}`;
+}
+
+function more(ctx: CardContext, total: number, shown: number): string[] {
+  return total > shown ? [ctx.t("common.andMore", { count: total - shown })] : [];
+}
+
+function digestView(ctx: CardContext, data: DigestData): DigestView {
+  const { t, locale } = ctx;
+  const date = (d: Date) => formatDate(locale, d);
+  const title = t("digest.title", { from: date(data.period.from), to: date(data.period.to) });
+  const gridLines = data.grid.map((wp) => {
+    const mark = wp.now ? HEALTH_MARK[wp.now] : "⚪";
+    const name = `**${wp.code}** ${truncate(wp.name, 50)}`;
+    if (!wp.now) return `${mark} ${name} · ${t("digest.grid.noUpdate")}`;
+    const was = wp.before ? ` ${TREND_MARK[wp.trend]} ${t("digest.grid.was", { health: `${HEALTH_MARK[wp.before]} ${t(`digest.health.${wp.before}`)}` })}` : "";
+    return `${mark} ${name}: ${t(`digest.health.${wp.now}`)}${was} · ${t("digest.grid.updated", { date: date(wp.lastUpdateAt!) })}`;
+  });
+  const gridSection: Section = { title: t("digest.grid.title"), lines: gridLines };
+
+  if (isQuiet(data)) {
+    return { title, intro: t("digest.quiet"), sections: gridLines.length && data.grid.some((g) => g.now) ? [gridSection] : [], figures: [] };
+  }
+
+  const { newNeeds, waiting, overdueRequests, staleInitiatives, figures } = data;
+  const sections: Section[] = [
+    {
+      title: t("digest.new.title", { count: newNeeds.total }),
+      lines: newNeeds.total ? [...newNeeds.items.map((n) => needLine(ctx, n, false)), ...more(ctx, newNeeds.total, newNeeds.items.length)] : [t("digest.new.none")],
+    },
+    {
+      title: t("digest.waiting.title", { count: waiting.total }),
+      lines: [
+        ...(waiting.overdue ? [t("digest.waiting.overdue", { count: waiting.overdue, days: waiting.targetDays })] : []),
+        ...waiting.items.map((n) => needLine(ctx, n, true)),
+        ...more(ctx, waiting.total, waiting.items.length),
+        ...(waiting.awaitingReply ? [t("digest.waiting.awaiting", { count: waiting.awaitingReply })] : []),
+        ...(waiting.total === 0 ? [t("digest.waiting.none")] : []),
+      ],
+      attention: waiting.overdue > 0,
+    },
+    gridSection,
+  ];
+  if (overdueRequests.total) {
+    sections.push({
+      title: t("digest.overdue.title", { count: overdueRequests.total }),
+      lines: [
+        ...overdueRequests.items.map((r) => `${truncate(r.subject, 60)} · ${r.recipientName ?? "–"} · ${t("digest.overdue.due", { date: date(r.dueAt) })}`),
+        ...more(ctx, overdueRequests.total, overdueRequests.items.length),
+      ],
+      attention: true,
+    });
+  }
+  if (staleInitiatives.total) {
+    sections.push({
+      title: t("digest.stale.title", { count: staleInitiatives.total, weeks: staleInitiatives.weeks }),
+      lines: [
+        ...staleInitiatives.items.map(
+          (i) => `**${i.code}** ${truncate(i.title, 60)} · ${i.lastUpdateAt ? t("digest.stale.last", { date: date(i.lastUpdateAt) }) : t("digest.stale.never")}`,
+        ),
+        ...more(ctx, staleInitiatives.total, staleInitiatives.items.length),
+      ],
+    });
+  }
+  const top = <T>(list: T[], label: (x: T) => string) =>
+    [...list.slice(0, TOP_FIGURES).map(label), ...(list.length > TOP_FIGURES ? [t("common.andMore", { count: list.length - TOP_FIGURES })] : [])].join(", ");
+  const figureRows: [string, string][] = [
+    [
+      t("digest.figures.triageTime"),
+      figures.medianWorkingDaysToTriage === null ? "–" : t("digest.figures.triageTimeValue", { days: figures.medianWorkingDaysToTriage, count: figures.triaged }),
+    ],
+    [
+      t("digest.figures.pingRate"),
+      figures.pingAnswerRate === null ? "–" : t("digest.figures.pingRateValue", { percent: Math.round(figures.pingAnswerRate * 100), count: figures.pingsDue }),
+    ],
+    [t("digest.figures.byDepartment"), top(figures.byDepartment, (d) => `${truncate(locale === "en" && d.nameEn ? d.nameEn : d.name, 40)} ${d.count}`) || "–"],
+    [t("digest.figures.bySustainability"), top(figures.bySustainability, (s) => `${t(`sustainability.${s.area}`)} ${s.count}`) || "–"],
+  ];
+  return { title, intro: "", sections, figures: figureRows };
+}
+
+const TOP_FIGURES = 5;
+
+export function digestCard(ctx: CardContext, data: DigestData): AdaptiveCard {
+  const { t } = ctx;
+  const view = digestView(ctx, data);
+  const body: Element[] = [heading(view.title), ...(view.intro ? [paragraph(view.intro)] : [])];
+  for (const section of view.sections) {
+    body.push(
+      container([subheading(section.title), paragraph(section.lines.map((l) => `- ${l}`).join("\n"), section.attention ? { color: "Attention" } : {})], {
+        separator: true,
+      }),
+    );
+  }
+  if (view.figures.length) body.push(container([subheading(t("digest.figures.title")), facts(view.figures)], { separator: true }));
+  const actions = data.waiting.total > 0 ? [execute(t("digest.openQueue"), "triage.queue")] : [];
+  return clean(card(body, actions));
+}
+
+/** The digest as plain text, for the terminal. */
+export function digestText(ctx: CardContext, data: DigestData): string {
+  const view = digestView(ctx, data);
+  const plain = (s: string) => s.replace(/\*\*/g, "");
+  const out = [view.title, "=".repeat(view.title.length)];
+  if (view.intro) out.push(view.intro);
+  for (const section of view.sections) out.push("", section.title, ...section.lines.map((l) => `  - ${plain(l)}`));
+  if (view.figures.length) out.push("", ctx.t("digest.figures.title"), ...view.figures.map(([k, v]) => `  ${k}: ${v}`));
+  return out.join("\n");
+}

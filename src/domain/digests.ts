@@ -1,0 +1,217 @@
+// What a coordinators' digest holds, as plain data: new needs, the triage
+// queue (those past the target highlighted), the work-package status grid,
+// overdue status requests, silent initiatives and key figures. Built from
+// repository queries that count and group in the database; the aggregation
+// helpers below are pure.
+import { CronExpressionParser } from "cron-parser";
+import type { Store } from "../store/index.ts";
+import { DomainError } from "./errors.ts";
+import { requireRole } from "./permissions.ts";
+import { DEFAULT_TRIAGE_TARGET_DAYS, TRIAGE_ROLES } from "./triage.ts";
+import { OPEN_NEED_STATUSES, SUSTAINABILITY_AREAS, type Health, type Need, type Person, type SustainabilityArea } from "./types.ts";
+import type { WorkingCalendar } from "./workingDays.ts";
+
+/** Settings keys and their defaults. */
+export const DIGEST_SETTINGS = {
+  cadence: { key: "digest.cadence", fallback: "0 14 * * 5" },
+  channels: { key: "digest.channels", fallback: [] as string[] },
+  staleInitiativeWeeks: { key: "digest.staleInitiativeWeeks", fallback: 4 },
+  triageTarget: { key: "triage.targetWorkingDays", fallback: DEFAULT_TRIAGE_TARGET_DAYS },
+} as const;
+
+export const DIGEST_KIND = "coordinator";
+/** Items shown per list; the rest is "and N more", which keeps the card within Teams' 40 KB and Slack's 50 blocks. */
+export const TOP_ITEMS = 5;
+const TRIAGE_TIME_WINDOW_DAYS = 90;
+const PING_RATE_WINDOW_DAYS = 28;
+const DAY = 86_400_000;
+
+export type Trend = "up" | "down" | "same" | "new" | "none";
+
+export interface DigestNeed {
+  id: number;
+  reference: string;
+  title: string;
+  departmentName: string | null;
+  supporterCount: number;
+  createdAt: Date;
+  ageWorkingDays: number;
+  overdue: boolean;
+}
+
+export interface DigestPeriod {
+  from: Date;
+  to: Date;
+  /** The period's identity for "sent once": the scheduled time, or "now:<ISO>" on demand. */
+  key: string;
+}
+
+export interface DigestData {
+  period: DigestPeriod;
+  newNeeds: { total: number; items: DigestNeed[] };
+  waiting: { total: number; overdue: number; awaitingReply: number; targetDays: number; items: DigestNeed[] };
+  grid: { code: string; name: string; now: Health | null; before: Health | null; trend: Trend; lastUpdateAt: Date | null }[];
+  overdueRequests: { total: number; items: { subject: string; recipientName: string | null; dueAt: Date }[] };
+  staleInitiatives: { total: number; weeks: number; items: { code: string; title: string; lastUpdateAt: Date | null }[] };
+  figures: {
+    medianWorkingDaysToTriage: number | null;
+    triaged: number;
+    pingAnswerRate: number | null;
+    pingsDue: number;
+    byDepartment: { name: string; nameEn: string | null; count: number }[];
+    bySustainability: { area: SustainabilityArea; count: number }[];
+  };
+}
+
+export interface DigestRecipient {
+  /** Digest.recipientKey and the outbox target: "person:<id>" or a channel ("teams:<conversation id>", "slack:C123"). */
+  key: string;
+  locale: Person["locale"];
+}
+
+const HEALTH_RANK: Record<Health, number> = { blocked: 0, at_risk: 1, on_track: 2 };
+
+export function trend(now: Health | null, before: Health | null): Trend {
+  if (!now) return "none";
+  if (!before) return "new";
+  return HEALTH_RANK[now] > HEALTH_RANK[before] ? "up" : HEALTH_RANK[now] < HEALTH_RANK[before] ? "down" : "same";
+}
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Sums per area the counts of stored combinations ("social,economic": 3 counts for both). */
+export function countByArea(rows: { sustainability: SustainabilityArea[]; count: number }[]): { area: SustainabilityArea; count: number }[] {
+  const totals = new Map<SustainabilityArea, number>(SUSTAINABILITY_AREAS.map((a) => [a, 0]));
+  for (const row of rows) for (const area of row.sustainability) if (totals.has(area)) totals.set(area, totals.get(area)! + row.count);
+  return [...totals].map(([area, count]) => ({ area, count })).sort((a, b) => b.count - a.count);
+}
+
+/** True when nothing in the digest asks for attention: the card is then short and friendly. */
+export function isQuiet(data: DigestData): boolean {
+  return data.newNeeds.total === 0 && data.waiting.total === 0 && data.overdueRequests.total === 0 && data.staleInitiatives.total === 0;
+}
+
+/** Checks a cadence (a five-field cron expression) the way the digest uses it. */
+export function parseCadence(cadence: string, zone: string, at: Date) {
+  try {
+    return CronExpressionParser.parse(cadence, { currentDate: new Date(at.getTime() + 1), tz: zone });
+  } catch (err) {
+    throw new DomainError("invalid_input", `digest.cadence "${cadence}": ${(err as Error).message}`);
+  }
+}
+
+/** The latest scheduled digest at or before `now`, and the period it covers (since the one before). */
+export function scheduledPeriod(cadence: string, zone: string, now: Date): DigestPeriod {
+  const schedule = parseCadence(cadence, zone, now);
+  const to = schedule.prev().toDate();
+  const from = schedule.prev().toDate();
+  return { from, to, key: to.toISOString() };
+}
+
+/** Channel targets from settings key "digest.channels"; anything that is not "<platform>:<id>" is ignored. */
+export function channelTargets(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter((v): v is string => typeof v === "string" && /^(teams|slack):\S+$/.test(v)))];
+}
+
+function toDigestNeed(need: Need, now: Date, calendar: WorkingCalendar, targetDays: number): DigestNeed {
+  const ageWorkingDays = calendar.between(need.createdAt, now);
+  return {
+    id: need.id,
+    reference: need.reference,
+    title: need.title,
+    departmentName: need.departmentName,
+    supporterCount: need.supporterCount,
+    createdAt: need.createdAt,
+    ageWorkingDays,
+    overdue: need.status === "submitted" && ageWorkingDays > targetDays,
+  };
+}
+
+export function createDigestService(store: Store, calendar: WorkingCalendar, options: { zone: string; defaultLocale: Person["locale"] }) {
+  async function build(period: DigestPeriod): Promise<DigestData> {
+    const now = period.to;
+    const [targetDays, staleWeeks] = await Promise.all([
+      store.settings.get(DIGEST_SETTINGS.triageTarget.key, DIGEST_SETTINGS.triageTarget.fallback),
+      store.settings.get(DIGEST_SETTINGS.staleInitiativeWeeks.key, DIGEST_SETTINGS.staleInitiativeWeeks.fallback),
+    ]);
+    const [newNeeds, queue, overdue, health, overdueRequests, stale, triageTimes, pings, byDept, bySust, departments] = await Promise.all([
+      store.needs.reportedBetween(period.from, period.to, TOP_ITEMS),
+      store.needs.triageQueue(TOP_ITEMS),
+      store.needs.countWaitingSince(calendar.cutoff(now, targetDays)),
+      store.digests.workPackageHealth(),
+      store.digests.overdueRequests(now, TOP_ITEMS),
+      store.digests.staleInitiatives(new Date(now.getTime() - staleWeeks * 7 * DAY), TOP_ITEMS),
+      store.needs.triageTimes(new Date(now.getTime() - TRIAGE_TIME_WINDOW_DAYS * DAY)),
+      store.digests.pingCounts(new Date(now.getTime() - PING_RATE_WINDOW_DAYS * DAY), now),
+      store.needs.openCountByDepartment(OPEN_NEED_STATUSES),
+      store.needs.openCountBySustainability(OPEN_NEED_STATUSES),
+      store.departments.active(),
+    ]);
+    const deptById = new Map(departments.map((d) => [d.id, d]));
+    return {
+      period,
+      newNeeds: { total: newNeeds.total, items: newNeeds.items.map((n) => toDigestNeed(n, now, calendar, targetDays)) },
+      waiting: {
+        total: queue.total,
+        overdue,
+        awaitingReply: queue.awaitingReply,
+        targetDays,
+        items: queue.items.map((n) => toDigestNeed(n, now, calendar, targetDays)),
+      },
+      grid: health.map((wp) => {
+        const [latest, previous] = wp.updates;
+        return { code: wp.code, name: wp.name, now: latest?.health ?? null, before: previous?.health ?? null, trend: trend(latest?.health ?? null, previous?.health ?? null), lastUpdateAt: latest?.at ?? null };
+      }),
+      overdueRequests,
+      staleInitiatives: { ...stale, weeks: staleWeeks },
+      figures: {
+        medianWorkingDaysToTriage: median(triageTimes.map((t) => calendar.between(t.createdAt, t.triagedAt))),
+        triaged: triageTimes.length,
+        pingAnswerRate: pings.asked ? pings.answered / pings.asked : null,
+        pingsDue: pings.asked,
+        byDepartment: byDept
+          .map((row) => {
+            const dept = row.departmentId !== null ? deptById.get(row.departmentId) : undefined;
+            return { name: dept?.name ?? "–", nameEn: dept?.nameEn ?? null, count: row.count };
+          })
+          .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+        bySustainability: countByArea(bySust),
+      },
+    };
+  }
+
+  return {
+    build,
+
+    /** The scheduled digest due at `now`, from settings key "digest.cadence". */
+    async duePeriod(now: Date): Promise<DigestPeriod> {
+      const cadence = await store.settings.get(DIGEST_SETTINGS.cadence.key, DIGEST_SETTINGS.cadence.fallback);
+      return scheduledPeriod(cadence, options.zone, now);
+    },
+
+    /** Every coordinator, then the configured coordinator channels (in the default language). */
+    async recipients(): Promise<DigestRecipient[]> {
+      const coordinators = await store.people.withRole("coordinator");
+      const channels = channelTargets(await store.settings.get<unknown>(DIGEST_SETTINGS.channels.key, DIGEST_SETTINGS.channels.fallback));
+      return [
+        ...coordinators.map((p) => ({ key: `person:${p.id}`, locale: p.locale })),
+        ...channels.map((key) => ({ key, locale: options.defaultLocale })),
+      ];
+    },
+
+    /** A digest now, for one coordinator: since their last scheduled digest (or the last week). */
+    async onDemand(person: Person, now: Date): Promise<DigestData> {
+      requireRole(person, ...TRIAGE_ROLES);
+      const last = await store.digests.lastSentAt(`person:${person.id}`, DIGEST_KIND);
+      const from = last && last < now ? last : new Date(now.getTime() - 7 * DAY);
+      return build({ from, to: now, key: `now:${now.toISOString()}` });
+    },
+  };
+}
+export type DigestService = ReturnType<typeof createDigestService>;

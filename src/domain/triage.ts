@@ -1,0 +1,269 @@
+// Triage: coordinators decide what happens to each need, and the reporter and
+// supporters hear about it. The transitions table says which decision may be
+// taken from which status; every decision is checked against the acting person
+// and the version the triage card was built from, so a forged, replayed or
+// racing action changes nothing.
+import { cardContext } from "../cards/context.ts";
+import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard, type NeedChange } from "../cards/notificationCard.ts";
+import type { Repositories, Store } from "../store/index.ts";
+import { DomainError, ValidationError, type FieldError } from "./errors.ts";
+import type { Clock, NeedService } from "./needs.ts";
+import { hasRole, requireRole } from "./permissions.ts";
+import { OPEN_NEED_STATUSES, type Initiative, type Need, type NeedEvent, type NeedStatus, type Person, type WorkPackage } from "./types.ts";
+import type { WorkingCalendar } from "./workingDays.ts";
+
+export const TRIAGE_ACTIONS = ["accept", "start", "done", "decline", "duplicate", "ask"] as const;
+export type TriageAction = (typeof TRIAGE_ACTIONS)[number];
+
+/** Which status each decision may be taken from, and where it leads. Coordinators (and admins) take them all. */
+export const TRANSITIONS: Record<TriageAction, { from: NeedStatus[]; to: NeedStatus; event: string }> = {
+  accept: { from: ["submitted"], to: "accepted", event: "accepted" },
+  start: { from: ["accepted"], to: "in_progress", event: "started" },
+  done: { from: ["accepted", "in_progress"], to: "done", event: "done" },
+  decline: { from: ["submitted", "accepted", "in_progress"], to: "declined", event: "declined" },
+  duplicate: { from: ["submitted", "accepted"], to: "duplicate", event: "duplicate" },
+  // Asking keeps the status; the need leaves the queue until the reporter answers.
+  ask: { from: ["submitted"], to: "submitted", event: "question" },
+};
+
+export const TRIAGE_ROLES = ["coordinator"] as const;
+/** Default for settings key "triage.targetWorkingDays". */
+export const DEFAULT_TRIAGE_TARGET_DAYS = 10;
+export const MAX_NOTE_LENGTH = 2000;
+const QUEUE_SHOWN = 10;
+const DUPLICATE_CANDIDATES = 25;
+
+export function canTriage(person: Person): boolean {
+  return hasRole(person, ...TRIAGE_ROLES);
+}
+
+/** The decisions a coordinator may take on a need as it is now. */
+export function availableActions(need: Need): TriageAction[] {
+  return TRIAGE_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(need.status) && !(a === "ask" && need.awaitingReply));
+}
+
+export type Assignment = { kind: "wp"; id: number } | { kind: "init"; id: number };
+
+export interface TriageInput {
+  assignTo?: Assignment;
+  note?: string;
+  originalId?: number;
+}
+
+const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
+
+/** Reads and checks the fields a decision needs; the form comes back with them marked otherwise. */
+export function parseTriageInput(action: TriageAction, data: Record<string, unknown>): TriageInput {
+  const errors: Record<string, FieldError> = {};
+  const note = text(data.note);
+  if (note.length > MAX_NOTE_LENGTH) errors.note = { key: "validation.tooLong", params: { max: MAX_NOTE_LENGTH } };
+  const noteRequired: Partial<Record<TriageAction, string>> = { done: "triage.error.outcome", decline: "triage.error.reason", ask: "triage.error.question" };
+  if (noteRequired[action] && !note) errors.note = { key: noteRequired[action]! };
+
+  let assignTo: Assignment | undefined;
+  const assign = /^(wp|init):(\d+)$/.exec(text(data.assignTo));
+  if (assign) assignTo = { kind: assign[1] as "wp" | "init", id: Number(assign[2]) };
+  else if (text(data.assignTo)) errors.assignTo = { key: "validation.invalidChoice" };
+  else if (action === "accept") errors.assignTo = { key: "triage.error.assignTo" };
+
+  const original = text(data.original);
+  const originalId = /^\d+$/.test(original) ? Number(original) : undefined;
+  if (action === "duplicate" && originalId === undefined) errors.original = { key: "triage.error.original" };
+
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return { ...(assignTo ? { assignTo } : {}), ...(note ? { note } : {}), ...(originalId !== undefined ? { originalId } : {}) };
+}
+
+/** The version the card was built from; a card without one cannot prove it saw the current state. */
+function expectedVersion(data: Record<string, unknown>): number {
+  const version = Number(data.version);
+  if (!Number.isInteger(version) || version < 1) throw new DomainError("invalid_input", "card carries no version", { detailKey: "triage.error.noVersion" });
+  return version;
+}
+
+export interface TriageView {
+  need: Need;
+  events: NeedEvent[];
+  workPackages: WorkPackage[];
+  initiatives: Initiative[];
+  /** Needs this one may be a duplicate of: similar ones first, then the newest open ones. */
+  candidates: Need[];
+}
+
+export interface QueueEntry {
+  need: Need;
+  ageWorkingDays: number;
+  overdue: boolean;
+}
+
+export interface TriageQueue {
+  entries: QueueEntry[];
+  total: number;
+  awaitingReply: number;
+  targetDays: number;
+}
+
+export function createTriageService(store: Store, clock: Clock, calendar: WorkingCalendar, needs: NeedService) {
+  async function load(needId: unknown): Promise<Need> {
+    const id = Number(needId);
+    const need = Number.isInteger(id) ? await store.needs.byId(id) : null;
+    if (!need) throw new DomainError("not_found", `need ${String(needId)}`);
+    return need;
+  }
+
+  async function targetDays(): Promise<number> {
+    return store.settings.get("triage.targetWorkingDays", DEFAULT_TRIAGE_TARGET_DAYS);
+  }
+
+  async function assignmentPatch(repos: Repositories, assign: Assignment): Promise<{ workPackageId: number | null; initiativeId: number | null; label: string }> {
+    if (assign.kind === "wp") {
+      const wp = await repos.workPackages.byId(assign.id);
+      if (!wp || !wp.active) throw new ValidationError({ assignTo: { key: "validation.invalidChoice" } });
+      return { workPackageId: wp.id, initiativeId: null, label: `${wp.code} ${wp.name}` };
+    }
+    const initiative = await repos.initiatives.byId(assign.id);
+    if (!initiative) throw new ValidationError({ assignTo: { key: "validation.invalidChoice" } });
+    return { workPackageId: initiative.workPackageId, initiativeId: initiative.id, label: `${initiative.code} ${initiative.title}` };
+  }
+
+  /** Queues one notification card per person, each in the person's own language. */
+  async function notify(repos: Repositories, need: Need, personIds: number[], build: (locale: Person["locale"]) => unknown, kind: string): Promise<void> {
+    const people = await repos.people.byIds([...new Set(personIds)]);
+    for (const person of people) {
+      await repos.outbox.enqueue({
+        dedupeKey: `need:${need.id}:v${need.version}:person:${person.id}`,
+        target: `person:${person.id}`,
+        kind,
+        payload: build(person.locale),
+      });
+    }
+  }
+
+  return {
+    load,
+
+    async queue(person: Person): Promise<TriageQueue> {
+      requireRole(person, ...TRIAGE_ROLES);
+      const [{ items, total, awaitingReply }, target] = await Promise.all([store.needs.triageQueue(QUEUE_SHOWN), targetDays()]);
+      const now = clock();
+      const entries = items.map((need) => {
+        const ageWorkingDays = calendar.between(need.createdAt, now);
+        return { need, ageWorkingDays, overdue: ageWorkingDays > target };
+      });
+      return { entries, total, awaitingReply, targetDays: target };
+    },
+
+    async view(person: Person, needId: unknown): Promise<TriageView> {
+      requireRole(person, ...TRIAGE_ROLES);
+      const need = await load(needId);
+      const [events, workPackages, initiatives, similar, newest] = await Promise.all([
+        store.needs.events(need.id),
+        store.workPackages.active(),
+        store.initiatives.active(),
+        needs.similarTo(`${need.title}\n${need.problem}`, DUPLICATE_CANDIDATES, need.id),
+        store.needs.newestIds(OPEN_NEED_STATUSES, DUPLICATE_CANDIDATES + 1),
+      ]);
+      const ids = [...new Set([...similar, ...newest.filter((id) => id !== need.id)])].slice(0, DUPLICATE_CANDIDATES);
+      const candidates = (await Promise.all(ids.map((id) => store.needs.byId(id)))).filter((n): n is Need => n !== null);
+      return { need, events, workPackages, initiatives, candidates };
+    },
+
+    /**
+     * Takes one decision. Refused unless the person may triage, the card saw
+     * the current version and the transition is allowed; the change, its
+     * history entry and the notifications land in one transaction.
+     */
+    async decide(person: Person, action: TriageAction, data: Record<string, unknown>): Promise<Need> {
+      requireRole(person, ...TRIAGE_ROLES);
+      const need = await load(data.needId);
+      const version = expectedVersion(data);
+      if (need.version !== version) throw new DomainError("conflict", `${need.reference} is at version ${need.version}, card had ${version}`);
+      const rule = TRANSITIONS[action];
+      if (!availableActions(need).includes(action)) {
+        throw new DomainError("invalid_state", `${action} not allowed from ${need.status}`, {
+          detailKey: "triage.error.notAllowed",
+          reference: need.reference,
+          status: need.status,
+        });
+      }
+      const input = parseTriageInput(action, data);
+      const now = clock();
+      const firstDecision = need.status === "submitted" && action !== "ask";
+
+      return store.transaction(async (tx) => {
+        let change: NeedChange = { action, note: input.note ?? null };
+        const patch: Parameters<Repositories["needs"]["update"]>[2] = { status: rule.to };
+        if (firstDecision) patch.triagedAt = now;
+        if (input.assignTo && (action === "accept" || action === "start")) {
+          const assigned = await assignmentPatch(tx, input.assignTo);
+          patch.workPackageId = assigned.workPackageId;
+          patch.initiativeId = assigned.initiativeId;
+          change = { ...change, assignment: assigned.label };
+        }
+        if (action === "done") patch.outcome = input.note;
+        if (action === "ask") patch.awaitingReply = true;
+
+        let original: Need | null = null;
+        if (action === "duplicate") {
+          original = await tx.needs.byId(input.originalId!);
+          if (!original) throw new ValidationError({ original: { key: "validation.invalidChoice" } });
+          if (original.id === need.id) throw new DomainError("invalid_input", "duplicate of itself", { detailKey: "triage.error.duplicateSelf", reference: need.reference });
+          if (original.status === "duplicate" || original.status === "withdrawn") {
+            throw new DomainError("invalid_input", `${original.reference} is ${original.status}`, {
+              detailKey: "triage.error.duplicateOfClosed",
+              reference: original.reference,
+              status: original.status,
+            });
+          }
+          patch.duplicateOfId = original.id;
+          change = { ...change, original: { id: original.id, reference: original.reference, title: original.title } };
+        }
+
+        const audience = [need.reporterId, ...(await tx.needs.supporterIds(need.id))];
+        const updated = await tx.needs.update(need.id, version, patch, {
+          actorId: person.id,
+          kind: rule.event,
+          fromStatus: action === "ask" ? null : need.status,
+          toStatus: action === "ask" ? null : rule.to,
+          note: input.note ?? (original ? original.reference : null),
+        });
+
+        if (original) {
+          await tx.needs.moveSupporters(need.id, original.id, audience);
+          await tx.needs.repointDuplicates(need.id, original.id);
+          await tx.needs.addEvent(original.id, { actorId: person.id, kind: "merged", note: need.reference });
+        }
+
+        if (action === "ask") {
+          await notify(tx, updated, [need.reporterId], (locale) => needQuestionCard(cardContext(locale), updated, input.note!, person.displayName), "need.question");
+        } else {
+          const recipients = audience.filter((id) => id !== person.id);
+          await notify(tx, updated, recipients, (locale) => needUpdateNotificationCard(cardContext(locale), updated, change), "need.update");
+        }
+        return updated;
+      });
+    },
+
+    /** The reporter answers a coordinator's question; the need returns to the triage queue. */
+    async reply(person: Person, data: Record<string, unknown>): Promise<Need> {
+      const need = await load(data.needId);
+      if (need.reporterId !== person.id) throw new DomainError("forbidden", `person ${person.id} is not the reporter of ${need.reference}`);
+      if (!need.awaitingReply) {
+        throw new DomainError("invalid_state", `${need.reference} awaits no answer`, { detailKey: "triage.error.noQuestion", reference: need.reference });
+      }
+      const version = expectedVersion(data);
+      const answer = text(data.answer);
+      if (!answer) throw new ValidationError({ answer: { key: "validation.required" } });
+      if (answer.length > MAX_NOTE_LENGTH) throw new ValidationError({ answer: { key: "validation.tooLong", params: { max: MAX_NOTE_LENGTH } } });
+      return store.transaction(async (tx) => {
+        const asker = await tx.needs.lastActor(need.id, "question");
+        const updated = await tx.needs.update(need.id, version, { awaitingReply: false }, { actorId: person.id, kind: "answered", note: answer });
+        if (asker !== null && asker !== person.id) {
+          await notify(tx, updated, [asker], (locale) => answerNotificationCard(cardContext(locale), updated, answer, person.displayName), "need.answer");
+        }
+        return updated;
+      });
+    },
+  };
+}
+export type TriageService = ReturnType<typeof createTriageService>;
