@@ -2,10 +2,11 @@
 // feature keeps its texts in its own module (sv and en side by side); a test
 // checks that both languages have the same keys and placeholders.
 import type { Locale } from "../domain/types.ts";
+import * as admin from "./admin.ts";
 import * as common from "./common.ts";
 import * as needs from "./needs.ts";
 
-const modules = [common, needs];
+const modules = [common, needs, admin];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

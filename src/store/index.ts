@@ -6,6 +6,7 @@ import { createDepartmentsRepository } from "./departments.ts";
 import { createInboundRepository } from "./inbound.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
+import { createOrganisationRepository } from "./organisation.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
 import { createSettingsRepository } from "./settings.ts";
@@ -23,6 +24,7 @@ export function createRepositories(db: Tx) {
     inbound: createInboundRepository(db),
     audit: createAuditRepository(db),
     settings: createSettingsRepository(db),
+    organisation: createOrganisationRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
