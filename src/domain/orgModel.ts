@@ -194,6 +194,7 @@ const show = (v: unknown) => (v === null || v === undefined ? "–" : typeof v =
 export function describeChange(c: OrgChange): string {
   const sign = c.kind === "added" ? "+" : c.kind === "deactivated" ? "-" : "~";
   const what = `${sign} ${c.entity} ${c.key}`;
+  if (c.entity === "setting") return c.kind === "added" ? `${what}: ${show(c.fields[0].to)}` : `${what}: ${show(c.fields[0].from)} → ${show(c.fields[0].to)}`;
   if (c.kind === "added") return `${what} (added)`;
   if (c.kind === "deactivated") return `${what} (deactivated)`;
   return `${what}: ${c.fields.map((f) => `${f.field} ${show(f.from)} → ${show(f.to)}`).join("; ")}`;
