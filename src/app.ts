@@ -1,13 +1,18 @@
 // The composition root: config, store, domain services, the core router and
 // its features. Channels (web, Teams, Slack) and jobs are given this App.
+import { createAdminFeature } from "./bots/core/features/admin.ts";
 import { createHelpFeature } from "./bots/core/features/help.ts";
+import { createMeFeature } from "./bots/core/features/me.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
 import { createRouter, type Router } from "./bots/core/router.ts";
 import type { Reply, Turn } from "./bots/core/types.ts";
 import type { Deliverer } from "./bots/delivery.ts";
 import { createWebDeliverer } from "./bots/web/deliver.ts";
 import type { Platform } from "./domain/types.ts";
+import { notificationCard } from "./cards/notification.ts";
 import type { Config } from "./config.ts";
+import { createAdminService } from "./domain/admin.ts";
+import { createMeService } from "./domain/me.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
 import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
@@ -35,7 +40,12 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
   const metrics = createMetrics();
   const needs = createNeedService(store, clock);
   const router = createRouter(
-    [createNeedsFeature({ needs, departments: () => store.departments.active() }), createHelpFeature()],
+    [
+      createNeedsFeature({ needs, departments: () => store.departments.active() }),
+      createAdminFeature({ admin: createAdminService(store, { clock, render: notificationCard }), workPackages: () => store.workPackages.active() }),
+      createMeFeature({ me: createMeService(store, clock) }),
+      createHelpFeature(),
+    ],
     { log, fallback: offerToReport },
   );
   return {

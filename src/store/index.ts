@@ -4,6 +4,7 @@ import { createAuditRepository } from "./audit.ts";
 import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Tx } from "./client.ts";
 import { createDepartmentsRepository } from "./departments.ts";
 import { createInboundRepository } from "./inbound.ts";
+import { createInitiativesRepository } from "./initiatives.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOrganisationRepository } from "./organisation.ts";
@@ -19,6 +20,7 @@ export function createRepositories(db: Tx) {
     needs: createNeedsRepository(db),
     departments: createDepartmentsRepository(db),
     workPackages: createWorkPackagesRepository(db),
+    initiatives: createInitiativesRepository(db),
     outbox: createOutboxRepository(db),
     webChat: createWebChatRepository(db),
     inbound: createInboundRepository(db),
