@@ -3,10 +3,10 @@
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { applyOrgFile } from "./cli/org.ts";
 import { OrgFileError } from "./domain/orgFile.ts";
 import { describeChange } from "./domain/orgModel.ts";
 import { createLogger } from "./log.ts";
+import { applyOrgFile } from "./organisationFile.ts";
 import { createHttpServer } from "./server.ts";
 import { openStore } from "./store/index.ts";
 import { seedDemo } from "./store/seed.ts";

@@ -1,29 +1,12 @@
 // `org apply FILE [--dry-run]` and `org export [FILE]`: the organisation kept as code.
-import { readFileSync, writeFileSync } from "node:fs";
-import { notificationCard } from "../cards/notification.ts";
+import { writeFileSync } from "node:fs";
 import { loadConfig, type Config } from "../config.ts";
-import { applyOrganisation, exportOrganisation } from "../domain/organisation.ts";
-import { OrgFileError, parseOrgFile } from "../domain/orgFile.ts";
+import { exportOrganisation } from "../domain/organisation.ts";
+import { OrgFileError } from "../domain/orgFile.ts";
 import { describeChange, type OrgChange } from "../domain/orgModel.ts";
+import { applyOrgFile } from "../organisationFile.ts";
 import { openStore, type Store } from "../store/index.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
-
-/** Reads, validates and applies (or only diffs) an organisation file. Throws OrgFileError when anything is wrong. */
-export async function applyOrgFile(store: Store, config: Config, file: string, options: { dryRun?: boolean; now?: Date } = {}): Promise<OrgChange[]> {
-  let source: string;
-  try {
-    source = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new OrgFileError(file, [{ path: [], message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})` }]);
-  }
-  const parsed = parseOrgFile(source, file, { defaultTimezone: config.timezone });
-  return applyOrganisation(store, parsed, {
-    dryRun: options.dryRun,
-    now: options.now ?? new Date(),
-    defaults: { timezone: config.timezone, locale: config.defaultLocale },
-    render: notificationCard,
-  });
-}
 
 function printChanges(io: CliIo, changes: OrgChange[], dryRun: boolean): void {
   if (changes.length === 0) {

@@ -198,6 +198,11 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
         const title = str(values.title);
         if (title.length < 3) errors.title = title ? { key: "validation.tooShort", params: { min: 3 } } : { key: "validation.required" };
         else if (title.length > 200) errors.title = { key: "validation.tooLong", params: { max: 200 } };
+        else {
+          // A replayed or double-clicked "create" must not start the same initiative twice.
+          const same = (await repos.initiatives.active()).find((i) => i.title.toLowerCase() === title.toLowerCase());
+          if (same) errors.title = { key: "admin.error.initiativeExists", params: { code: same.code } };
+        }
         const stage = str(values.stage) || "idea";
         if (!(INITIATIVE_STAGES as readonly string[]).includes(stage)) errors.stage = { key: "validation.invalidChoice" };
         const owner = await personField(repos, str(values.owner).toLowerCase(), errors, "owner");

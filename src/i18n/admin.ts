@@ -27,6 +27,7 @@ export const en = {
   "admin.error.cadence": "Not a valid schedule: {detail}",
   "admin.error.needNotAccepted": "{reference} is not accepted; an initiative starts from an accepted need",
   "admin.error.needHasInitiative": "{reference} already has an initiative",
+  "admin.error.initiativeExists": "The initiative {code} already has this title.",
 
   "admin.title": "Organisation",
   "admin.workPackages": "Work packages",
@@ -150,6 +151,7 @@ export const sv: Record<keyof typeof en, string> = {
   "admin.error.cadence": "Inget giltigt schema: {detail}",
   "admin.error.needNotAccepted": "{reference} är inte accepterat; ett initiativ startar från ett accepterat behov",
   "admin.error.needHasInitiative": "{reference} har redan ett initiativ",
+  "admin.error.initiativeExists": "Initiativet {code} har redan den titeln.",
 
   "admin.title": "Organisation",
   "admin.workPackages": "Arbetspaket",

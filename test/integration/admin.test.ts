@@ -157,7 +157,11 @@ describe("admin in chat", () => {
       owner: "fatima.ali@stockholm.example",
       workPackage: String(wp3.id),
     });
-    expect(cardText(created.replace)).toMatch(/Initiativet I-\d{4}-02 \(Luftkvalitetsdata till skolor\) har skapats/);
+    // Codes count up per year: I-2026-01 is the seeded one.
+    const year = new Date().getUTCFullYear();
+    const first = year === 2026 ? 2 : 1;
+    const code = (n: number) => `I-${year}-${String(n).padStart(2, "0")}`;
+    expect(cardText(created.replace)).toContain(`Initiativet ${code(first)} (Luftkvalitetsdata till skolor) har skapats`);
     const initiative = (await store.initiatives.byNeed(accepted.id))!;
     expect(initiative).toMatchObject({ title: "Luftkvalitetsdata till skolor", stage: "exploration", workPackageId: wp3.id });
     expect((await store.needs.byId(accepted.id))!.initiativeId).toBe(initiative.id);
@@ -169,6 +173,14 @@ describe("admin in chat", () => {
 
     const twice = await erik.click("admin.initiativeCreate", { ...create.data, title: "Again" });
     expect(cardText(twice.cards[0])).toContain("har redan ett initiativ");
+
+    // A plain new initiative; a replayed click does not create it twice.
+    const plain = (await erik.say("nytt initiativ")).cards[0];
+    expect(cardText(plain)).toContain("Nytt initiativ");
+    const values = { title: "Gemensam AI-sandlåda", stage: "idea" };
+    expect(cardText((await erik.click("admin.initiativeCreate", values)).replace)).toContain(`Initiativet ${code(first + 1)}`);
+    const replay = await erik.click("admin.initiativeCreate", values);
+    expect(replay.fieldErrors).toEqual({ title: `Initiativet ${code(first + 1)} har redan den titeln.` });
   });
 
   it("grants and revokes the coordinator role", async () => {
