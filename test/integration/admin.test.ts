@@ -64,6 +64,38 @@ describe("admin in chat", () => {
     expect(cardText((await anna.say("samordnare")).cards[0])).toContain("Du har inte behörighet");
   });
 
+  it("checks the permission of every admin verb and intent, auditing each refusal", async () => {
+    const fatima = await personByEmail(store, "fatima.ali");
+    const chat = webChat(server.url, fatima.id);
+    const wp2 = (await store.workPackages.byCode("WP2"))!;
+    const accepted = (await store.needs.withStatus(["accepted"]))[0];
+    const attempts: [string, Record<string, unknown>][] = [
+      ["admin.overview", {}],
+      ["admin.wpEdit", { workPackageId: wp2.id }],
+      ["admin.wpSave", { workPackageId: wp2.id, lead: "fatima.ali@stockholm.example", cadence: "0 9 * * 1" }],
+      ["admin.wpPause", { workPackageId: wp2.id }],
+      ["admin.wpResume", { workPackageId: wp2.id }],
+      ["admin.initiativeNew", { needReference: accepted.reference }],
+      ["admin.initiativeCreate", { title: "Forged initiative", needReference: accepted.reference }],
+      ["admin.coordinators", {}],
+      ["admin.coordinatorGrant", { email: "fatima.ali@stockholm.example" }],
+      ["admin.coordinatorRevoke", { personId: (await personByEmail(store, "anna.lindqvist")).id }],
+    ];
+    for (const [verb, data] of attempts) {
+      const res = await chat.click(verb, data);
+      expect(cardText(res.cards[0]), verb).toContain("Du har inte behörighet att göra det.");
+    }
+    for (const text of ["admin", "arbetspaket", `starta initiativ från ${accepted.reference}`, "coordinators"]) {
+      expect(cardText((await chat.say(text)).cards[0]), text).toContain("Du har inte behörighet");
+    }
+    const denied = await store.db.auditLog.findMany({ where: { action: "denied", actorId: fatima.id } });
+    expect(denied).toHaveLength(attempts.length + 4);
+    expect(await store.workPackages.byCode("WP2")).toEqual(wp2);
+    expect(await store.initiatives.byNeed(accepted.id)).toBeNull();
+    expect((await personByEmail(store, "fatima.ali")).roles).toEqual(["employee"]);
+    expect((await personByEmail(store, "anna.lindqvist")).roles).toContain("coordinator");
+  });
+
   it("changes a lead and cadence: audited with before/after, both leads told in their language", async () => {
     const wp4 = (await store.workPackages.byCode("WP4"))!;
     const overview = (await erik.say("admin")).cards[0];
