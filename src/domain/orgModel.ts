@@ -155,7 +155,13 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
 }
 
 function compare<T extends object>(entity: EntityKind, key: string, from: T | undefined, to: T, ignore: (keyof T)[] = []): OrgChange | null {
-  if (!from) return { kind: "added", entity, key, fields: [] };
+  if (!from) {
+    // What a new entry brings, leaving out what is empty or the default.
+    const fields = (Object.entries(to) as [string, unknown][])
+      .filter(([f, v]) => f !== "code" && f !== "email" && !(f === "active" && v === true) && v !== null && v !== "" && v !== false && !(Array.isArray(v) && v.length === 0))
+      .map(([field, v]) => ({ field, from: null, to: v }));
+    return { kind: "added", entity, key, fields };
+  }
   const fields = (Object.keys(to) as (keyof T)[])
     .filter((f) => !ignore.includes(f) && JSON.stringify(from[f]) !== JSON.stringify(to[f]))
     .map((f) => ({ field: String(f), from: from[f], to: to[f] }));
@@ -190,12 +196,12 @@ export function diffModels(current: OrgModel, desired: OrgModel): OrgChange[] {
 
 const show = (v: unknown) => (v === null || v === undefined ? "–" : typeof v === "string" ? v : JSON.stringify(v));
 
-/** One line per change, for the CLI and the start log: "+ workPackage WP6", "~ person a@b: roles [] → [lead]". */
+/** One line per change, for the CLI and the start log: "+ workPackage WP6: name …", "~ person a@b: roles [] → [lead]", "- workPackage WP4 (deactivated)". */
 export function describeChange(c: OrgChange): string {
   const sign = c.kind === "added" ? "+" : c.kind === "deactivated" ? "-" : "~";
   const what = `${sign} ${c.entity} ${c.key}`;
   if (c.entity === "setting") return c.kind === "added" ? `${what}: ${show(c.fields[0].to)}` : `${what}: ${show(c.fields[0].from)} → ${show(c.fields[0].to)}`;
-  if (c.kind === "added") return `${what} (added)`;
+  if (c.kind === "added") return c.fields.length ? `${what}: ${c.fields.map((f) => `${f.field} ${show(f.to)}`).join("; ")}` : `${what} (added)`;
   if (c.kind === "deactivated") return `${what} (deactivated)`;
   return `${what}: ${c.fields.map((f) => `${f.field} ${show(f.from)} → ${show(f.to)}`).join("; ")}`;
 }

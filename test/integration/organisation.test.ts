@@ -60,11 +60,11 @@ describe("org apply", () => {
     const before = await exportOrganisation(db.store, { timezone: config.timezone });
     const changes = await applyOrgFile(db.store, config, file, { dryRun: true });
     expect(changes.map(describeChange)).toEqual([
-      "+ person nora.haddad@stockholm.example (added)",
+      '+ person nora.haddad@stockholm.example: name Nora Haddad; locale en; department MF; roles ["lead"]',
       "~ person james.carter@stockholm.example: roles [\"coordinator\"] → []",
       "~ person oskar.karlsson@stockholm.example: roles [\"lead\"] → []",
       "~ workPackage WP3: cadence 0 9 * * 1 → 30 8 * * 3",
-      "+ workPackage WP6 (added)",
+      "+ workPackage WP6: name Data och AI; lead nora.haddad@stockholm.example; cadence 0 10 1 * *; timezone Europe/Stockholm",
       "- workPackage WP4 (deactivated)",
       "~ setting digest.channels: [] → [\"teams:19:abc@thread.tacv2\",\"slack:C0123ABCD\"]",
       "+ setting reminders.afterWorkingDays: 2",
@@ -91,7 +91,7 @@ describe("org apply", () => {
     expect(await db.store.settings.get("reminders.max", null)).toBe(3);
     const audit = await db.store.audit.forSubject("organisation");
     expect(audit.at(-1)).toMatchObject({ action: "org.apply" });
-    expect(JSON.parse(audit.at(-1)!.after!)).toContain("+ workPackage WP6 (added)");
+    expect(JSON.parse(audit.at(-1)!.after!)).toContain("- workPackage WP4 (deactivated)");
 
     const exported = write("export.yaml", await exportOrganisation(db.store, { timezone: config.timezone }));
     expect(readFileSync(exported, "utf8")).toContain("code: WP6");
