@@ -35,6 +35,8 @@ interface SeedNeed {
   urgency: "low" | "medium" | "high";
   status: "submitted" | "accepted" | "in_progress" | "done" | "declined";
   workPackage?: string;
+  /** The initiative (from the example file) the need became. */
+  initiative?: string;
   daysAgo: number;
   supporters?: string[];
   note?: string;
@@ -94,6 +96,7 @@ const needs: SeedNeed[] = [
     urgency: "medium",
     status: "in_progress",
     workPackage: "WP3",
+    initiative: "I-2026-01",
     daysAgo: 60,
   },
   {
@@ -153,6 +156,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
         (await tx.person.findMany({ select: { id: true, email: true } })).map((p) => [p.email!.replace(`@${DEMO_DOMAIN}`, ""), p.id]),
       );
       const wpIds = new Map((await tx.workPackage.findMany()).map((w) => [w.code, w.id]));
+      const initiativeIds = new Map((await tx.initiative.findMany()).map((i) => [i.code, i.id]));
       const repo = createNeedsRepository(tx);
       const coordinator = personIds.get("anna.lindqvist")!;
       for (const n of needs) {
@@ -181,6 +185,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
             data: {
               status: n.status,
               workPackageId: n.workPackage ? wpIds.get(n.workPackage) : null,
+              initiativeId: n.initiative ? initiativeIds.get(n.initiative) : null,
               outcome: n.status === "done" ? (n.note ?? null) : null,
               triagedAt,
               version: { increment: 1 },
@@ -189,6 +194,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
           await tx.needEvent.create({
             data: { needId: need.id, actorId: coordinator, kind: "status", fromStatus: "submitted", toStatus: n.status, note: n.note ?? null, createdAt: triagedAt },
           });
+          if (n.initiative) await tx.initiative.update({ where: { id: initiativeIds.get(n.initiative) }, data: { needId: need.id } });
         }
       }
     },
