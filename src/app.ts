@@ -1,6 +1,8 @@
 // The composition root: config, store, domain services, the core router and
 // its features. Channels (web, Teams, Slack) and jobs are given this App.
+import { createAdminFeature } from "./bots/core/features/admin.ts";
 import { createHelpFeature } from "./bots/core/features/help.ts";
+import { createMeFeature } from "./bots/core/features/me.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
 import { createTriageFeature } from "./bots/core/features/triage.ts";
 import { createRouter, type Router } from "./bots/core/router.ts";
@@ -8,8 +10,11 @@ import type { Reply, Turn } from "./bots/core/types.ts";
 import type { Deliverer } from "./bots/delivery.ts";
 import { createWebDeliverer } from "./bots/web/deliver.ts";
 import type { Platform } from "./domain/types.ts";
+import { notificationCard } from "./cards/notification.ts";
 import type { Config } from "./config.ts";
 import { createDigestService, type DigestService } from "./domain/digests.ts";
+import { createAdminService } from "./domain/admin.ts";
+import { createMeService } from "./domain/me.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
 import { createTriageService, type TriageService } from "./domain/triage.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "./domain/workingDays.ts";
@@ -49,6 +54,8 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     [
       createNeedsFeature({ needs, departments: () => store.departments.active() }),
       createTriageFeature({ triage, digests, clock }),
+      createAdminFeature({ admin: createAdminService(store, { clock, render: notificationCard }), workPackages: () => store.workPackages.active() }),
+      createMeFeature({ me: createMeService(store, clock) }),
       createHelpFeature(),
     ],
     { log, fallback: offerToReport },

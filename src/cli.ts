@@ -2,11 +2,13 @@
 // feature keeps its commands in src/cli/<feature>.ts.
 import { dataCommands } from "./cli/data.ts";
 import { databaseCommands } from "./cli/database.ts";
+import { orgCommands } from "./cli/org.ts";
 import type { CliCommandDefinition, CliIo } from "./cli/types.ts";
 
 const commands: Record<string, CliCommandDefinition> = {
   ...databaseCommands,
   ...dataCommands,
+  ...orgCommands,
 };
 
 function usage(): string {

@@ -4,8 +4,11 @@ import type { AddressInfo } from "node:net";
 import { createApp, type App } from "./app.ts";
 import { createTeamsMount } from "./bots/teams/adapter.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { OrgFileError } from "./domain/orgFile.ts";
+import { describeChange } from "./domain/orgModel.ts";
 import { createLogger } from "./log.ts";
 import { createSlackChannel } from "./bots/slack/app.ts";
+import { applyOrgFile } from "./organisationFile.ts";
 import { createHttpServer, type ChannelMount } from "./server.ts";
 import { openStore } from "./store/index.ts";
 import { seedDemo } from "./store/seed.ts";
@@ -23,6 +26,16 @@ export async function start(config: Config): Promise<Running> {
   if (config.seed) {
     const { seeded } = await seedDemo(store.db);
     if (seeded) log.info("empty database: demo data loaded (SEED=false to skip)");
+  }
+  if (config.orgFile) {
+    // A bad file stops the start: running with half an organisation helps nobody.
+    try {
+      const changes = await applyOrgFile(store, config, config.orgFile);
+      log.info({ file: config.orgFile, changes: changes.map(describeChange) }, `organisation file applied: ${changes.length} change(s)`);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
   }
   const app = createApp({ config, store, log });
   // The Teams endpoint is always there: without credentials it runs in local development mode.
@@ -66,7 +79,16 @@ async function main() {
     }
     throw err;
   }
-  const running = await start(config);
+  let running: Running;
+  try {
+    running = await start(config);
+  } catch (err) {
+    if (err instanceof OrgFileError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       running.stop().then(

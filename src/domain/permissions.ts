@@ -7,6 +7,11 @@ export function hasRole(person: Person, ...roles: Role[]): boolean {
   return roles.some((r) => person.roles.includes(r)) || person.roles.includes("admin");
 }
 
+/** Admins change the organisation; unlike hasRole, no other role stands in for it. */
+export function isAdmin(person: Person): boolean {
+  return person.roles.includes("admin");
+}
+
 export function requireRole(person: Person, ...roles: Role[]): void {
   if (!hasRole(person, ...roles)) throw new DomainError("forbidden", `${person.id} lacks role ${roles.join("|")}`);
 }

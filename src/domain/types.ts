@@ -19,6 +19,10 @@ export type Urgency = (typeof URGENCIES)[number];
 export const SUSTAINABILITY_AREAS = ["environmental", "social", "economic"] as const;
 export type SustainabilityArea = (typeof SUSTAINABILITY_AREAS)[number];
 
+/** Where an initiative (an innovation process under way) stands. */
+export const INITIATIVE_STAGES = ["idea", "exploration", "pilot", "implementation", "done"] as const;
+export type InitiativeStage = (typeof INITIATIVE_STAGES)[number];
+
 export const HEALTHS = ["on_track", "at_risk", "blocked"] as const;
 export type Health = (typeof HEALTHS)[number];
 
@@ -98,5 +102,9 @@ export interface Initiative {
   id: number;
   code: string;
   title: string;
+  stage: InitiativeStage;
+  ownerId: number | null;
   workPackageId: number | null;
+  needId: number | null;
+  active: boolean;
 }

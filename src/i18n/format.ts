@@ -22,3 +22,10 @@ export function formatDateTime(locale: Locale, date: Date): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
+
+/** A moment with its weekday ("mån 30 nov. 09:00"), for schedules. */
+export function formatWeekdayTime(locale: Locale, date: Date): string {
+  return DateTime.fromJSDate(date, { zone })
+    .setLocale(locale === "sv" ? "sv-SE" : "en-GB")
+    .toLocaleString({ weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}

@@ -2,6 +2,7 @@
 // feature keeps its texts in its own module (sv and en side by side); a test
 // checks that both languages have the same keys and placeholders.
 import type { Locale } from "../domain/types.ts";
+import * as admin from "./admin.ts";
 import * as common from "./common.ts";
 import * as digest from "./digest.ts";
 import * as needs from "./needs.ts";
@@ -9,7 +10,7 @@ import * as slack from "./slack.ts";
 import * as teams from "./teams.ts";
 import * as triage from "./triage.ts";
 
-const modules = [common, needs, teams, slack, triage, digest];
+const modules = [common, needs, teams, slack, triage, digest, admin];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

@@ -2,8 +2,9 @@ import type { Tx } from "./client.ts";
 
 export function createAuditRepository(db: Tx) {
   return {
-    async record(entry: { actorId: number | null; action: string; subject: string; before?: unknown; after?: unknown }) {
-      await db.auditLog.create({
+    /** Records one entry; returns its id (a stable key for what it caused, e.g. notifications). */
+    async record(entry: { actorId: number | null; action: string; subject: string; before?: unknown; after?: unknown }): Promise<number> {
+      const row = await db.auditLog.create({
         data: {
           actorId: entry.actorId,
           action: entry.action,
@@ -12,6 +13,7 @@ export function createAuditRepository(db: Tx) {
           after: entry.after === undefined ? null : JSON.stringify(entry.after),
         },
       });
+      return row.id;
     },
     async forSubject(subject: string) {
       return db.auditLog.findMany({ where: { subject }, orderBy: { id: "asc" } });

@@ -29,3 +29,8 @@ export async function createPrismaClient(url: string): Promise<Db> {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
 }
+
+/** A unique constraint refused a write: someone else wrote the same row first (Prisma P2002). */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
+}

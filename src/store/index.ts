@@ -8,6 +8,7 @@ import { createInboundRepository } from "./inbound.ts";
 import { createInitiativesRepository } from "./initiatives.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
+import { createOrganisationRepository } from "./organisation.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
 import { createSettingsRepository } from "./settings.ts";
@@ -29,6 +30,7 @@ export function createRepositories(db: Tx) {
     audit: createAuditRepository(db),
     settings: createSettingsRepository(db),
     statusRequests: createStatusRequestsRepository(db),
+    organisation: createOrganisationRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

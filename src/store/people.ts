@@ -98,6 +98,50 @@ export function createPeopleRepository(db: Tx) {
       return toPerson(row);
     },
 
+    /** Adds a role; false when the person has it already. */
+    async addRole(personId: number, role: Role): Promise<boolean> {
+      const existing = await db.personRole.findUnique({ where: { personId_role: { personId, role } } });
+      if (existing) return false;
+      await db.personRole.create({ data: { personId, role } });
+      return true;
+    },
+
+    /** Removes a role; false when the person did not have it. */
+    async removeRole(personId: number, role: Role): Promise<boolean> {
+      const { count } = await db.personRole.deleteMany({ where: { personId, role } });
+      return count > 0;
+    },
+
+    /**
+     * Gives or takes the lead role by what the person leads: an active work
+     * package (as lead or deputy) or an active initiative (the rule of
+     * domain/orgModel.ts leadEmails, here for one person).
+     */
+    async syncLeadRole(personId: number): Promise<void> {
+      const [wps, initiatives] = await Promise.all([
+        db.workPackage.count({ where: { active: true, OR: [{ leadId: personId }, { deputyId: personId }] } }),
+        db.initiative.count({ where: { active: true, ownerId: personId } }),
+      ]);
+      if (wps + initiatives === 0) await db.personRole.deleteMany({ where: { personId, role: "lead" } });
+      else if (!(await db.personRole.findUnique({ where: { personId_role: { personId, role: "lead" } } }))) {
+        await db.personRole.create({ data: { personId, role: "lead" } });
+      }
+    },
+
+    /** What is stored about a person, for their settings card. */
+    async storedData(personId: number) {
+      const row = await db.person.findUniqueOrThrow({
+        where: { id: personId },
+        include: { department: { select: { name: true, nameEn: true } }, _count: { select: { reported: true, supports: true } } },
+      });
+      return {
+        createdAt: row.createdAt,
+        department: row.department,
+        needsReported: row._count.reported,
+        needsSupported: row._count.supports,
+      };
+    },
+
     async setLocale(personId: number, locale: Locale): Promise<void> {
       await db.person.update({ where: { id: personId }, data: { locale } });
     },

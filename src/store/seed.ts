@@ -1,59 +1,27 @@
 // Demo data: a city administration with the five IPHS work packages, its
-// departments, coordinators, leads, employees and needs in several states, in
-// Swedish and English. Loaded by `cli seed` and at first start on an empty database.
-import type { Role } from "../domain/types.ts";
+// departments, coordinators, leads (all from examples/samordna.org.yaml),
+// employees and needs in several states, in Swedish and English. Loaded by
+// `cli seed` and at first start on an empty database.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { notificationCard } from "../cards/notification.ts";
+import { applyOrganisationIn } from "../domain/organisation.ts";
+import { parseOrgFile } from "../domain/orgFile.ts";
 import type { Db } from "./client.ts";
+import { createRepositories } from "./index.ts";
 import { createNeedsRepository } from "./needs.ts";
 
 export const DEMO_DOMAIN = "stockholm.example";
 
-const departments: [code: string, name: string, nameEn: string][] = [
-  ["SLK", "Stadsledningskontoret", "City Executive Office"],
-  ["UTB", "Utbildningsförvaltningen", "Education Administration"],
-  ["SOF", "Socialförvaltningen", "Social Services Administration"],
-  ["TK", "Trafikkontoret", "Transport Administration"],
-  ["MF", "Miljöförvaltningen", "Environment and Health Administration"],
-  ["SBK", "Stadsbyggnadskontoret", "City Planning Administration"],
-  ["EXP", "Exploateringskontoret", "Development Administration"],
-  ["KUF", "Kulturförvaltningen", "Cultural Affairs Administration"],
-  ["IDF", "Idrottsförvaltningen", "Sports Administration"],
-  ["AMF", "Arbetsmarknadsförvaltningen", "Labour Market Administration"],
-  ["ALF", "Äldreförvaltningen", "Elderly Care Administration"],
-  ["SRF", "Serviceförvaltningen", "Service Administration"],
-  ["FK", "Fastighetskontoret", "Real Estate Administration"],
-  ["RK", "Rinkeby-Kista stadsdelsförvaltning", "Rinkeby-Kista District Administration"],
-  ["SDM", "Södermalms stadsdelsförvaltning", "Södermalm District Administration"],
-];
+/** The organisation (departments, coordinators, leads, work packages) comes from the example file. */
+export const EXAMPLE_ORG_FILE = path.resolve(import.meta.dirname, "../../examples/samordna.org.yaml");
 
-interface SeedPerson {
-  key: string;
-  name: string;
-  locale: "sv" | "en";
-  department: string;
-  roles: Role[];
-}
-
-const people: SeedPerson[] = [
-  { key: "anna.lindqvist", name: "Anna Lindqvist", locale: "sv", department: "SLK", roles: ["employee", "coordinator"] },
-  { key: "erik.johansson", name: "Erik Johansson", locale: "sv", department: "SLK", roles: ["employee", "coordinator", "admin"] },
-  { key: "james.carter", name: "James Carter", locale: "en", department: "SLK", roles: ["employee", "coordinator"] },
-  { key: "maria.svensson", name: "Maria Svensson", locale: "sv", department: "SLK", roles: ["employee", "lead"] },
-  { key: "johan.berg", name: "Johan Berg", locale: "sv", department: "SLK", roles: ["employee", "lead"] },
-  { key: "sara.nilsson", name: "Sara Nilsson", locale: "sv", department: "SRF", roles: ["employee", "lead"] },
-  { key: "oskar.karlsson", name: "Oskar Karlsson", locale: "sv", department: "SLK", roles: ["employee", "lead"] },
-  { key: "emma.wilson", name: "Emma Wilson (RISE)", locale: "en", department: "SLK", roles: ["employee", "lead"] },
-  { key: "lars.andersson", name: "Lars Andersson", locale: "sv", department: "TK", roles: ["employee"] },
-  { key: "fatima.ali", name: "Fatima Ali", locale: "sv", department: "UTB", roles: ["employee"] },
-  { key: "peter.holm", name: "Peter Holm", locale: "en", department: "MF", roles: ["employee"] },
-  { key: "karin.ek", name: "Karin Ek", locale: "sv", department: "ALF", roles: ["employee"] },
-];
-
-const workPackages: [code: string, name: string, description: string, lead: string, deputy?: string][] = [
-  ["WP1", "Styrning", "Steering of the innovation platform (City Executive Office)", "maria.svensson", "johan.berg"],
-  ["WP2", "Samordning", "Coordination across departments (City Executive Office)", "johan.berg", "maria.svensson"],
-  ["WP3", "Verktyg och metoder", "Tools and methods for innovation work", "sara.nilsson"],
-  ["WP4", "Strategisk kommunikation", "Strategic communication", "oskar.karlsson"],
-  ["WP5", "Följeforskning", "Accompanying research (RISE)", "emma.wilson"],
+/** Employees who report and support the demo needs. */
+const employees: { key: string; name: string; locale: "sv" | "en"; department: string }[] = [
+  { key: "lars.andersson", name: "Lars Andersson", locale: "sv", department: "TK" },
+  { key: "fatima.ali", name: "Fatima Ali", locale: "sv", department: "UTB" },
+  { key: "peter.holm", name: "Peter Holm", locale: "en", department: "MF" },
+  { key: "karin.ek", name: "Karin Ek", locale: "sv", department: "ALF" },
 ];
 
 interface SeedNeed {
@@ -67,6 +35,8 @@ interface SeedNeed {
   urgency: "low" | "medium" | "high";
   status: "submitted" | "accepted" | "in_progress" | "done" | "declined";
   workPackage?: string;
+  /** The initiative (from the example file) the need became. */
+  initiative?: string;
   daysAgo: number;
   supporters?: string[];
   note?: string;
@@ -126,6 +96,7 @@ const needs: SeedNeed[] = [
     urgency: "medium",
     status: "in_progress",
     workPackage: "WP3",
+    initiative: "I-2026-01",
     daysAgo: 60,
   },
   {
@@ -163,30 +134,29 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
   if (!(await isEmpty(db))) return { seeded: false };
   await db.$transaction(
     async (tx) => {
-      const deptIds = new Map<string, number>();
-      for (const [code, name, nameEn] of departments) {
-        deptIds.set(code, (await tx.department.create({ data: { code, name, nameEn } })).id);
-      }
-      const personIds = new Map<string, number>();
-      for (const p of people) {
-        const created = await tx.person.create({
+      const parsed = parseOrgFile(readFileSync(EXAMPLE_ORG_FILE, "utf8"), EXAMPLE_ORG_FILE, { defaultTimezone: "Europe/Stockholm" });
+      await applyOrganisationIn(createRepositories(tx), parsed, {
+        now,
+        defaults: { timezone: "Europe/Stockholm", locale: "sv" },
+        render: notificationCard,
+      });
+      const deptIds = new Map((await tx.department.findMany()).map((d) => [d.code, d.id]));
+      for (const p of employees) {
+        await tx.person.create({
           data: {
             displayName: p.name,
             email: `${p.key}@${DEMO_DOMAIN}`,
             locale: p.locale,
             departmentId: deptIds.get(p.department),
-            roles: { create: p.roles.map((role) => ({ role })) },
+            roles: { create: [{ role: "employee" }] },
           },
         });
-        personIds.set(p.key, created.id);
       }
-      const wpIds = new Map<string, number>();
-      for (const [code, name, description, lead, deputy] of workPackages) {
-        const wp = await tx.workPackage.create({
-          data: { code, name, description, leadId: personIds.get(lead), deputyId: deputy ? personIds.get(deputy) : null },
-        });
-        wpIds.set(code, wp.id);
-      }
+      const personIds = new Map(
+        (await tx.person.findMany({ select: { id: true, email: true } })).map((p) => [p.email!.replace(`@${DEMO_DOMAIN}`, ""), p.id]),
+      );
+      const wpIds = new Map((await tx.workPackage.findMany()).map((w) => [w.code, w.id]));
+      const initiativeIds = new Map((await tx.initiative.findMany()).map((i) => [i.code, i.id]));
       const repo = createNeedsRepository(tx);
       const coordinator = personIds.get("anna.lindqvist")!;
       for (const n of needs) {
@@ -215,6 +185,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
             data: {
               status: n.status,
               workPackageId: n.workPackage ? wpIds.get(n.workPackage) : null,
+              initiativeId: n.initiative ? initiativeIds.get(n.initiative) : null,
               outcome: n.status === "done" ? (n.note ?? null) : null,
               triagedAt,
               version: { increment: 1 },
@@ -223,6 +194,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
           await tx.needEvent.create({
             data: { needId: need.id, actorId: coordinator, kind: "status", fromStatus: "submitted", toStatus: n.status, note: n.note ?? null, createdAt: triagedAt },
           });
+          if (n.initiative) await tx.initiative.update({ where: { id: initiativeIds.get(n.initiative) }, data: { needId: need.id } });
         }
       }
     },

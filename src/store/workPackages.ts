@@ -25,6 +25,17 @@ export function createWorkPackagesRepository(db: Tx) {
     async byCode(code: string): Promise<WorkPackage | null> {
       return db.workPackage.findUnique({ where: { code }, select: fields });
     },
+    /** Active work packages the person leads or deputises. */
+    async ledBy(personId: number): Promise<WorkPackage[]> {
+      return db.workPackage.findMany({
+        where: { active: true, OR: [{ leadId: personId }, { deputyId: personId }] },
+        select: fields,
+        orderBy: { code: "asc" },
+      });
+    },
+    async update(id: number, patch: Partial<Pick<WorkPackage, "leadId" | "deputyId" | "cadence" | "pingsPaused">>): Promise<WorkPackage> {
+      return db.workPackage.update({ where: { id }, data: patch, select: fields });
+    },
   };
 }
 export type WorkPackagesRepository = ReturnType<typeof createWorkPackagesRepository>;
