@@ -2,10 +2,16 @@
 // its features. Channels (web, Teams, Slack) and jobs are given this App.
 import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
+import { createStatusFeature } from "./bots/core/features/status.ts";
 import { createRouter, type Router } from "./bots/core/router.ts";
 import type { Reply, Turn } from "./bots/core/types.ts";
 import type { Deliverer } from "./bots/delivery.ts";
 import { createWebDeliverer } from "./bots/web/deliver.ts";
+import { cardContext } from "./cards/context.ts";
+import { escalationCard } from "./cards/escalationCard.ts";
+import { statusForm } from "./cards/statusForm.ts";
+import { createCalendar, type Calendar } from "./domain/calendar.ts";
+import { createStatusService, type StatusService } from "./domain/statusService.ts";
 import type { Platform } from "./domain/types.ts";
 import type { Config } from "./config.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
@@ -22,6 +28,9 @@ export interface App {
   clock: Clock;
   router: Router;
   needs: NeedService;
+  status: StatusService;
+  /** Working days in HOLIDAY_COUNTRY. */
+  calendar: Calendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
   deliverers: Map<Platform, Deliverer>;
   /** Handles one turn from any channel, with metrics. */
@@ -34,8 +43,20 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
   setDisplayZone(config.timezone);
   const metrics = createMetrics();
   const needs = createNeedService(store, clock);
+  const calendar = createCalendar(config.holidayCountry);
+  const status = createStatusService({
+    store,
+    clock,
+    calendar,
+    zone: config.timezone,
+    log,
+    cards: {
+      form: (locale, options) => statusForm(cardContext(locale), options),
+      escalation: (locale, info) => escalationCard(cardContext(locale), info),
+    },
+  });
   const router = createRouter(
-    [createNeedsFeature({ needs, departments: () => store.departments.active() }), createHelpFeature()],
+    [createNeedsFeature({ needs, departments: () => store.departments.active() }), createStatusFeature(status), createHelpFeature()],
     { log, fallback: offerToReport },
   );
   return {
@@ -46,6 +67,8 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     clock,
     router,
     needs,
+    status,
+    calendar,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {
       const end = metrics.turnDuration.startTimer({ platform: turn.platform });

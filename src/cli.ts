@@ -1,10 +1,12 @@
 // Command line: `npm run cli -- <command>` (or the `samordna` bin). Each
 // feature keeps its commands in src/cli/<feature>.ts.
 import { databaseCommands } from "./cli/database.ts";
+import { jobsCommands } from "./cli/jobs.ts";
 import type { CliCommandDefinition, CliIo } from "./cli/types.ts";
 
 const commands: Record<string, CliCommandDefinition> = {
   ...databaseCommands,
+  ...jobsCommands,
 };
 
 function usage(): string {

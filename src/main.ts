@@ -1,15 +1,18 @@
 // Starts Samordna: config, database (migrated, seeded on first start), HTTP
 // server, and graceful shutdown on SIGTERM/SIGINT.
 import type { AddressInfo } from "node:net";
-import { createApp } from "./app.ts";
+import { createApp, type App } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./log.ts";
+import { allJobs } from "./jobs/index.ts";
+import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { createHttpServer } from "./server.ts";
 import { openStore } from "./store/index.ts";
 import { seedDemo } from "./store/seed.ts";
 
 export interface Running {
   url: string;
+  app: App;
   stop(): Promise<void>;
 }
 
@@ -29,13 +32,20 @@ export async function start(config: Config): Promise<Running> {
   const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
   log.info({ url, database: store.kind, webChat: config.webChat }, `Samordna listening on ${url}`);
   if (!config.teams) log.warn("MicrosoftAppId is not set: /api/messages runs in local development mode WITHOUT authentication");
+  for (const p of await app.status.cadenceProblems()) {
+    log.warn({ workPackage: p.code, cadence: p.cadence }, `invalid status ping cadence of ${p.code}: ${p.problem}; its pings are skipped`);
+  }
+  let scheduler: Scheduler | undefined;
+  if (config.jobs) scheduler = startScheduler(app, allJobs());
 
   let stopping: Promise<void> | undefined;
   return {
     url,
+    app,
     stop() {
       stopping ??= (async () => {
         log.info("shutting down");
+        await scheduler?.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

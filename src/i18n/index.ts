@@ -4,8 +4,9 @@
 import type { Locale } from "../domain/types.ts";
 import * as common from "./common.ts";
 import * as needs from "./needs.ts";
+import * as status from "./status.ts";
 
-const modules = [common, needs];
+const modules = [common, needs, status];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

@@ -4,11 +4,13 @@ import { createAuditRepository } from "./audit.ts";
 import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Tx } from "./client.ts";
 import { createDepartmentsRepository } from "./departments.ts";
 import { createInboundRepository } from "./inbound.ts";
+import { createJobRunsRepository } from "./jobRuns.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
 import { createSettingsRepository } from "./settings.ts";
+import { createStatusRequestsRepository } from "./statusRequests.ts";
 import { createWebChatRepository } from "./webChat.ts";
 import { createWorkPackagesRepository } from "./workPackages.ts";
 
@@ -23,6 +25,8 @@ export function createRepositories(db: Tx) {
     inbound: createInboundRepository(db),
     audit: createAuditRepository(db),
     settings: createSettingsRepository(db),
+    statusRequests: createStatusRequestsRepository(db),
+    jobRuns: createJobRunsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

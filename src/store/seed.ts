@@ -1,6 +1,7 @@
 // Demo data: a city administration with the five IPHS work packages, its
 // departments, coordinators, leads, employees and needs in several states, in
 // Swedish and English. Loaded by `cli seed` and at first start on an empty database.
+import { DEFAULT_CADENCE } from "../domain/statusPings.ts";
 import type { Role } from "../domain/types.ts";
 import type { Db } from "./client.ts";
 import { createNeedsRepository } from "./needs.ts";
@@ -183,7 +184,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
       const wpIds = new Map<string, number>();
       for (const [code, name, description, lead, deputy] of workPackages) {
         const wp = await tx.workPackage.create({
-          data: { code, name, description, leadId: personIds.get(lead), deputyId: deputy ? personIds.get(deputy) : null },
+          data: { code, name, description, cadence: DEFAULT_CADENCE, leadId: personIds.get(lead), deputyId: deputy ? personIds.get(deputy) : null },
         });
         wpIds.set(code, wp.id);
       }
