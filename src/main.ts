@@ -16,14 +16,15 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function start(config: Config): Promise<Running> {
+/** `clock` stands in for the time of day (tests with a fixed clock). */
+export async function start(config: Config, options: { clock?: () => Date } = {}): Promise<Running> {
   const log = createLogger(config.logLevel);
   const store = await openStore(config.databaseUrl);
   if (config.seed) {
     const { seeded } = await seedDemo(store.db);
     if (seeded) log.info("empty database: demo data loaded (SEED=false to skip)");
   }
-  const app = createApp({ config, store, log });
+  const app = createApp({ config, store, log, clock: options.clock });
   const server = await createHttpServer(app);
   // The web chat has no sign-in: keep it on loopback unless HOST says otherwise.
   const host = config.host ?? (config.webChat ? "127.0.0.1" : "0.0.0.0");

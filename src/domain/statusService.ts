@@ -317,7 +317,7 @@ export function createStatusService(deps: StatusServiceDeps) {
     /** Names (or with "none"/"ingen" clears) the deputy of every work package the person leads. */
     async setDeputy(person: Person, text: string): Promise<{ deputy: Person | null; codes: string[] }> {
       const wps = await store.workPackages.ledBy(person.id);
-      if (wps.length === 0) throw new DomainError("forbidden", `person ${person.id} leads no work package`, { detailKey: "status.deputy.notLead" });
+      if (wps.length === 0) throw new DomainError("invalid_input", `person ${person.id} leads no work package`, { detailKey: "status.deputy.notLead" });
       const arg = text.trim().toLowerCase();
       let deputy: Person | null = null;
       if (!["none", "ingen", "-"].includes(arg)) {
