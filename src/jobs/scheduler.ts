@@ -8,7 +8,11 @@ import type { App } from "../app.ts";
 import { createOutboxWorker, processOwner, type OutboxWorker } from "./outbox.ts";
 import type { Job, JobContext, JobResult } from "./types.ts";
 
-/** node-cron asks before each fire; its key is "<task name>:<slot ISO time>". */
+/**
+ * node-cron asks before each fire; its key is "<task name>:<slot ISO time>".
+ * The lease TTL node-cron passes is not needed: a slot whose runner died is
+ * not retaken, because the next fire computes what is due and catches it up.
+ */
 export function createJobRunCoordinator(app: App, owner: string): RunCoordinator {
   const split = (key: string) => {
     const i = key.indexOf(":");
@@ -70,6 +74,12 @@ export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalM
     return p;
   };
 
+  const cronLogger = {
+    info: (message: string) => app.log.debug({ scheduler: "node-cron" }, message),
+    warn: (message: string) => app.log.warn({ scheduler: "node-cron" }, message),
+    error: (message: string | Error, err?: Error) => app.log.error({ scheduler: "node-cron", err: err ?? message }, String(message)),
+    debug: (message: string | Error) => app.log.debug({ scheduler: "node-cron" }, String(message)),
+  };
   const tasks: ScheduledTask[] = [];
   for (const job of jobs) {
     tasks.push(
@@ -82,7 +92,7 @@ export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalM
               (err) => app.log.error({ err, job: job.name }, `${job.name} failed`),
             ),
           ),
-        { name: job.name, timezone: app.config.timezone, distributed: true, runCoordinator: coordinator, noOverlap: true },
+        { name: job.name, timezone: app.config.timezone, distributed: true, runCoordinator: coordinator, noOverlap: true, logger: cronLogger },
       ),
     );
   }
