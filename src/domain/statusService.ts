@@ -16,6 +16,7 @@ import {
   DEFAULT_PING_RULES,
   dueDate,
   followUpDue,
+  isAway,
   parseAwayUntil,
   parseCadence,
   parseStatusAnswer,
@@ -124,6 +125,8 @@ export function createStatusService(deps: StatusServiceDeps) {
       return "invalid";
     }
     if (!period || (await store.statusRequests.find(subject.key, period.key))) return "none";
+    // A new period has begun: the previous one closes even if this one has to wait.
+    if (!options.dryRun) await store.statusRequests.closeEarlier(subject.key, period.key, now);
     const people = await store.people.byIds([subject.leadId, subject.deputyId].filter((id): id is number => id !== null));
     const lead = people.find((p) => p.id === subject.leadId) ?? null;
     const deputy = people.find((p) => p.id === subject.deputyId) ?? null;
@@ -138,7 +141,6 @@ export function createStatusService(deps: StatusServiceDeps) {
     if (options.dryRun) return "created";
     try {
       await store.transaction(async (tx) => {
-        await tx.statusRequests.closeEarlier(subject.key, period.key, now);
         const created = await tx.statusRequests.create({ subjectKey: subject.key, periodKey: period.key, recipientId: person.id, askedAt: now, dueAt });
         const request = (await tx.statusRequests.byId(created.id, zone))!;
         const previous = await tx.statusRequests.latestUpdate(subject.key, { beforeRequestId: created.id });
@@ -273,11 +275,17 @@ export function createStatusService(deps: StatusServiceDeps) {
       return counts;
     },
 
-    /** The forms for every open request this person may answer. */
+    /** The forms of this person's open requests: asked of them, of the subjects they lead, or as deputy while the lead is away. */
     async openForms(person: Person): Promise<StatusFormOptions[]> {
       const now = clock();
-      const requests = await store.statusRequests.openFor(person.id, zone);
-      return Promise.all(requests.map(async (r) => formOptions(r, await previousOf(r), now, { kind: "form" }, person.id)));
+      const candidates = await store.statusRequests.openFor(person.id, zone);
+      const leads = await store.people.byIds([...new Set(candidates.map((r) => r.subject.leadId).filter((id): id is number => id !== null))]);
+      const leadAway = (r: StatusRequestView) => {
+        const lead = leads.find((p) => p.id === r.subject.leadId);
+        return !lead || isAway(lead, now);
+      };
+      const mine = candidates.filter((r) => r.recipientId === person.id || r.subject.leadId === person.id || (r.subject.deputyId === person.id && leadAway(r)));
+      return Promise.all(mine.map(async (r) => formOptions(r, await previousOf(r), now, { kind: "form" }, person.id)));
     },
 
     /** The form of one request, for re-rendering it with errors. */

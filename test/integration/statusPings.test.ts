@@ -136,6 +136,23 @@ describe("away and deputies", () => {
   });
 });
 
+describe("initiatives", () => {
+  it("pings an initiative's owner on its own cadence, and only its owner sees the form", async () => {
+    const karin = await person("karin.ek");
+    const johan = await person("johan.berg");
+    await onlyPing(db.store, []);
+    const initiative = await db.store.db.initiative.create({ data: { code: "INIT-1", title: "Digital tillsyn nattetid", ownerId: karin.id, cadence: "0 10 * * 3" } });
+    expect(await t.tick("status-pings", "2026-04-01T08:00:00Z")).toMatch(/^asked 1/);
+    const [request] = await requestRows(db.store);
+    expect([request!.subjectKey, request!.initiativeId, request!.periodKey, request!.recipientId]).toEqual([`init:${initiative.id}`, initiative.id, "2026-04-01T10:00", karin.id]);
+    expect(cardText((await t.say(karin.id, "status")).cards[0])).toContain("Läget för INIT-1 Digital tillsyn nattetid");
+    // Johan is deputy of WP1, but Maria is not away: her requests are not his to answer.
+    await onlyPing(db.store, ["WP1"]);
+    await t.tick("status-pings", "2026-03-30T07:00:00Z");
+    expect(cardText((await t.say(johan.id, "status")).cards[0])).toContain("inga lägesrapporter att lämna");
+  });
+});
+
 describe("reminders job", () => {
   it("reminds on the due date and the next working day, then escalates after Easter to the coordinators", async () => {
     await t.tick("status-pings", "2026-03-30T07:00:00Z");
