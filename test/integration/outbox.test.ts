@@ -94,6 +94,26 @@ describe("outbox worker", () => {
     expect(metrics).toContain("samordna_outbox_pending_messages 0");
   });
 
+  it("gives up on a message that keeps getting 429s, after the rate-limit cap", async () => {
+    const maria = await withTeamsAccount("maria.svensson");
+    const limited: Deliverer = {
+      platform: "teams",
+      deliver: async () => {
+        throw new DeliveryError("rate_limited", "429", 60 * 60_000);
+      },
+    };
+    t.app.deliverers.set("teams", limited);
+    await enqueue(1, [`person:${maria.id}`]);
+    const worker = createOutboxWorker(t.app, { maxRateLimited: 3 });
+    expect(await worker.drain(t0)).toEqual({ sent: 0, retried: 1, failed: 0 });
+    // A Retry-After of an hour is capped at 15 minutes.
+    expect((await outboxRows(db.store))[0]!.availableAt).toEqual(later(15 * 60_000));
+    expect(await worker.drain(later(15 * 60_000))).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(await worker.drain(later(30 * 60_000))).toEqual({ sent: 0, retried: 0, failed: 1 });
+    const [row] = await outboxRows(db.store);
+    expect([row!.status, row!.attempts, row!.rateLimited, row!.lastError]).toEqual(["failed", 1, 2, "rate limited 3 times: 429"]);
+  });
+
   it("delivers exactly once when a worker crashes between claim and send (the lease expires)", async () => {
     const maria = await withTeamsAccount("maria.svensson");
     const teams = testDeliverer();
