@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 import { clockedApp, onlyPing, outboxRows, requestRows, type ClockedApp } from "../helpers/jobs.ts";
-import { cardText } from "../helpers/server.ts";
+import { cardText, findAction } from "../helpers/server.ts";
 
 let db: TestDb;
 let t: ClockedApp;
@@ -118,7 +118,11 @@ describe("away and deputies", () => {
     // Bad input: clear refusals, nothing stored.
     expect(cardText((await t.say(oskar.id, "borta till 10 april")).cards[0])).toContain("ÅÅÅÅ-MM-DD");
     expect(cardText((await t.say(oskar.id, "ställföreträdare nobody@example.org")).cards[0])).toContain("ingen med e-postadressen nobody@example.org");
-    expect(cardText((await t.say((await person("lars.andersson")).id, "deputy karin.ek@stockholm.example")).cards[0])).toContain("bara ledaren");
+    const lars = await person("lars.andersson");
+    expect(cardText((await t.say(lars.id, "deputy karin.ek@stockholm.example")).cards[0])).toContain("bara ledaren");
+    expect(cardText((await t.say(oskar.id, "ställföreträdare")).cards[0])).toContain("ställföreträdare E-POST");
+    // Free text that merely starts with the word is offered as a need.
+    expect(findAction((await t.say(lars.id, "Deputy mayors want a shared calendar")).cards[0], "need.new")?.data).toEqual({ text: "Deputy mayors want a shared calendar" });
 
     expect(await t.tick("status-pings", "2026-03-30T07:00:00Z")).toBe("asked 4, 1 waiting (away), 0 invalid cadence(s)");
     const byCode = async () => Object.fromEntries((await requestRows(db.store)).map((r) => [r.workPackage!.code, r.recipientId]));

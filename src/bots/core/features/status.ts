@@ -4,10 +4,12 @@
 import { noticeCard } from "../../../cards/messages.ts";
 import { STATUS_VERBS, statusForm, statusSavedCard } from "../../../cards/statusForm.ts";
 import { ValidationError } from "../../../domain/errors.ts";
+import { hasRole } from "../../../domain/permissions.ts";
 import { statusFormInput } from "../../../domain/statusPings.ts";
 import type { StatusService } from "../../../domain/statusService.ts";
 import { formatDate } from "../../../i18n/format.ts";
 import type { Feature, HandlerContext, Reply } from "../types.ts";
+import { offerToReport } from "./needs.ts";
 import { reply } from "../types.ts";
 
 export function createStatusFeature(status: StatusService): Feature {
@@ -41,7 +43,12 @@ export function createStatusFeature(status: StatusService): Feature {
         phrases: ["deputy", "ställföreträdare", "stallforetradare"],
         roles: ["lead"],
         handle: async (ctx, rest) => {
-          if (!rest.trim()) return reply(noticeCard(ctx.t("status.deputy.usage")));
+          const arg = rest.trim();
+          if (!/^(\S+@\S+|none|ingen|-)$/i.test(arg)) {
+            // "Deputy mayor wants…" from an employee is a need, not a command.
+            if (arg && !hasRole(ctx.person, "lead")) return offerToReport(ctx, ctx.turn.text ?? arg);
+            return reply(noticeCard(ctx.t("status.deputy.usage")));
+          }
           const { deputy, codes } = await status.setDeputy(ctx.person, rest);
           const list = codes.join(", ");
           return reply(noticeCard(deputy ? ctx.t("status.deputy.set", { name: deputy.displayName, codes: list }) : ctx.t("status.deputy.cleared", { codes: list })));
@@ -49,7 +56,6 @@ export function createStatusFeature(status: StatusService): Feature {
       },
     ],
     actions: {
-      "status.show": (ctx) => showForms(ctx),
       [STATUS_VERBS.submit]: async (ctx, data) => {
         try {
           return await saved(ctx, await status.answer(ctx.person, data.requestId, data));
