@@ -5,10 +5,16 @@ import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createMeFeature } from "./bots/core/features/me.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
 import { createTriageFeature } from "./bots/core/features/triage.ts";
+import { createStatusFeature } from "./bots/core/features/status.ts";
 import { createRouter, type Router } from "./bots/core/router.ts";
 import type { Reply, Turn } from "./bots/core/types.ts";
 import type { Deliverer } from "./bots/delivery.ts";
 import { createWebDeliverer } from "./bots/web/deliver.ts";
+import { cardContext } from "./cards/context.ts";
+import { escalationCard } from "./cards/escalationCard.ts";
+import { statusForm } from "./cards/statusForm.ts";
+import { createCalendar, type Calendar } from "./domain/calendar.ts";
+import { createStatusService, type StatusService } from "./domain/statusService.ts";
 import type { Platform } from "./domain/types.ts";
 import { notificationCard } from "./cards/notification.ts";
 import type { Config } from "./config.ts";
@@ -33,8 +39,11 @@ export interface App {
   needs: NeedService;
   triage: TriageService;
   digests: DigestService;
+  status: StatusService;
+  /** Working days in HOLIDAY_COUNTRY, for ping due dates and reminders. */
+  calendar: Calendar;
   /** Working days (weekends and HOLIDAY_COUNTRY's public holidays excluded) for service targets. */
-  calendar: WorkingCalendar;
+  workingDays: WorkingCalendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
   deliverers: Map<Platform, Deliverer>;
   /** Handles one turn from any channel, with metrics. */
@@ -47,15 +56,28 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
   setDisplayZone(config.timezone);
   const metrics = createMetrics();
   const needs = createNeedService(store, clock);
-  const calendar = createWorkingCalendar({ country: config.holidayCountry, zone: config.timezone });
-  const triage = createTriageService(store, clock, calendar, needs);
-  const digests = createDigestService(store, calendar, { zone: config.timezone, defaultLocale: config.defaultLocale });
+  const workingDays = createWorkingCalendar({ country: config.holidayCountry, zone: config.timezone });
+  const calendar = createCalendar(config.holidayCountry);
+  const triage = createTriageService(store, clock, workingDays, needs);
+  const digests = createDigestService(store, workingDays, { zone: config.timezone, defaultLocale: config.defaultLocale });
+  const status = createStatusService({
+    store,
+    clock,
+    calendar,
+    zone: config.timezone,
+    log,
+    cards: {
+      form: (locale, options) => statusForm(cardContext(locale), options),
+      escalation: (locale, info) => escalationCard(cardContext(locale), info),
+    },
+  });
   const router = createRouter(
     [
       createNeedsFeature({ needs, departments: () => store.departments.active() }),
+      createStatusFeature(status),
       createTriageFeature({ triage, digests, clock }),
-      createAdminFeature({ admin: createAdminService(store, { clock, render: notificationCard }), workPackages: () => store.workPackages.active() }),
-      createMeFeature({ me: createMeService(store, clock) }),
+      createAdminFeature({ admin: createAdminService(store, { clock, render: notificationCard, calendar }), workPackages: () => store.workPackages.active() }),
+      createMeFeature({ me: createMeService(store, clock, calendar) }),
       createHelpFeature(),
     ],
     { log, fallback: offerToReport },
@@ -70,7 +92,9 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     needs,
     triage,
     digests,
+    status,
     calendar,
+    workingDays,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {
       const end = metrics.turnDuration.startTimer({ platform: turn.platform });

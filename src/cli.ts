@@ -3,12 +3,14 @@
 import { dataCommands } from "./cli/data.ts";
 import { databaseCommands } from "./cli/database.ts";
 import { orgCommands } from "./cli/org.ts";
+import { jobsCommands } from "./cli/jobs.ts";
 import type { CliCommandDefinition, CliIo } from "./cli/types.ts";
 
 const commands: Record<string, CliCommandDefinition> = {
   ...databaseCommands,
   ...dataCommands,
   ...orgCommands,
+  ...jobsCommands,
 };
 
 function usage(): string {

@@ -8,6 +8,8 @@ import { OrgFileError } from "./domain/orgFile.ts";
 import { describeChange } from "./domain/orgModel.ts";
 import { createLogger } from "./log.ts";
 import { createSlackChannel } from "./bots/slack/app.ts";
+import { allJobs } from "./jobs/index.ts";
+import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { applyOrgFile } from "./organisationFile.ts";
 import { createHttpServer, type ChannelMount } from "./server.ts";
 import { openStore } from "./store/index.ts";
@@ -20,7 +22,8 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function start(config: Config): Promise<Running> {
+/** `clock` stands in for the time of day (tests with a fixed clock). */
+export async function start(config: Config, options: { clock?: () => Date } = {}): Promise<Running> {
   const log = createLogger(config.logLevel);
   const store = await openStore(config.databaseUrl);
   if (config.seed) {
@@ -37,7 +40,7 @@ export async function start(config: Config): Promise<Running> {
       throw err;
     }
   }
-  const app = createApp({ config, store, log });
+  const app = createApp({ config, store, log, clock: options.clock });
   // The Teams endpoint is always there: without credentials it runs in local development mode.
   const channels: ChannelMount[] = [createTeamsMount()];
   if (config.slack) channels.push(createSlackChannel(config.slack));
@@ -49,6 +52,11 @@ export async function start(config: Config): Promise<Running> {
   const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
   log.info({ url, database: store.kind, webChat: config.webChat, slack: Boolean(config.slack) }, `Samordna listening on ${url}`);
   if (!config.teams) log.warn("MicrosoftAppId is not set: /api/messages runs in local development mode WITHOUT authentication");
+  for (const p of await app.status.cadenceProblems()) {
+    log.warn({ workPackage: p.code, cadence: p.cadence }, `invalid status ping cadence of ${p.code}: ${p.problem}; its pings are skipped`);
+  }
+  let scheduler: Scheduler | undefined;
+  if (config.jobs) scheduler = startScheduler(app, allJobs());
 
   let stopping: Promise<void> | undefined;
   return {
@@ -57,6 +65,7 @@ export async function start(config: Config): Promise<Running> {
     stop() {
       stopping ??= (async () => {
         log.info("shutting down");
+        await scheduler?.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -1,5 +1,5 @@
 // Prometheus metrics, one registry per app instance (tests start several).
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export function createMetrics() {
   const registry = new Registry();
@@ -17,6 +17,40 @@ export function createMetrics() {
       help: "Time from receiving a turn to having its reply",
       labelNames: ["platform"] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    outboxQueued: new Gauge({
+      name: "samordna_outbox_pending_messages",
+      help: "Proactive messages queued in the outbox and not yet sent or failed",
+      registers: [registry],
+    }),
+    outboxOldestPendingAge: new Gauge({
+      name: "samordna_outbox_oldest_pending_age_seconds",
+      help: "Age of the oldest message still pending in the outbox",
+      registers: [registry],
+    }),
+    outboxSent: new Counter({
+      name: "samordna_outbox_sent_total",
+      help: "Proactive messages delivered, by platform and kind",
+      labelNames: ["platform", "kind"] as const,
+      registers: [registry],
+    }),
+    outboxRetried: new Counter({
+      name: "samordna_outbox_retried_total",
+      help: "Deliveries postponed for a retry, by platform and reason (rate_limited, transient, no_deliverer)",
+      labelNames: ["platform", "reason"] as const,
+      registers: [registry],
+    }),
+    outboxFailed: new Counter({
+      name: "samordna_outbox_failed_total",
+      help: "Proactive messages given up on, by platform and reason",
+      labelNames: ["platform", "reason"] as const,
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: "samordna_job_runs_total",
+      help: "Scheduled job runs, by job and outcome",
+      labelNames: ["job", "outcome"] as const,
       registers: [registry],
     }),
   };

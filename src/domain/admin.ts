@@ -4,6 +4,7 @@
 // told through the outbox in the same transaction. A refused attempt changes
 // nothing and is audited as "denied".
 import type { Repositories, Store } from "../store/index.ts";
+import type { Calendar } from "./calendar.ts";
 import { cadenceProblem, nextFire } from "./cadence.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock } from "./needs.ts";
@@ -35,8 +36,8 @@ export interface InitiativeDraft {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const str = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 
-export function createAdminService(store: Store, deps: { clock: Clock; render: RenderNotification }) {
-  const { clock, render } = deps;
+export function createAdminService(store: Store, deps: { clock: Clock; render: RenderNotification; calendar: Calendar }) {
+  const { clock, render, calendar } = deps;
 
   /** Refuses anyone but an admin, and records the attempt. */
   async function requireAdmin(actor: Person, action: string, data: Record<string, unknown> = {}): Promise<void> {
@@ -62,7 +63,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
       leadEmail: lead?.email ?? null,
       deputyName: deputy?.displayName ?? null,
       deputyEmail: deputy?.email ?? null,
-      nextPing: wp.pingsPaused ? null : nextFire(wp.cadence, wp.timezone, clock()),
+      nextPing: wp.pingsPaused ? null : nextFire(wp.cadence, wp.timezone, clock(), calendar),
     };
   }
 

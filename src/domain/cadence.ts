@@ -1,9 +1,9 @@
-// Ping cadences. Today a cadence is a 5-field cron expression (minute hour
-// day-of-month month day-of-week) read in the work package's time zone; every
-// check goes through `cadenceProblem` so the format can grow in one place.
-import { CronExpressionParser } from "cron-parser";
+// Ping cadences as the organisation file and admins write them: checked and
+// read through the one parser in statusPings.ts, so the format grows in one place.
+import type { Calendar } from "./calendar.ts";
+import { CadenceError, DEFAULT_CADENCE, nextPingTimes, parseCadence } from "./statusPings.ts";
 
-export const DEFAULT_CADENCE = "0 9 * * 1";
+export { DEFAULT_CADENCE };
 
 export function isTimeZone(tz: string): boolean {
   try {
@@ -16,21 +16,18 @@ export function isTimeZone(tz: string): boolean {
 
 /** Why `cadence` is not usable, or null when it is. */
 export function cadenceProblem(cadence: string, timezone: string): string | null {
-  const fields = cadence.trim().split(/\s+/);
-  if (fields.length !== 5 || fields[0] === "") {
-    return `"${cadence}" is not a cron expression with 5 fields (minute hour day month weekday)`;
-  }
   if (!isTimeZone(timezone)) return `"${timezone}" is not a known IANA time zone`;
   try {
-    CronExpressionParser.parse(cadence.trim(), { tz: timezone });
+    parseCadence(cadence);
     return null;
   } catch (err) {
-    return `"${cadence}" is not a valid cron expression: ${err instanceof Error ? err.message : String(err)}`;
+    if (err instanceof CadenceError) return err.message;
+    throw err;
   }
 }
 
-/** The next time the cadence fires after `after`, or null when it is unusable. */
-export function nextFire(cadence: string, timezone: string, after: Date): Date | null {
+/** The next ping after `after` (working days and week interval applied), or null when the cadence is unusable. */
+export function nextFire(cadence: string, timezone: string, after: Date, calendar: Calendar): Date | null {
   if (cadenceProblem(cadence, timezone)) return null;
-  return CronExpressionParser.parse(cadence.trim(), { tz: timezone, currentDate: after }).next().toDate();
+  return nextPingTimes(parseCadence(cadence), after, timezone, calendar, 1)[0] ?? null;
 }

@@ -2,6 +2,7 @@
 // the bot will ask of them, what is stored about them, and their language.
 import type { ChatAccount } from "../store/people.ts";
 import type { Store } from "../store/index.ts";
+import type { Calendar } from "./calendar.ts";
 import { nextFire } from "./cadence.ts";
 import type { Clock } from "./needs.ts";
 import { LOCALES, type Initiative, type Locale, type Person, type WorkPackage } from "./types.ts";
@@ -31,11 +32,11 @@ export interface StoredAboutMe {
   needsSupported: number;
 }
 
-export function createMeService(store: Store, clock: Clock) {
+export function createMeService(store: Store, clock: Clock, calendar: Calendar) {
   return {
     async whoAmI(person: Person): Promise<WhoAmI> {
       const [wps, initiatives, department] = await Promise.all([
-        store.workPackages.ledBy(person.id),
+        store.workPackages.ledOrDeputisedBy(person.id),
         store.initiatives.ownedBy(person.id),
         person.departmentId ? store.departments.byId(person.departmentId) : null,
       ]);
@@ -45,7 +46,7 @@ export function createMeService(store: Store, clock: Clock) {
         workPackages: wps.map((wp) => ({
           ...wp,
           as: wp.leadId === person.id ? "lead" : "deputy",
-          nextPing: wp.pingsPaused ? null : nextFire(wp.cadence, wp.timezone, clock()),
+          nextPing: wp.pingsPaused ? null : nextFire(wp.cadence, wp.timezone, clock(), calendar),
         })),
         initiatives,
       };

@@ -108,3 +108,31 @@ export interface Initiative {
   needId: number | null;
   active: boolean;
 }
+
+export interface StatusRequest {
+  id: number;
+  subjectKey: string;
+  periodKey: string;
+  recipientId: number | null;
+  askedAt: Date;
+  dueAt: Date;
+  remindersSent: number;
+  lastRemindedAt: Date | null;
+  escalatedAt: Date | null;
+  answeredAt: Date | null;
+  closedAt: Date | null;
+}
+
+export interface StatusUpdate {
+  id: number;
+  requestId: number;
+  health: Health;
+  progress: string;
+  blockers: string;
+  nextSteps: string;
+  helpNeeded: string;
+  authorId: number;
+  late: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -7,10 +7,11 @@ import * as common from "./common.ts";
 import * as digest from "./digest.ts";
 import * as needs from "./needs.ts";
 import * as slack from "./slack.ts";
+import * as status from "./status.ts";
 import * as teams from "./teams.ts";
 import * as triage from "./triage.ts";
 
-const modules = [common, needs, teams, slack, triage, digest, admin];
+const modules = [common, needs, status, teams, slack, triage, digest, admin];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

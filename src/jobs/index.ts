@@ -1,7 +1,14 @@
 // The list of scheduled jobs. Each feature adds its job here.
 import { createDigestJob } from "./digest.ts";
+import { outboxJob } from "./outbox.ts";
+import { remindersJob } from "./reminders.ts";
+import { statusPingsJob } from "./statusPings.ts";
 import type { Job } from "./types.ts";
 
 export function allJobs(): Job[] {
-  return [createDigestJob()];
+  return [statusPingsJob, remindersJob, createDigestJob(), outboxJob()];
+}
+
+export function jobByName(name: string): Job | undefined {
+  return allJobs().find((j) => j.name === name);
 }

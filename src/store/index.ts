@@ -6,6 +6,7 @@ import { createDepartmentsRepository } from "./departments.ts";
 import { createDigestsRepository } from "./digests.ts";
 import { createInboundRepository } from "./inbound.ts";
 import { createInitiativesRepository } from "./initiatives.ts";
+import { createJobRunsRepository } from "./jobRuns.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOrganisationRepository } from "./organisation.ts";
@@ -31,6 +32,7 @@ export function createRepositories(db: Tx) {
     settings: createSettingsRepository(db),
     statusRequests: createStatusRequestsRepository(db),
     organisation: createOrganisationRepository(db),
+    jobRuns: createJobRunsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

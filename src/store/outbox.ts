@@ -1,6 +1,26 @@
 // The outbox: proactive messages written in the same transaction as the state
 // change that causes them. The unique dedupe key makes a repeated write a no-op.
+// Workers claim messages with a lease: a crashed worker's claims expire and
+// another worker takes them over. Every state change after the claim is
+// conditional on still holding the lease.
 import type { Tx } from "./client.ts";
+
+export interface OutboxMessage {
+  id: number;
+  dedupeKey: string;
+  target: string;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+  rateLimited: number;
+  createdAt: Date;
+}
+
+type OutboxRow = { id: number; dedupeKey: string; target: string; kind: string; payload: string; attempts: number; rateLimited: number; createdAt: Date };
+
+function toMessage(r: OutboxRow): OutboxMessage {
+  return { id: r.id, dedupeKey: r.dedupeKey, target: r.target, kind: r.kind, payload: JSON.parse(r.payload) as unknown, attempts: r.attempts, rateLimited: r.rateLimited, createdAt: r.createdAt };
+}
 
 export interface OutgoingMessage {
   /** Unique per message, e.g. "need-status:42:v3:person:7". */
@@ -10,6 +30,7 @@ export interface OutgoingMessage {
   kind: string;
   /** The Adaptive Card (or other payload) as JSON-serialisable data. */
   payload: unknown;
+  /** When it may go out. Defaults to the database's now; jobs pass ctx.now, so runs under a fixed clock (tests, `--at`) see it as due. */
   availableAt?: Date;
 }
 
@@ -29,6 +50,84 @@ export function createOutboxRepository(db: Tx) {
         },
       });
       return true;
+    },
+
+    /**
+     * Claims up to `limit` due messages for `owner` until `now + leaseMs`. Each
+     * row is taken with one conditional UPDATE, so two workers on one database
+     * never hold the same message (PostgreSQL can later use FOR UPDATE SKIP LOCKED here).
+     */
+    async claim(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<OutboxMessage[]> {
+      const { owner, now, leaseMs, limit } = options;
+      const claimable = { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
+      const candidates = await db.outboxMessage.findMany({ where: claimable, orderBy: { id: "asc" }, take: limit, select: { id: true } });
+      const claimed: OutboxMessage[] = [];
+      for (const { id } of candidates) {
+        const { count } = await db.outboxMessage.updateMany({
+          where: { id, ...claimable },
+          data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
+        });
+        if (count !== 1) continue;
+        claimed.push(toMessage(await db.outboxMessage.findUniqueOrThrow({ where: { id } })));
+      }
+      return claimed;
+    },
+
+    /** Delivered. False when the lease was lost (another worker took the message over). */
+    async markSent(id: number, owner: string, sent: { at: Date; ref: string }): Promise<boolean> {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { id, leaseOwner: owner, status: "pending" },
+        data: { status: "sent", sentAt: sent.at, sentRef: sent.ref, leaseOwner: null, leaseUntil: null, attempts: { increment: 1 } },
+      });
+      return count === 1;
+    },
+
+    /** Back to pending until `availableAt`, counted as a failed attempt, a 429, or neither (waiting for a deliverer). */
+    async retryLater(id: number, owner: string, retry: { availableAt: Date; lastError: string | null; count: "attempt" | "rateLimited" | "none" }): Promise<boolean> {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { id, leaseOwner: owner, status: "pending" },
+        data: {
+          availableAt: retry.availableAt,
+          lastError: retry.lastError,
+          leaseOwner: null,
+          leaseUntil: null,
+          ...(retry.count === "attempt" ? { attempts: { increment: 1 } } : retry.count === "rateLimited" ? { rateLimited: { increment: 1 } } : {}),
+        },
+      });
+      return count === 1;
+    },
+
+    async markFailed(id: number, owner: string, lastError: string): Promise<boolean> {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { id, leaseOwner: owner, status: "pending" },
+        data: { status: "failed", lastError, leaseOwner: null, leaseUntil: null, attempts: { increment: 1 } },
+      });
+      return count === 1;
+    },
+
+    /** Gives back what `owner` still holds (graceful shutdown), for other workers to take at once. */
+    async release(owner: string): Promise<number> {
+      const { count } = await db.outboxMessage.updateMany({ where: { leaseOwner: owner, status: "pending" }, data: { leaseOwner: null, leaseUntil: null } });
+      return count;
+    },
+
+    /** Pending messages and the creation time of the oldest (for metrics). */
+    async pendingStats(): Promise<{ pending: number; oldestCreatedAt: Date | null }> {
+      const [pending, oldest] = await Promise.all([
+        db.outboxMessage.count({ where: { status: "pending" } }),
+        db.outboxMessage.findFirst({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
+      ]);
+      return { pending, oldestCreatedAt: oldest?.createdAt ?? null };
+    },
+
+    /** Due messages without claiming them (dry runs). */
+    async due(now: Date, limit: number): Promise<OutboxMessage[]> {
+      const rows = await db.outboxMessage.findMany({
+        where: { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+        orderBy: { id: "asc" },
+        take: limit,
+      });
+      return rows.map(toMessage);
     },
 
     async countByStatus(): Promise<Record<string, number>> {

@@ -200,6 +200,10 @@ export function createPeopleRepository(db: Tx) {
       return toPerson(row);
     },
 
+    async setAwayUntil(personId: number, awayUntil: Date | null): Promise<void> {
+      await db.person.update({ where: { id: personId }, data: { awayUntil } });
+    },
+
     async markUnreachable(accountId: number, at: Date): Promise<void> {
       await db.chatAccount.update({ where: { id: accountId }, data: { unreachableAt: at } });
     },

@@ -22,11 +22,19 @@ export function createWorkPackagesRepository(db: Tx) {
     async byId(id: number): Promise<WorkPackage | null> {
       return db.workPackage.findUnique({ where: { id }, select: fields });
     },
+    /** Active work packages this person leads. */
+    async ledBy(personId: number): Promise<WorkPackage[]> {
+      return db.workPackage.findMany({ where: { active: true, leadId: personId }, select: fields, orderBy: { code: "asc" } });
+    },
+    async setDeputy(id: number, deputyId: number | null): Promise<void> {
+      await db.workPackage.update({ where: { id }, data: { deputyId } });
+    },
     async byCode(code: string): Promise<WorkPackage | null> {
       return db.workPackage.findUnique({ where: { code }, select: fields });
     },
     /** Active work packages the person leads or deputises. */
-    async ledBy(personId: number): Promise<WorkPackage[]> {
+    /** Work packages this person leads or is deputy for. */
+    async ledOrDeputisedBy(personId: number): Promise<WorkPackage[]> {
       return db.workPackage.findMany({
         where: { active: true, OR: [{ leadId: personId }, { deputyId: personId }] },
         select: fields,

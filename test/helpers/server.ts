@@ -9,11 +9,11 @@ export interface TestServer extends Running {
   cleanup(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, databaseUrl?: string, options: { clock?: () => Date } = {}): Promise<TestServer> {
   const temp = databaseUrl ? undefined : tempDatabaseUrl();
   const url = databaseUrl ?? temp!.url;
   const config = loadConfig({ PORT: "0", LOG_LEVEL: "silent", DATABASE_URL: url, JOBS: "false", ...env }, "/nonexistent/.env");
-  const running = await start(config);
+  const running = await start(config, options);
   return {
     ...running,
     databaseUrl: url,

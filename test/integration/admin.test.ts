@@ -34,7 +34,7 @@ describe("admin in chat", () => {
     expect(text).toContain("**WP1** Styrning");
     expect(text).toContain("Maria Svensson (maria.svensson@stockholm.example)");
     expect(text).toContain("Johan Berg (johan.berg@stockholm.example)");
-    expect(text).toMatch(/0 9 \* \* 1 \(Europe\/Stockholm\), nästa mån/);
+    expect(text).toMatch(/0 9 \* \* 1 every 2 weeks from 2026-01-05 \(Europe\/Stockholm\), nästa mån/);
     expect(text).toContain("**I-2026-01** Digital tillsyn nattetid i hemtjänsten: Pilot, ägare Sara Nilsson, WP3");
     expect(findAction(card, "admin.wpEdit")).toBeDefined();
     expect(findAction(card, "admin.wpPause")).toBeDefined();
@@ -127,7 +127,7 @@ describe("admin in chat", () => {
     expect(audit).toHaveLength(1);
     const oskar = await personByEmail(store, "oskar.karlsson");
     expect(audit[0]).toMatchObject({ action: "workPackage.change", actorId: (await personByEmail(store, "erik.johansson")).id });
-    expect(JSON.parse(audit[0].before!)).toEqual({ leadId: oskar.id, deputyId: null, cadence: "0 9 * * 1" });
+    expect(JSON.parse(audit[0].before!)).toEqual({ leadId: oskar.id, deputyId: null, cadence: "0 9 * * 1 every 2 weeks from 2026-01-05" });
     expect(JSON.parse(audit[0].after!)).toEqual({ leadId: peter.id, deputyId: null, cadence: "0 10 * * 3" });
     expect(await outboxFor("peter.holm")).toEqual([
       { kind: "notification", text: expect.stringContaining("You are now the lead of work package WP4 (Strategisk kommunikation)") },
@@ -145,7 +145,7 @@ describe("admin in chat", () => {
     const wp5 = (await store.workPackages.byCode("WP5"))!;
     const paused = await erik.click("admin.wpPause", { workPackageId: wp5.id });
     expect(cardText(paused.cards[0])).toContain("Statusfrågorna för WP5 är pausade.");
-    expect(cardText(paused.replace)).toContain("pausade (0 9 * * 1)");
+    expect(cardText(paused.replace)).toContain("pausade (0 9 * * 1 every 2 weeks from 2026-01-05)");
     expect((await store.workPackages.byCode("WP5"))!.pingsPaused).toBe(true);
     const replay = await erik.click("admin.wpPause", { workPackageId: wp5.id });
     expect(cardText(replay.cards[0])).toContain("var redan pausade");
@@ -251,7 +251,7 @@ describe("who am i and settings", () => {
     expect(text).toContain("Du är Maria Svensson");
     expect(text).toContain("medarbetare, ledare");
     expect(text).toContain("WP1 (ledare), WP2 (ersättare)");
-    expect(text).toMatch(/Läget i WP1: 0 9 \* \* 1 \(Europe\/Stockholm\), nästa/);
+    expect(text).toMatch(/Läget i WP1: 0 9 \* \* 1 every 2 weeks from 2026-01-05 \(Europe\/Stockholm\), nästa/);
     expect(text).toContain("Läget i WP2 när ledaren är borta");
     const lars = webChat(server.url, (await personByEmail(store, "lars.andersson")).id);
     const larsText = cardText((await lars.say("who am i")).cards[0]);

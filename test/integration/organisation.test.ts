@@ -28,7 +28,7 @@ function changedExample(): string {
   const wp4 = example.indexOf("  - code: WP4");
   const wp5 = example.indexOf("  - code: WP5");
   return (example.slice(0, wp4) + example.slice(wp5))
-    .replace(/(code: WP3[\s\S]*?cadence: )"0 9 \* \* 1"/, '$1"30 8 * * 3"')
+    .replace(/(code: WP3[\s\S]*?cadence: )"0 9 \* \* 1 every 2 weeks from 2026-01-05"/, '$1"30 8 * * 3"')
     .replace("  - james.carter@stockholm.example\n", "")
     .replace(
       "# Innovation processes under way.",
@@ -63,7 +63,7 @@ describe("org apply", () => {
       '+ person nora.haddad@stockholm.example: name Nora Haddad; locale en; department MF; roles ["lead"]',
       "~ person james.carter@stockholm.example: roles [\"coordinator\"] → []",
       "~ person oskar.karlsson@stockholm.example: roles [\"lead\"] → []",
-      "~ workPackage WP3: cadence 0 9 * * 1 → 30 8 * * 3",
+      "~ workPackage WP3: cadence 0 9 * * 1 every 2 weeks from 2026-01-05 → 30 8 * * 3",
       "+ workPackage WP6: name Data och AI; lead nora.haddad@stockholm.example; cadence 0 10 1 * *; timezone Europe/Stockholm",
       "- workPackage WP4 (deactivated)",
       "~ setting digest.channels: [] → [\"teams:19:abc@thread.tacv2\",\"slack:C0123ABCD\"]",
@@ -188,7 +188,7 @@ describe("org commands and start-up", () => {
     } finally {
       await server.cleanup();
     }
-    const bad = write("bad.yaml", example.replace('cadence: "0 9 * * 1"', 'cadence: "0 9 * * 8"'));
+    const bad = write("bad.yaml", example.replace('cadence: "0 9 * * 1 every 2 weeks from 2026-01-05"', 'cadence: "0 9 * * 8"'));
     await expect(startTestServer({ ORG_FILE: bad })).rejects.toThrow(/bad\.yaml:\d+: workPackages\[0\]\.cadence/);
   });
 });

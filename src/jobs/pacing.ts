@@ -1,0 +1,57 @@
+// Token buckets keyed by platform, tenant and conversation, so the outbox
+// stays under each platform's published limits instead of collecting 429s.
+// Pacing is about real elapsed time, so it reads the monotonic clock, not ctx.now.
+import { setTimeout as sleep } from "node:timers/promises";
+
+export interface Rate {
+  /** Tokens added per second. */
+  perSecond: number;
+  /** Bucket size: how many may go at once after a quiet spell. */
+  burst: number;
+}
+
+/**
+ * Teams: 50 requests/s per bot and tenant, and about 7 messages/s to one
+ * conversation (learn.microsoft.com "Rate limiting for bots", per-thread limits).
+ * Slack: about one message per second per channel (api.slack.com chat.postMessage).
+ */
+export const PLATFORM_RATES = {
+  teamsTenant: { perSecond: 50, burst: 50 },
+  teamsConversation: { perSecond: 7, burst: 7 },
+  slackChannel: { perSecond: 1, burst: 1 },
+} satisfies Record<string, Rate>;
+
+export interface Pacer {
+  /** Waits until every bucket in `keys` has a token, then takes one from each. */
+  take(keys: { key: string; rate: Rate }[]): Promise<void>;
+}
+
+export function createPacer(now: () => number = () => performance.now()): Pacer {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  function refill(key: string, rate: Rate, t: number) {
+    const b = buckets.get(key) ?? { tokens: rate.burst, at: t };
+    b.tokens = Math.min(rate.burst, b.tokens + ((t - b.at) / 1000) * rate.perSecond);
+    b.at = t;
+    buckets.set(key, b);
+    return b;
+  }
+
+  return {
+    async take(keys) {
+      for (;;) {
+        const t = now();
+        const waits = keys.map(({ key, rate }) => {
+          const b = refill(key, rate, t);
+          return b.tokens >= 1 ? 0 : ((1 - b.tokens) / rate.perSecond) * 1000;
+        });
+        const wait = Math.max(0, ...waits);
+        if (wait === 0) {
+          for (const { key } of keys) buckets.get(key)!.tokens -= 1;
+          return;
+        }
+        await sleep(Math.ceil(wait));
+      }
+    },
+  };
+}
