@@ -1,4 +1,6 @@
-// The store on a real SQLite file: migrations, references, optimistic checks.
+// The store on a real database (SQLite file, or PostgreSQL with TEST_DATABASE_URL):
+// migrations, references, optimistic checks. PostgreSQL's migration runner is
+// tested in postgres.test.ts.
 import Database from "better-sqlite3";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -7,6 +9,7 @@ import { openStore } from "../../src/store/index.ts";
 import { migrate, MIGRATIONS_DIR, readMigrations } from "../../src/store/migrate.ts";
 import { sqliteFilePath } from "../../src/store/client.ts";
 import { createTestDb, tempDatabaseUrl, type TestDb } from "../helpers/db.ts";
+import { onPostgres } from "../helpers/postgres.ts";
 
 let db: TestDb | undefined;
 afterEach(async () => {
@@ -16,7 +19,7 @@ afterEach(async () => {
 
 const draft = { title: "A need", problem: "A problem worth solving", affected: "", benefit: "", sustainability: [], urgency: "low" as const, departmentId: null };
 
-describe("store", () => {
+describe.skipIf(onPostgres)("SQLite migrations", () => {
   it("migrates an empty database, records it as Prisma does, and is idempotent", async () => {
     const { url } = tempDatabaseUrl();
     const first = await migrate(url);
@@ -51,7 +54,9 @@ describe("store", () => {
     writeFileSync(path.join(migrations, later, "migration.sql"), `CREATE TABLE "Other" ("id" INTEGER PRIMARY KEY);`);
     await expect(migrate(url, migrations)).rejects.toThrow(/changed after it was applied/);
   });
+});
 
+describe("store", () => {
   it("numbers references sequentially per year, distinct under concurrency", async () => {
     db = await createTestDb({ seed: false });
     const store = db.store;
