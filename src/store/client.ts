@@ -31,6 +31,8 @@ export async function createPrismaClient(url: string): Promise<Db> {
   // scripts/generatePostgres.ts). Its API is the same; code is typed against the
   // SQLite one, which keeps it to what both providers support.
   const [{ PrismaPg }, generated] = await Promise.all([import("@prisma/adapter-pg"), import("./generated-pg/client.ts")]);
-  const client = new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // pg waits for a connection forever by default; /healthz must answer instead.
+  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new generated.PrismaClient({ adapter });
   return client as unknown as Db;
 }

@@ -121,12 +121,27 @@ describe.skipIf(!onPostgres)("PostgreSQL", () => {
     expect(await a.db.referenceCounter.findUnique({ where: { year: 2026 } })).toEqual({ year: 2026, last: 500 });
   });
 
-  it("handles an inbound event once when two replicas receive it at the same moment", async () => {
+  it("handles an inbound event once, and queues a message once, when two replicas race", async () => {
     const { url } = await database("migrated");
     const [a, b] = [await store(url), await store(url)];
     const seen = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).inbound.firstSeen("slack", "Ev-race")));
     expect(seen.filter(Boolean)).toHaveLength(1);
     expect(await a.db.inboundEvent.count()).toBe(1);
+    // Each in a transaction that writes more after the enqueue: the loser's
+    // transaction must commit too, not abort on the duplicate key.
+    const message = { dedupeKey: "digest:2026-W23:person:3", target: "person:3", kind: "digest", payload: {} };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? a : b).transaction(async (tx) => {
+          const queued = await tx.outbox.enqueue(message);
+          await tx.audit.record({ actorId: null, action: "digest.queued", subject: `race:${i}` });
+          return queued;
+        }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await a.db.outboxMessage.count()).toBe(1);
+    expect(await a.db.auditLog.count({ where: { action: "digest.queued" } })).toBe(20);
   });
 
   it("seeds the demo data once when two replicas start on an empty database", async () => {

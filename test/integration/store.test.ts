@@ -101,6 +101,32 @@ describe("store", () => {
     expect(await store.inbound.firstSeen("slack", "Ev1")).toBe(false);
   });
 
+  it("records an inbound event and an outbox message once, inside a transaction that goes on", async () => {
+    db = await createTestDb({ seed: false });
+    const { store } = db;
+    const availableAt = new Date("2026-06-01T07:00:00.000Z");
+    const message = { dedupeKey: "need-status:1:v2:person:7", target: "person:7", kind: "need.status", payload: { text: "Hej" }, availableAt };
+    await store.transaction(async (tx) => {
+      expect(await tx.inbound.firstSeen("teams", "act-1")).toBe(true);
+      expect(await tx.inbound.firstSeen("teams", "act-1")).toBe(false);
+      expect(await tx.outbox.enqueue(message)).toBe(true);
+      expect(await tx.outbox.enqueue({ ...message, payload: { text: "Second" } })).toBe(false);
+      await tx.settings.set("written.after", true);
+    });
+    expect(await store.settings.get("written.after", false)).toBe(true);
+    const rows = await store.db.outboxMessage.findMany();
+    expect(rows).toEqual([
+      expect.objectContaining({ dedupeKey: message.dedupeKey, target: "person:7", payload: '{"text":"Hej"}', status: "pending", attempts: 0, availableAt }),
+    ]);
+    expect(Math.abs(rows[0].createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+
+    const queued = await Promise.all(
+      Array.from({ length: 10 }, () => store.transaction((tx) => tx.outbox.enqueue({ ...message, dedupeKey: "digest:2026-W23:person:3" }))),
+    );
+    expect(queued.filter(Boolean)).toHaveLength(1);
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 2 });
+  });
+
   it("reopens with the data intact", async () => {
     db = await createTestDb();
     const count = await db.store.db.need.count();
