@@ -72,6 +72,18 @@ describe("store", () => {
     expect(next.reference).toBe("N-2027-0001");
   });
 
+  it("counts a supporter once when the same +1 arrives twice at once", async () => {
+    db = await createTestDb({ seed: false });
+    const store = db.store;
+    const reporter = await store.people.create({ displayName: "R", locale: "sv", roles: ["employee"] });
+    const fan = await store.people.create({ displayName: "F", locale: "sv", roles: ["employee"] });
+    const need = await store.transaction((tx) => tx.needs.create({ reporterId: reporter.id, draft, year: 2026 }));
+    const added = await Promise.all(Array.from({ length: 6 }, () => store.transaction((tx) => tx.needs.addSupporter(need.id, fan.id))));
+    expect(added.filter(Boolean)).toHaveLength(1);
+    expect((await store.needs.byId(need.id))?.supporterCount).toBe(1);
+    expect(await store.needs.supporterIds(need.id)).toEqual([fan.id]);
+  });
+
   it("refuses a change based on a stale version and keeps the newer one", async () => {
     db = await createTestDb({ seed: false });
     const store = db.store;
