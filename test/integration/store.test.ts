@@ -139,6 +139,18 @@ describe("store", () => {
     expect(await store.outbox.countByStatus()).toEqual({ pending: 2 });
   });
 
+  it("creates one person when a new account's first messages arrive at once", async () => {
+    db = await createTestDb({ seed: false });
+    const { store } = db;
+    const identity = { platform: "teams" as const, tenantId: "t1", userId: "aad-new", displayName: "Nils", email: "nils@example.org" };
+    const people = await Promise.all(
+      Array.from({ length: 8 }, () => store.transaction((tx) => tx.people.ensureFromAccount(identity, { locale: "sv" }))),
+    );
+    expect(new Set(people.map((p) => p.id)).size).toBe(1);
+    expect(await store.db.person.count()).toBe(1);
+    expect(await store.db.chatAccount.count()).toBe(1);
+  });
+
   it("reopens with the data intact", async () => {
     db = await createTestDb();
     const count = await db.store.db.need.count();
