@@ -2,44 +2,13 @@
 // database, started at the same moment on an empty database: one migrates and
 // seeds, the others wait for the lock and find the work done; needs submitted
 // through all three at once get distinct references.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { openStore } from "../../src/store/index.ts";
+import { readMigrations } from "../../src/store/migrate.ts";
+import { POSTGRES_MIGRATIONS_DIR } from "../../src/store/migratePostgres.ts";
 import { createDatabase, onPostgres, type PostgresDatabase } from "../helpers/postgres.ts";
+import { startReplica, type Replica } from "../helpers/replicas.ts";
 import { cardText, webChat } from "../helpers/server.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-interface Replica {
-  url: string;
-  process: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-/** Starts `src/main.ts` on a free port and resolves once it logs its URL. */
-function startReplica(databaseUrl: string): Promise<Replica> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "main.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "development", PORT: "0", DATABASE_URL: databaseUrl, LOG_LEVEL: "info", JOBS: "false" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  let stderr = "";
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      try {
-        const entry = JSON.parse(line) as { url?: string; msg?: string };
-        if (entry.url && entry.msg?.startsWith("Samordna listening")) resolve({ url: entry.url, process: child, exited });
-      } catch {
-        // not a log line
-      }
-    });
-    void exited.then((code) => reject(new Error(`replica exited with ${code} before listening:\n${stderr}`)));
-  });
-}
 
 let database: PostgresDatabase | undefined;
 let replicas: Replica[] = [];
@@ -53,6 +22,7 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database", () => {
     database = await createDatabase(inject("postgresTemplate"));
     replicas = await Promise.all([1, 2, 3].map(() => startReplica(database!.url)));
     for (const r of replicas) expect((await fetch(`${r.url}/healthz`)).status).toBe(200);
+    expect(replicas.filter((r) => r.log.some((line) => line.includes("demo data loaded")))).toHaveLength(1);
 
     const people = (await (await fetch(`${replicas[0].url}/web/api/people`)).json()) as { id: number; displayName: string }[];
     expect(new Set(people.map((p) => p.displayName)).size).toBe(people.length); // seeded once
@@ -78,11 +48,12 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database", () => {
     const store = await openStore(database.url, { migrate: false });
     try {
       expect(await store.db.need.count({ where: { reference: { in: references } } })).toBe(60);
+      const migrations = await store.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "_prisma_migrations"`;
+      expect(Number(migrations[0].n)).toBe(readMigrations(POSTGRES_MIGRATIONS_DIR).length);
     } finally {
       await store.close();
     }
 
-    for (const r of replicas) r.process.kill("SIGTERM");
-    expect(await Promise.all(replicas.map((r) => r.exited))).toEqual([0, 0, 0]);
+    expect(await Promise.all(replicas.map((r) => r.stop()))).toEqual([0, 0, 0]);
   }, 120_000);
 });
