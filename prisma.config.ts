@@ -5,7 +5,9 @@ import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
 // The schema reads DATABASE_URL; default it so `prisma generate` works on a fresh clone.
-process.env.DATABASE_URL ??= "file:./data/samordna.db";
+// This is the SQLite schema's config: a PostgreSQL DATABASE_URL (set on a replica
+// that runs `npm ci`) would make the CLI fail, so it does not apply here.
+if (!process.env.DATABASE_URL?.startsWith("file:")) process.env.DATABASE_URL = "file:./data/samordna.db";
 process.env.CHECKPOINT_DISABLE ??= "1";
 const url = process.env.DATABASE_URL;
 

@@ -26,8 +26,15 @@ export async function createPrismaClient(url: string): Promise<Db> {
     // busy timeout: the CLI and the server may write the same file at once.
     return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
   }
-  const { PrismaPg } = await import("@prisma/adapter-pg");
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // A client generated for provider sqlite refuses a pg adapter, so PostgreSQL
+  // gets its own client, generated from the same datamodel (prisma/postgres,
+  // scripts/generatePostgres.ts). Its API is the same; code is typed against the
+  // SQLite one, which keeps it to what both providers support.
+  const [{ PrismaPg }, generated] = await Promise.all([import("@prisma/adapter-pg"), import("./generated-pg/client.ts")]);
+  // pg waits for a connection forever by default; /healthz must answer instead.
+  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new generated.PrismaClient({ adapter });
+  return client as unknown as Db;
 }
 
 /** A unique constraint refused a write: someone else wrote the same row first (Prisma P2002). */

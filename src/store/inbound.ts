@@ -1,17 +1,16 @@
-// Platform event ids already handled, so a retried delivery is handled once.
+// Platform event ids already handled, so a retried delivery is handled once,
+// whichever replica it reaches.
 import type { Tx } from "./client.ts";
 
 export function createInboundRepository(db: Tx) {
   return {
     /** True the first time (platform, eventId) is seen, false for a repeat. */
     async firstSeen(platform: string, eventId: string): Promise<boolean> {
-      try {
-        await db.inboundEvent.create({ data: { platform, eventId } });
-        return true;
-      } catch (err) {
-        if ((err as { code?: string }).code === "P2002") return false;
-        throw err;
-      }
+      // ON CONFLICT rather than catching a unique violation: on PostgreSQL a
+      // failed statement aborts the surrounding transaction. A concurrent
+      // insert of the same id waits for the other transaction to end.
+      const inserted = await db.$executeRaw`INSERT INTO "InboundEvent" ("platform", "eventId", "receivedAt") VALUES (${platform}, ${eventId}, ${new Date()}) ON CONFLICT DO NOTHING`;
+      return inserted === 1;
     },
     async prune(before: Date): Promise<number> {
       const { count } = await db.inboundEvent.deleteMany({ where: { receivedAt: { lt: before } } });

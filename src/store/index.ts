@@ -39,7 +39,11 @@ export type Repositories = ReturnType<typeof createRepositories>;
 
 export interface Store extends Repositories {
   kind: DatabaseKind;
-  /** Runs `fn` in one database transaction; everything it writes lands or nothing does. */
+  /**
+   * Runs `fn` in one database transaction; everything it writes lands or nothing
+   * does. A transaction that lost a race (see RETRIED) runs `fn` again, so `fn`
+   * must do database work only.
+   */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
@@ -48,6 +52,16 @@ export interface Store extends Repositories {
   readonly db: Db;
 }
 
+/**
+ * Errors of a transaction that lost a race to a concurrent one (another
+ * replica, or another request): a unique key the other inserted first
+ * (P2002; PostgreSQL reads committed rows, so "find, else create" can collide),
+ * or a deadlock or serialization failure (P2034). Run again, the loser's reads
+ * see the winner's rows. A real duplicate fails again and is thrown.
+ */
+const RETRIED = new Set(["P2002", "P2034"]);
+const MAX_ATTEMPTS = 3;
+
 export async function openStore(url: string, options: { migrate?: boolean } = {}): Promise<Store> {
   if (options.migrate !== false) await migrate(url);
   const db = await createPrismaClient(url);
@@ -55,7 +69,15 @@ export async function openStore(url: string, options: { migrate?: boolean } = {}
     ...createRepositories(db),
     kind: databaseKind(url),
     db,
-    transaction: (fn) => db.$transaction((tx) => fn(createRepositories(tx)), { timeout: 20_000, maxWait: 20_000 }),
+    async transaction(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.$transaction((tx) => fn(createRepositories(tx)), { timeout: 20_000, maxWait: 20_000 });
+        } catch (err) {
+          if (attempt >= MAX_ATTEMPTS || !RETRIED.has((err as { code?: string }).code ?? "")) throw err;
+        }
+      }
+    },
     async ping() {
       try {
         await db.$queryRaw`SELECT 1`;

@@ -28,7 +28,8 @@ export function createInitiativesRepository(db: Tx) {
      */
     async create(input: { year: number; title: string; stage: InitiativeStage; ownerId: number | null; workPackageId: number | null; needId: number | null }): Promise<Initiative> {
       const prefix = `I-${input.year}-`;
-      const codes = await db.initiative.findMany({ where: { code: { startsWith: prefix } }, select: { code: true } });
+      // Initiatives are few; filtering codes here avoids LIKE, whose case rules differ between SQLite and PostgreSQL.
+      const codes = (await db.initiative.findMany({ select: { code: true } })).filter((c) => c.code.startsWith(prefix));
       const last = Math.max(0, ...codes.map((c) => Number(c.code.slice(prefix.length))).filter(Number.isInteger));
       const { year: _year, ...data } = input;
       const row = await db.initiative.create({ data: { ...data, code: `${prefix}${String(last + 1).padStart(2, "0")}` }, select: fields });

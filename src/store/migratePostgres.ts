@@ -1,12 +1,15 @@
-// PostgreSQL side of src/store/migrate.ts: the same SQL-file migrations, applied
-// under an advisory lock so replicas starting at once do not both migrate.
-import { createHash, randomUUID } from "node:crypto";
+// PostgreSQL side of src/store/migrate.ts: the SQL files generated into
+// prisma/postgres/migrations (scripts/generatePostgres.ts), applied under an
+// advisory lock so replicas starting at once do not both migrate: the others
+// wait, then find nothing left to do. See docs/decisions/0004-postgresql.md.
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { readMigrations, type MigrateResult } from "./migrate.ts";
 
 export const POSTGRES_MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/postgres/migrations");
-const LOCK_KEY = Number.parseInt(createHash("sha256").update("samordna:migrate").digest("hex").slice(0, 8), 16);
+// The key Prisma's own schema engine locks (`migrate deploy`), so the two exclude each other too.
+const LOCK_KEY = 72707369;
 
 export async function migratePostgres(url: string, dir = POSTGRES_MIGRATIONS_DIR): Promise<MigrateResult> {
   const client = new pg.Client({ connectionString: url });

@@ -249,12 +249,11 @@ export function createNeedsRepository(db: Tx) {
       return db.need.count();
     },
 
-    /** Adds a supporter; false when the person already supports the need. */
+    /** Adds a supporter; false when the person already supports the need (also when a double click races). */
     async addSupporter(needId: number, personId: number): Promise<boolean> {
-      const existing = await db.needSupporter.findUnique({ where: { needId_personId: { needId, personId } } });
-      if (existing) return false;
-      await db.needSupporter.create({ data: { needId, personId } });
-      return true;
+      // ON CONFLICT: a caught unique violation would abort a PostgreSQL transaction.
+      const inserted = await db.$executeRaw`INSERT INTO "NeedSupporter" ("needId", "personId", "createdAt") VALUES (${needId}, ${personId}, ${new Date()}) ON CONFLICT DO NOTHING`;
+      return inserted === 1;
     },
 
     /** The triage queue: submitted needs not waiting for the reporter's answer, oldest first. */

@@ -36,20 +36,20 @@ export interface OutgoingMessage {
 
 export function createOutboxRepository(db: Tx) {
   return {
-    /** Queues a message; false when one with the same dedupe key exists already. */
+    /**
+     * Queues a message; false when one with the same dedupe key exists already,
+     * also when another replica's transaction writes it at the same moment.
+     */
     async enqueue(message: OutgoingMessage): Promise<boolean> {
-      const existing = await db.outboxMessage.findUnique({ where: { dedupeKey: message.dedupeKey }, select: { id: true } });
-      if (existing) return false;
-      await db.outboxMessage.create({
-        data: {
-          dedupeKey: message.dedupeKey,
-          target: message.target,
-          kind: message.kind,
-          payload: JSON.stringify(message.payload),
-          ...(message.availableAt ? { availableAt: message.availableAt } : {}),
-        },
-      });
-      return true;
+      // ON CONFLICT, not find-then-create: two transactions would both find
+      // nothing, and on PostgreSQL the loser's unique violation aborts its whole
+      // transaction. Times are passed in: a database default would be the
+      // PostgreSQL session's local time in a column without zone.
+      const now = new Date();
+      const inserted = await db.$executeRaw`INSERT INTO "OutboxMessage" ("dedupeKey", "target", "kind", "payload", "availableAt", "createdAt")
+        VALUES (${message.dedupeKey}, ${message.target}, ${message.kind}, ${JSON.stringify(message.payload)}, ${message.availableAt ?? now}, ${now})
+        ON CONFLICT ("dedupeKey") DO NOTHING`;
+      return inserted === 1;
     },
 
     /**

@@ -132,6 +132,18 @@ export async function isEmpty(db: Db): Promise<boolean> {
 /** Loads the demo data. Idempotent: an already seeded database is left as it is. */
 export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: boolean }> {
   if (!(await isEmpty(db))) return { seeded: false };
+  try {
+    await seedEmpty(db, now);
+  } catch (err) {
+    // Another process (a replica starting at the same moment) seeded first:
+    // its rows collide with ours on a unique key and our transaction rolls back.
+    if ((err as { code?: string }).code === "P2002" && !(await isEmpty(db))) return { seeded: false };
+    throw err;
+  }
+  return { seeded: true };
+}
+
+async function seedEmpty(db: Db, now: Date): Promise<void> {
   await db.$transaction(
     async (tx) => {
       const parsed = parseOrgFile(readFileSync(EXAMPLE_ORG_FILE, "utf8"), EXAMPLE_ORG_FILE, { defaultTimezone: "Europe/Stockholm" });
@@ -200,5 +212,4 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
     },
     { timeout: 60_000 },
   );
-  return { seeded: true };
 }

@@ -1,17 +1,18 @@
-// Starts the real server (HTTP on a free loopback port, real SQLite file).
-import { rmSync } from "node:fs";
+// Starts the real server (HTTP on a free loopback port, a real database of
+// the run's kind: see test/helpers/db.ts).
 import { loadConfig } from "../../src/config.ts";
 import { start, type Running } from "../../src/main.ts";
-import { tempDatabaseUrl } from "./db.ts";
+import { createTestDatabase, type TestDatabase } from "./db.ts";
 
 export interface TestServer extends Running {
   databaseUrl: string;
+  /** Stops the server and deletes the database it created (not one passed in). */
   cleanup(): Promise<void>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, databaseUrl?: string, options: { clock?: () => Date } = {}): Promise<TestServer> {
-  const temp = databaseUrl ? undefined : tempDatabaseUrl();
-  const url = databaseUrl ?? temp!.url;
+  const own: TestDatabase | undefined = databaseUrl ? undefined : await createTestDatabase();
+  const url = databaseUrl ?? own!.url;
   const config = loadConfig({ PORT: "0", LOG_LEVEL: "silent", DATABASE_URL: url, JOBS: "false", ...env }, "/nonexistent/.env");
   const running = await start(config, options);
   return {
@@ -19,7 +20,7 @@ export async function startTestServer(env: Record<string, string> = {}, database
     databaseUrl: url,
     async cleanup() {
       await running.stop();
-      if (temp) rmSync(temp.dir, { recursive: true, force: true });
+      await own?.drop();
     },
   };
 }

@@ -1,6 +1,7 @@
 // Applying organisation files to a real, seeded SQLite database: the diff, the
 // dry run, idempotence, deactivation, export round trip, the CLI and start-up.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli.ts";
@@ -16,9 +17,11 @@ import { cardText, startTestServer } from "../helpers/server.ts";
 let db: TestDb;
 const config = loadConfig({ LOG_LEVEL: "silent" }, "/nonexistent/.env");
 const example = readFileSync(EXAMPLE_ORG_FILE, "utf8");
+/** Organisation files the tests write. */
+const filesDir = mkdtempSync(path.join(tmpdir(), "samordna-org-"));
 
 function write(name: string, text: string): string {
-  const file = path.join(db.dir, name);
+  const file = path.join(filesDir, name);
   writeFileSync(file, text);
   return file;
 }
@@ -171,7 +174,7 @@ describe("org commands and start-up", () => {
 
       expect(await runCli(["org", "apply", write("bad.yaml", "version: 2\n")], io)).toBe(1);
       expect(err.at(-1)).toContain("bad.yaml:1: version:");
-      expect(await runCli(["org", "apply", path.join(db.dir, "missing.yaml")], io)).toBe(1);
+      expect(await runCli(["org", "apply", path.join(filesDir, "missing.yaml")], io)).toBe(1);
       expect(err.at(-1)).toContain("cannot read the file (ENOENT)");
       expect(await runCli(["org", "apply"], io)).toBe(2);
     } finally {

@@ -1,4 +1,6 @@
-// The store on a real SQLite file: migrations, references, optimistic checks.
+// The store on a real database (SQLite file, or PostgreSQL with TEST_DATABASE_URL):
+// migrations, references, optimistic checks. PostgreSQL's migration runner is
+// tested in postgres.test.ts.
 import Database from "better-sqlite3";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -7,6 +9,7 @@ import { openStore } from "../../src/store/index.ts";
 import { migrate, MIGRATIONS_DIR, readMigrations } from "../../src/store/migrate.ts";
 import { sqliteFilePath } from "../../src/store/client.ts";
 import { createTestDb, tempDatabaseUrl, type TestDb } from "../helpers/db.ts";
+import { onPostgres } from "../helpers/postgres.ts";
 
 let db: TestDb | undefined;
 afterEach(async () => {
@@ -16,7 +19,7 @@ afterEach(async () => {
 
 const draft = { title: "A need", problem: "A problem worth solving", affected: "", benefit: "", sustainability: [], urgency: "low" as const, departmentId: null };
 
-describe("store", () => {
+describe.skipIf(onPostgres)("SQLite migrations", () => {
   it("migrates an empty database, records it as Prisma does, and is idempotent", async () => {
     const { url } = tempDatabaseUrl();
     const first = await migrate(url);
@@ -51,7 +54,9 @@ describe("store", () => {
     writeFileSync(path.join(migrations, later, "migration.sql"), `CREATE TABLE "Other" ("id" INTEGER PRIMARY KEY);`);
     await expect(migrate(url, migrations)).rejects.toThrow(/changed after it was applied/);
   });
+});
 
+describe("store", () => {
   it("numbers references sequentially per year, distinct under concurrency", async () => {
     db = await createTestDb({ seed: false });
     const store = db.store;
@@ -65,6 +70,18 @@ describe("store", () => {
     expect(new Set(refs).size).toBe(30);
     const next = await store.transaction((tx) => tx.needs.create({ reporterId: person.id, draft, year: 2027 }));
     expect(next.reference).toBe("N-2027-0001");
+  });
+
+  it("counts a supporter once when the same +1 arrives twice at once", async () => {
+    db = await createTestDb({ seed: false });
+    const store = db.store;
+    const reporter = await store.people.create({ displayName: "R", locale: "sv", roles: ["employee"] });
+    const fan = await store.people.create({ displayName: "F", locale: "sv", roles: ["employee"] });
+    const need = await store.transaction((tx) => tx.needs.create({ reporterId: reporter.id, draft, year: 2026 }));
+    const added = await Promise.all(Array.from({ length: 6 }, () => store.transaction((tx) => tx.needs.addSupporter(need.id, fan.id))));
+    expect(added.filter(Boolean)).toHaveLength(1);
+    expect((await store.needs.byId(need.id))?.supporterCount).toBe(1);
+    expect(await store.needs.supporterIds(need.id)).toEqual([fan.id]);
   });
 
   it("refuses a change based on a stale version and keeps the newer one", async () => {
@@ -94,6 +111,44 @@ describe("store", () => {
     expect((await store.people.accountsOf(a.id)).map((x) => x.platform).sort()).toEqual(["slack", "teams"]);
     expect(await store.inbound.firstSeen("slack", "Ev1")).toBe(true);
     expect(await store.inbound.firstSeen("slack", "Ev1")).toBe(false);
+  });
+
+  it("records an inbound event and an outbox message once, inside a transaction that goes on", async () => {
+    db = await createTestDb({ seed: false });
+    const { store } = db;
+    const availableAt = new Date("2026-06-01T07:00:00.000Z");
+    const message = { dedupeKey: "need-status:1:v2:person:7", target: "person:7", kind: "need.status", payload: { text: "Hej" }, availableAt };
+    await store.transaction(async (tx) => {
+      expect(await tx.inbound.firstSeen("teams", "act-1")).toBe(true);
+      expect(await tx.inbound.firstSeen("teams", "act-1")).toBe(false);
+      expect(await tx.outbox.enqueue(message)).toBe(true);
+      expect(await tx.outbox.enqueue({ ...message, payload: { text: "Second" } })).toBe(false);
+      await tx.settings.set("written.after", true);
+    });
+    expect(await store.settings.get("written.after", false)).toBe(true);
+    const rows = await store.db.outboxMessage.findMany();
+    expect(rows).toEqual([
+      expect.objectContaining({ dedupeKey: message.dedupeKey, target: "person:7", payload: '{"text":"Hej"}', status: "pending", attempts: 0, availableAt }),
+    ]);
+    expect(Math.abs(rows[0].createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+
+    const queued = await Promise.all(
+      Array.from({ length: 10 }, () => store.transaction((tx) => tx.outbox.enqueue({ ...message, dedupeKey: "digest:2026-W23:person:3" }))),
+    );
+    expect(queued.filter(Boolean)).toHaveLength(1);
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 2 });
+  });
+
+  it("creates one person when a new account's first messages arrive at once", async () => {
+    db = await createTestDb({ seed: false });
+    const { store } = db;
+    const identity = { platform: "teams" as const, tenantId: "t1", userId: "aad-new", displayName: "Nils", email: "nils@example.org" };
+    const people = await Promise.all(
+      Array.from({ length: 8 }, () => store.transaction((tx) => tx.people.ensureFromAccount(identity, { locale: "sv" }))),
+    );
+    expect(new Set(people.map((p) => p.id)).size).toBe(1);
+    expect(await store.db.person.count()).toBe(1);
+    expect(await store.db.chatAccount.count()).toBe(1);
   });
 
   it("reopens with the data intact", async () => {

@@ -1,0 +1,54 @@
+// Real server processes (`src/main.ts`, as deployed) for multi-replica tests:
+// each on a free loopback port, sharing whatever DATABASE_URL they are given.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export interface Replica {
+  url: string;
+  process: ChildProcess;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  /** Everything the process logged to stdout (pino JSON lines). */
+  log: string[];
+  /** SIGTERM (a graceful stop) and its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts a replica and resolves once it logs the URL it listens on. */
+export function startReplica(databaseUrl: string, env: Record<string, string> = {}): Promise<Replica> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "development", PORT: "0", DATABASE_URL: databaseUrl, LOG_LEVEL: "info", JOBS: "false", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const log: string[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      log.push(line);
+      try {
+        const entry = JSON.parse(line) as { url?: string; msg?: string };
+        if (entry.url && entry.msg?.startsWith("Samordna listening")) {
+          resolve({
+            url: entry.url,
+            process: child,
+            exited,
+            log,
+            stop: () => {
+              child.kill("SIGTERM");
+              return exited;
+            },
+          });
+        }
+      } catch {
+        // not a log line
+      }
+    });
+    void exited.then((code) => reject(new Error(`replica exited with ${code} before listening:\n${stderr}`)));
+  });
+}

@@ -1,0 +1,59 @@
+// Three real server processes (`src/main.ts`, as deployed) on one PostgreSQL
+// database, started at the same moment on an empty database: one migrates and
+// seeds, the others wait for the lock and find the work done; needs submitted
+// through all three at once get distinct references.
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { openStore } from "../../src/store/index.ts";
+import { readMigrations } from "../../src/store/migrate.ts";
+import { POSTGRES_MIGRATIONS_DIR } from "../../src/store/migratePostgres.ts";
+import { createDatabase, onPostgres, type PostgresDatabase } from "../helpers/postgres.ts";
+import { startReplica, type Replica } from "../helpers/replicas.ts";
+import { cardText, webChat } from "../helpers/server.ts";
+
+let database: PostgresDatabase | undefined;
+let replicas: Replica[] = [];
+afterAll(async () => {
+  for (const r of replicas) r.process.kill("SIGKILL");
+  await database?.drop();
+});
+
+describe.skipIf(!onPostgres)("replicas on one PostgreSQL database", () => {
+  it("start together on an empty database, and number needs submitted through all of them at once distinctly", async () => {
+    database = await createDatabase(inject("postgresTemplate"));
+    replicas = await Promise.all([1, 2, 3].map(() => startReplica(database!.url)));
+    for (const r of replicas) expect((await fetch(`${r.url}/healthz`)).status).toBe(200);
+    expect(replicas.filter((r) => r.log.some((line) => line.includes("demo data loaded")))).toHaveLength(1);
+
+    const people = (await (await fetch(`${replicas[0].url}/web/api/people`)).json()) as { id: number; displayName: string }[];
+    expect(new Set(people.map((p) => p.displayName)).size).toBe(people.length); // seeded once
+    const submissions = Array.from({ length: 60 }, (_, i) => ({ replica: replicas[i % 3], person: people[i % people.length], i }));
+    const references = await Promise.all(
+      submissions.map(async ({ replica, person, i }) => {
+        const reply = await webChat(replica.url, person.id).click("need.submit", {
+          title: `Behov ${i} från replik`,
+          problem: `Ett problem som behöver lösas, inskickat som nummer ${i} genom en av tre repliker.`,
+          urgency: "medium",
+          skipSimilar: true,
+        });
+        return /N-\d{4}-\d{4}/.exec(cardText(reply.replace))![0];
+      }),
+    );
+    expect(new Set(references).size).toBe(60);
+
+    // Each need is readable through another replica than the one that took it.
+    const first = submissions[0];
+    const mine = await webChat(replicas[1].url, first.person.id).say("my needs");
+    expect(cardText(mine.cards[0])).toContain(references[0]);
+
+    const store = await openStore(database.url, { migrate: false });
+    try {
+      expect(await store.db.need.count({ where: { reference: { in: references } } })).toBe(60);
+      const migrations = await store.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "_prisma_migrations"`;
+      expect(Number(migrations[0].n)).toBe(readMigrations(POSTGRES_MIGRATIONS_DIR).length);
+    } finally {
+      await store.close();
+    }
+
+    expect(await Promise.all(replicas.map((r) => r.stop()))).toEqual([0, 0, 0]);
+  }, 120_000);
+});
