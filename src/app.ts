@@ -23,7 +23,6 @@ import { createAdminService } from "./domain/admin.ts";
 import { createMeService } from "./domain/me.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
 import { createTriageService, type TriageService } from "./domain/triage.ts";
-import { createWorkingCalendar, type WorkingCalendar } from "./domain/workingDays.ts";
 import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
@@ -40,10 +39,8 @@ export interface App {
   triage: TriageService;
   digests: DigestService;
   status: StatusService;
-  /** Working days in HOLIDAY_COUNTRY, for ping due dates and reminders. */
+  /** Working days in HOLIDAY_COUNTRY: ping due dates, reminders, triage targets. */
   calendar: Calendar;
-  /** Working days (weekends and HOLIDAY_COUNTRY's public holidays excluded) for service targets. */
-  workingDays: WorkingCalendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
   deliverers: Map<Platform, Deliverer>;
   /** Handles one turn from any channel, with metrics. */
@@ -56,10 +53,9 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
   setDisplayZone(config.timezone);
   const metrics = createMetrics();
   const needs = createNeedService(store, clock);
-  const workingDays = createWorkingCalendar({ country: config.holidayCountry, zone: config.timezone });
   const calendar = createCalendar(config.holidayCountry);
-  const triage = createTriageService(store, clock, workingDays, needs);
-  const digests = createDigestService(store, workingDays, { zone: config.timezone, defaultLocale: config.defaultLocale });
+  const triage = createTriageService(store, clock, calendar, needs, config.timezone);
+  const digests = createDigestService(store, calendar, { zone: config.timezone, defaultLocale: config.defaultLocale });
   const status = createStatusService({
     store,
     clock,
@@ -94,7 +90,6 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     digests,
     status,
     calendar,
-    workingDays,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {
       const end = metrics.turnDuration.startTimer({ platform: turn.platform });

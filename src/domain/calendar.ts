@@ -1,6 +1,7 @@
 // Working days: weekends and public holidays (date-holidays) do not count, in
 // the subject's own time zone. Local times are kept across daylight-saving
-// changes by doing the date arithmetic in luxon's zoned DateTime.
+// changes by doing the date arithmetic in luxon's zoned DateTime; counting days
+// (digests ask about thousands of dates) works on local day numbers instead.
 import Holidays from "date-holidays";
 import { DateTime } from "luxon";
 
@@ -9,6 +10,7 @@ import { DateTime } from "luxon";
  * and New Year's Eve are "bank" days in date-holidays: de facto days off.
  */
 const CLOSED_TYPES = new Set(["public", "bank"]);
+const DAY_MS = 86_400_000;
 
 export interface Calendar {
   /** True for a weekday that is not a public holiday, on the local date of `at` in `zone`. */
@@ -17,13 +19,19 @@ export interface Calendar {
   nextWorkingTime(at: Date, zone: string): Date;
   /** The same local time `days` working days later (0 = `at` moved to a working day). */
   addWorkingDays(at: Date, days: number, zone: string): Date;
-  /** Working days from the local date of `from` to that of `to` (0 when `to` is not later). */
+  /** Working days after the local date of `from` up to and including that of `to` (0 when `to` is not later). */
   workingDaysBetween(from: Date, to: Date, zone: string): number;
+  /** The start of a local day such that anything before it is more than `days` working days old at `to`. */
+  workingDaysCutoff(to: Date, days: number, zone: string): Date;
 }
 
 export function createCalendar(country: string): Calendar {
   const holidays = new Holidays(country);
   const closedDates = new Map<number, Set<string>>();
+  // Local day number (days since 1970-01-01 as a local date) → working day.
+  const workingDays = new Map<number, boolean>();
+  // Per zone and UTC day: the zone's offset when it is the same all day (every day but the DST changes).
+  const dayOffsets = new Map<string, number | null>();
 
   function closedIn(year: number): Set<string> {
     let dates = closedDates.get(year);
@@ -35,12 +43,32 @@ export function createCalendar(country: string): Calendar {
     return dates;
   }
 
-  function workingLocal(local: DateTime): boolean {
-    return local.weekday <= 5 && !closedIn(local.year).has(local.toISODate()!);
+  function isWorkingDayNumber(day: number): boolean {
+    let result = workingDays.get(day);
+    if (result === undefined) {
+      const iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+      const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday, 6 = Saturday
+      result = weekday !== 0 && weekday !== 6 && !closedIn(Number(iso.slice(0, 4))).has(iso);
+      workingDays.set(day, result);
+    }
+    return result;
   }
 
-  function local(at: Date, zone: string): DateTime {
-    return DateTime.fromJSDate(at, { zone });
+  function dayNumber(at: Date, zone: string): number {
+    const ms = at.getTime();
+    const utcDay = Math.floor(ms / DAY_MS);
+    const key = `${zone}|${utcDay}`;
+    let offset = dayOffsets.get(key);
+    if (offset === undefined) {
+      const start = DateTime.fromMillis(utcDay * DAY_MS, { zone }).offset;
+      offset = start === DateTime.fromMillis((utcDay + 1) * DAY_MS - 1, { zone }).offset ? start : null;
+      dayOffsets.set(key, offset);
+    }
+    return Math.floor((ms + (offset ?? DateTime.fromMillis(ms, { zone }).offset) * 60_000) / DAY_MS);
+  }
+
+  function workingLocal(local: DateTime): boolean {
+    return local.weekday <= 5 && !closedIn(local.year).has(local.toISODate()!);
   }
 
   function nextWorkingLocal(start: DateTime): DateTime {
@@ -50,8 +78,10 @@ export function createCalendar(country: string): Calendar {
     return d;
   }
 
+  const local = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone });
+
   return {
-    isWorkingDay: (at, zone) => workingLocal(local(at, zone)),
+    isWorkingDay: (at, zone) => isWorkingDayNumber(dayNumber(at, zone)),
     nextWorkingTime: (at, zone) => nextWorkingLocal(local(at, zone)).toJSDate(),
     addWorkingDays(at, days, zone) {
       let d = nextWorkingLocal(local(at, zone));
@@ -59,14 +89,18 @@ export function createCalendar(country: string): Calendar {
       return d.toJSDate();
     },
     workingDaysBetween(from, to, zone) {
-      let d = local(from, zone).startOf("day");
-      const end = local(to, zone).startOf("day");
+      const end = dayNumber(to, zone);
       let count = 0;
-      for (let i = 0; i < 3660 && d < end; i++) {
-        d = d.plus({ days: 1 });
-        if (workingLocal(d)) count++;
-      }
+      for (let day = dayNumber(from, zone) + 1; day <= end; day++) if (isWorkingDayNumber(day)) count++;
       return count;
+    },
+    workingDaysCutoff(to, days, zone) {
+      // The (days+1)-th working day counting back from `to`'s date: anything before it has more than `days`.
+      let day = dayNumber(to, zone);
+      let left = days + 1;
+      while (!(isWorkingDayNumber(day) && --left === 0)) day--;
+      const iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+      return DateTime.fromISO(iso, { zone }).toJSDate();
     },
   };
 }

@@ -9,7 +9,7 @@ import { DomainError } from "./errors.ts";
 import { requireRole } from "./permissions.ts";
 import { DEFAULT_TRIAGE_TARGET_DAYS, TRIAGE_ROLES } from "./triage.ts";
 import { OPEN_NEED_STATUSES, SUSTAINABILITY_AREAS, type Health, type Need, type Person, type SustainabilityArea } from "./types.ts";
-import type { WorkingCalendar } from "./workingDays.ts";
+import type { Calendar } from "./calendar.ts";
 
 /** Settings keys and their defaults. */
 export const DIGEST_SETTINGS = {
@@ -119,8 +119,8 @@ export function channelTargets(value: unknown): string[] {
   return [...new Set(value.filter((v): v is string => typeof v === "string" && /^(teams|slack):\S+$/.test(v)))];
 }
 
-function toDigestNeed(need: Need, now: Date, calendar: WorkingCalendar, targetDays: number): DigestNeed {
-  const ageWorkingDays = calendar.between(need.createdAt, now);
+function toDigestNeed(need: Need, now: Date, calendar: Calendar, zone: string, targetDays: number): DigestNeed {
+  const ageWorkingDays = calendar.workingDaysBetween(need.createdAt, now, zone);
   return {
     id: need.id,
     reference: need.reference,
@@ -133,7 +133,7 @@ function toDigestNeed(need: Need, now: Date, calendar: WorkingCalendar, targetDa
   };
 }
 
-export function createDigestService(store: Store, calendar: WorkingCalendar, options: { zone: string; defaultLocale: Person["locale"] }) {
+export function createDigestService(store: Store, calendar: Calendar, options: { zone: string; defaultLocale: Person["locale"] }) {
   async function build(period: DigestPeriod): Promise<DigestData> {
     const now = period.to;
     const [targetDays, staleWeeks] = await Promise.all([
@@ -143,7 +143,7 @@ export function createDigestService(store: Store, calendar: WorkingCalendar, opt
     const [newNeeds, queue, overdue, health, overdueRequests, stale, triageTimes, pings, byDept, bySust, departments] = await Promise.all([
       store.needs.reportedBetween(period.from, period.to, TOP_ITEMS),
       store.needs.triageQueue(TOP_ITEMS),
-      store.needs.countWaitingSince(calendar.cutoff(now, targetDays)),
+      store.needs.countWaitingSince(calendar.workingDaysCutoff(now, targetDays, options.zone)),
       store.digests.workPackageHealth(),
       store.digests.overdueRequests(now, TOP_ITEMS),
       store.digests.staleInitiatives(new Date(now.getTime() - staleWeeks * 7 * DAY), TOP_ITEMS),
@@ -156,13 +156,13 @@ export function createDigestService(store: Store, calendar: WorkingCalendar, opt
     const deptById = new Map(departments.map((d) => [d.id, d]));
     return {
       period,
-      newNeeds: { total: newNeeds.total, items: newNeeds.items.map((n) => toDigestNeed(n, now, calendar, targetDays)) },
+      newNeeds: { total: newNeeds.total, items: newNeeds.items.map((n) => toDigestNeed(n, now, calendar, options.zone, targetDays)) },
       waiting: {
         total: queue.total,
         overdue,
         awaitingReply: queue.awaitingReply,
         targetDays,
-        items: queue.items.map((n) => toDigestNeed(n, now, calendar, targetDays)),
+        items: queue.items.map((n) => toDigestNeed(n, now, calendar, options.zone, targetDays)),
       },
       grid: health.map((wp) => {
         const [latest, previous] = wp.updates;
@@ -171,7 +171,7 @@ export function createDigestService(store: Store, calendar: WorkingCalendar, opt
       overdueRequests,
       staleInitiatives: { ...stale, weeks: staleWeeks },
       figures: {
-        medianWorkingDaysToTriage: median(triageTimes.map((t) => calendar.between(t.createdAt, t.triagedAt))),
+        medianWorkingDaysToTriage: median(triageTimes.map((t) => calendar.workingDaysBetween(t.createdAt, t.triagedAt, options.zone))),
         triaged: triageTimes.length,
         pingAnswerRate: pings.asked ? pings.answered / pings.asked : null,
         pingsDue: pings.asked,

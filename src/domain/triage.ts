@@ -10,7 +10,7 @@ import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock, NeedService } from "./needs.ts";
 import { hasRole, requireRole } from "./permissions.ts";
 import { OPEN_NEED_STATUSES, type Initiative, type Need, type NeedEvent, type NeedStatus, type Person, type WorkPackage } from "./types.ts";
-import type { WorkingCalendar } from "./workingDays.ts";
+import type { Calendar } from "./calendar.ts";
 
 export const TRIAGE_ACTIONS = ["accept", "start", "done", "decline", "duplicate", "ask"] as const;
 export type TriageAction = (typeof TRIAGE_ACTIONS)[number];
@@ -103,7 +103,7 @@ export interface TriageQueue {
   targetDays: number;
 }
 
-export function createTriageService(store: Store, clock: Clock, calendar: WorkingCalendar, needs: NeedService) {
+export function createTriageService(store: Store, clock: Clock, calendar: Calendar, needs: NeedService, zone: string) {
   async function load(needId: unknown): Promise<Need> {
     const id = Number(needId);
     const need = Number.isInteger(id) ? await store.needs.byId(id) : null;
@@ -147,7 +147,7 @@ export function createTriageService(store: Store, clock: Clock, calendar: Workin
       const [{ items, total, awaitingReply }, target] = await Promise.all([store.needs.triageQueue(QUEUE_SHOWN), targetDays()]);
       const now = clock();
       const entries = items.map((need) => {
-        const ageWorkingDays = calendar.between(need.createdAt, now);
+        const ageWorkingDays = calendar.workingDaysBetween(need.createdAt, now, zone);
         return { need, ageWorkingDays, overdue: ageWorkingDays > target };
       });
       return { entries, total, awaitingReply, targetDays: target };

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createWorkingCalendar } from "../../src/domain/workingDays.ts";
+import { createCalendar } from "../../src/domain/calendar.ts";
 
-const cal = createWorkingCalendar({ country: "SE", zone: "Europe/Stockholm" });
+const calendar = createCalendar("SE");
+const zone = "Europe/Stockholm";
+const cal = {
+  between: (from: Date, to: Date) => calendar.workingDaysBetween(from, to, zone),
+  cutoff: (to: Date, days: number) => calendar.workingDaysCutoff(to, days, zone),
+  isWorkingDay: (at: Date) => calendar.isWorkingDay(at, zone),
+};
 const at = (iso: string) => new Date(iso);
 
 describe("working days (Sweden)", () => {
