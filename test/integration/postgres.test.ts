@@ -119,7 +119,8 @@ describe.skipIf(!onPostgres)("PostgreSQL", () => {
     expect(numbers).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
     expect(await b.db.need.count()).toBe(500);
     expect(await a.db.referenceCounter.findUnique({ where: { year: 2026 } })).toEqual({ year: 2026, last: 500 });
-  });
+    // 500 serialised counter updates: seconds on a quiet machine, more under CI load.
+  }, 180_000);
 
   it("handles an inbound event once, and queues a message once, when two replicas race", async () => {
     const { url } = await database("migrated");
