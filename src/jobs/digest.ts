@@ -36,6 +36,8 @@ export function createDigestJob(): Job {
               target: recipient.key,
               kind: "digest",
               payload: digestCard(cardContext(recipient.locale), data),
+              // Due as of the run's moment, so a run `--at` another time is delivered by an outbox run at that time.
+              availableAt: now,
             });
             return true;
           });
