@@ -14,6 +14,7 @@ import {
   openUrl,
   paragraph,
   subheading,
+  type Action,
   type AdaptiveCard,
   type Element,
 } from "./elements.ts";
@@ -86,7 +87,8 @@ export function needCard(ctx: CardContext, need: Need, events: NeedEvent[], opti
   return clean(card(body, actions));
 }
 
-export function needLine(ctx: CardContext, need: Need): Element {
+/** One need in a list: reference and title, a detail line, and a button. */
+export function needListItem(need: Need, detail: string, button: Action, options: { attention?: boolean } = {}): Element {
   return {
     type: "ColumnSet",
     columns: [
@@ -95,20 +97,20 @@ export function needLine(ctx: CardContext, need: Need): Element {
         width: "stretch",
         items: [
           paragraph(`**${need.reference}** ${truncate(need.title, 80)}`),
-          paragraph(`${statusText(ctx, need)} · ${formatDate(ctx.locale, need.createdAt)} · +${need.supporterCount}`, {
-            subtle: true,
-            size: "Small",
-          }),
+          paragraph(detail, { subtle: !options.attention, color: options.attention ? "Attention" : undefined, size: "Small" }),
         ],
       },
-      {
-        type: "Column",
-        width: "auto",
-        verticalContentAlignment: "Center",
-        items: [actionSet([execute(ctx.t("need.open"), "need.view", { needId: need.id })])],
-      },
+      { type: "Column", width: "auto", verticalContentAlignment: "Center", items: [actionSet([button])] },
     ],
   };
+}
+
+export function needLine(ctx: CardContext, need: Need): Element {
+  return needListItem(
+    need,
+    `${statusText(ctx, need)} · ${formatDate(ctx.locale, need.createdAt)} · +${need.supporterCount}`,
+    execute(ctx.t("need.open"), "need.view", { needId: need.id }),
+  );
 }
 
 export function myNeedsCard(ctx: CardContext, reported: Need[], supported: Need[]): AdaptiveCard {

@@ -5,8 +5,8 @@ import type { FieldError } from "../domain/errors.ts";
 import { availableActions, type QueueEntry, type TriageAction, type TriageQueue, type TriageView } from "../domain/triage.ts";
 import { formatDate, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
-import { actionSet, card, choiceInput, clean, container, execute, heading, paragraph, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
-import { eventText, needFacts } from "./needCard.ts";
+import { card, choiceInput, clean, container, execute, heading, paragraph, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
+import { eventText, needFacts, needListItem } from "./needCard.ts";
 
 const HISTORY_SHOWN = 5;
 
@@ -14,29 +14,12 @@ function queueLine(ctx: CardContext, entry: QueueEntry): Element {
   const { t, locale } = ctx;
   const { need } = entry;
   const age = t("triage.queue.age", { days: entry.ageWorkingDays, date: formatDate(locale, need.createdAt) });
-  return {
-    type: "ColumnSet",
-    columns: [
-      {
-        type: "Column",
-        width: "stretch",
-        items: [
-          paragraph(`**${need.reference}** ${truncate(need.title, 80)}`),
-          paragraph(`${entry.overdue ? `⚠ ${t("triage.queue.overdue")} · ` : ""}${age} · +${need.supporterCount} · ${need.departmentName ?? ""}`, {
-            subtle: !entry.overdue,
-            color: entry.overdue ? "Attention" : undefined,
-            size: "Small",
-          }),
-        ],
-      },
-      {
-        type: "Column",
-        width: "auto",
-        verticalContentAlignment: "Center",
-        items: [actionSet([execute(t("triage.open"), "triage.view", { needId: need.id })])],
-      },
-    ],
-  };
+  return needListItem(
+    need,
+    `${entry.overdue ? `⚠ ${t("triage.queue.overdue")} · ` : ""}${age} · +${need.supporterCount} · ${need.departmentName ?? ""}`,
+    execute(t("triage.open"), "triage.view", { needId: need.id }),
+    { attention: entry.overdue },
+  );
 }
 
 export function triageQueueCard(ctx: CardContext, queue: TriageQueue): AdaptiveCard {

@@ -5,7 +5,7 @@ import { CronExpressionParser } from "cron-parser";
 import { DateTime } from "luxon";
 import type { Calendar } from "./calendar.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
-import { HEALTHS, type Health } from "./types.ts";
+import { HEALTHS, type Health, type StatusRequest } from "./types.ts";
 
 /**
  * A cadence is a five-field cron expression in the subject's time zone,
@@ -139,14 +139,7 @@ export function pingRecipient(lead: Availability | null, deputy: Availability | 
   return { kind: "wait", reason: lead ? "away" : "no_lead" };
 }
 
-export interface RequestProgress {
-  dueAt: Date;
-  remindersSent: number;
-  lastRemindedAt: Date | null;
-  escalatedAt: Date | null;
-  answeredAt: Date | null;
-  closedAt: Date | null;
-}
+export type RequestProgress = Pick<StatusRequest, "dueAt" | "remindersSent" | "lastRemindedAt" | "escalatedAt" | "answeredAt" | "closedAt">;
 
 export type FollowUp = { kind: "reminder"; number: number } | { kind: "escalation" };
 

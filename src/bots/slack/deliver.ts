@@ -3,7 +3,6 @@
 // can be updated in place. The client used here never retries by itself:
 // the outbox decides (Retry-After → rate_limited, gone → unreachable).
 import { webApi } from "@slack/bolt";
-import type { AdaptiveCard } from "../../cards/elements.ts";
 import { translator } from "../../i18n/index.ts";
 import type { Locale } from "../../domain/types.ts";
 import type { Store } from "../../store/index.ts";
