@@ -2,7 +2,7 @@
 // `migrate deploy` needs its schema engine (binaries, or a JS engine that fails
 // on PostgreSQL here), so we apply the same SQL files ourselves and record them
 // in Prisma's `_prisma_migrations` table, which keeps the Prisma CLI's view of
-// the database true. See docs/decisions/0002-migrations.md.
+// the database true. See docs/decisions/0001-prisma-offline.md.
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
