@@ -52,6 +52,15 @@ describe("Teams 1:1 chat", () => {
     expect(JSON.parse(account!.conversationRef!)).toMatchObject({ serviceUrl: connector.url, conversation: { id: chat.conversationId, conversationType: "personal" }, user: { id: lars.id } });
   });
 
+  it("takes the name from the roster when the install event carries none (as the Agents Playground sends it)", async () => {
+    const alex = teamsUser("alex", "Alex Wilber");
+    connector.members.set(alex.id, { ...alex, email: "alex.wilber@contoso.example", tenantId: TENANT });
+    const chat = teamsClient(server.url, connector.url, { id: alex.id, aadObjectId: alex.aadObjectId } as never);
+    expect((await chat.install()).status).toBe(200);
+    expect(cardText(cardOf(connector.sent(chat.conversationId)[0]))).toContain("Välkommen till Samordna, Alex");
+    expect((await server.app.store.people.byEmail("alex.wilber@contoso.example"))?.displayName).toBe("Alex Wilber");
+  });
+
   it("creates a new person on first contact whatever the activity, with the activity's locale", async () => {
     const nora = teamsUser("nora", "Nora Berglund");
     const chat = teamsClient(server.url, connector.url, nora, { locale: "en-GB" });

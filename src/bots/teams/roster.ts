@@ -21,11 +21,11 @@ export function accountKey(context: TurnContext): { tenantId: string; userId: st
   return { tenantId: tenantOf(context.activity), userId: from.aadObjectId || from.id };
 }
 
-async function rosterEntry(context: TurnContext, log: Logger): Promise<{ email?: string; locale?: unknown } | null> {
+async function rosterEntry(context: TurnContext, log: Logger): Promise<{ name?: string; email?: string; locale?: unknown } | null> {
   try {
     const member = await TeamsInfo.getMember(context, context.activity.from.id);
     const email = member.email || (member.userPrincipalName?.includes("@") ? member.userPrincipalName : undefined);
-    return { email, locale: (member as { locale?: unknown }).locale };
+    return { name: member.name, email, locale: (member as { locale?: unknown }).locale };
   } catch (err) {
     log.debug({ err: (err as Error).message }, "teams roster lookup failed; using the activity");
     return null;
@@ -50,7 +50,8 @@ export async function identify(context: TurnContext, deps: { store: Store; log: 
   const identity = {
     platform: "teams" as const,
     ...key,
-    displayName: (activity.from.name?.trim() || key.userId).slice(0, 200),
+    // Install events may come without a name; the roster has it.
+    displayName: (activity.from.name?.trim() || roster?.name?.trim() || key.userId).slice(0, 200),
     email: roster?.email ?? null,
     locale: localeFrom(roster?.locale ?? activity.locale, deps.defaultLocale),
     conversationRef: ref ? JSON.stringify(ref) : undefined,
