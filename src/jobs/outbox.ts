@@ -3,6 +3,8 @@
 // records the outcome: sent, retried later (429 Retry-After, transient errors
 // with backoff, no deliverer in this process) or failed. A worker that dies
 // between claim and send loses nothing: its lease expires and another takes over.
+// One that dies between send and recording it may have the message sent again
+// (at least once at the crash point; at most the one message it was sending).
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { App } from "../app.ts";
@@ -16,7 +18,7 @@ import type { Job, JobContext } from "./types.ts";
 export interface OutboxWorkerOptions {
   /** Who holds the leases: unique per process. */
   owner?: string;
-  /** How long a claim holds; longer than any single delivery takes. */
+  /** How long a claim holds; longer than any single delivery takes (default OUTBOX_LEASE_SECONDS). */
   leaseMs?: number;
   batchSize?: number;
   /** Failed attempts (transient errors) before giving up. */
@@ -62,7 +64,7 @@ function paceKeys(platform: Platform, tenant: string, conversation: string): { k
 
 export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) {
   const owner = options.owner ?? processOwner();
-  const leaseMs = options.leaseMs ?? 120_000;
+  const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
   const batchSize = options.batchSize ?? 25;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxRateLimited = options.maxRateLimited ?? 50;
@@ -113,8 +115,8 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     }
   }
 
-  /** Delivers one claimed message and records the outcome. */
-  async function deliverOne(message: OutboxMessage, now: Date): Promise<keyof DrainResult> {
+  /** Delivers one claimed message and records the outcome; "lost" when another worker took it over. */
+  async function deliverOne(message: OutboxMessage, now: Date, leaseNow: () => Date): Promise<keyof DrainResult | "lost"> {
     const resolved = await resolve(message.target);
     if (resolved.kind === "fail") {
       await fail(message, resolved.platform, "unreachable", resolved.reason);
@@ -127,6 +129,8 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     const { platform, deliverer, target, pace, accountId } = resolved;
     try {
       await pacer.take(pace);
+      // The lease covers this one send from here on, however long the batch took so far.
+      if (!(await store.outbox.renew(message.id, owner, new Date(leaseNow().getTime() + leaseMs)))) return "lost";
       const delivered = await deliverer.deliver(target, message.payload as AdaptiveCard);
       if (!(await store.outbox.markSent(message.id, owner, { at: now, ref: delivered.ref }))) {
         log.warn({ outbox: message.id }, "outbox lease lost before the send was recorded; another worker may send it again");
@@ -160,26 +164,42 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     metrics.outboxOldestPendingAge.set(oldestCreatedAt ? Math.max(0, (now.getTime() - oldestCreatedAt.getTime()) / 1000) : 0);
   }
 
+  let stopping = false;
+
   return {
     owner,
-    /** Sends everything due at `now`, batch by batch, until nothing due is left. */
+    /**
+     * Sends everything due at `now`, batch by batch, until nothing due is left
+     * (or stop() was called). Leases are reckoned from `now` plus the real time
+     * the drain has taken, so a long drain does not claim with leases already
+     * expired for the other replicas.
+     */
     async drain(now: Date, ctx: Pick<JobContext, "dryRun" | "out"> = { dryRun: false, out: () => {} }): Promise<DrainResult> {
       const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
       if (ctx.dryRun) {
         for (const m of await store.outbox.due(now, 500)) ctx.out(`would deliver #${m.id} ${m.kind} to ${m.target}`);
         return result;
       }
-      for (;;) {
-        const batch = await store.outbox.claim({ owner, now, leaseMs, limit: batchSize });
+      const started = performance.now();
+      const leaseNow = () => new Date(now.getTime() + Math.round(performance.now() - started));
+      while (!stopping) {
+        const batch = await store.outbox.claim({ owner, now: leaseNow(), leaseMs, limit: batchSize });
         if (batch.length === 0) break;
         for (const message of batch) {
-          const outcome = await deliverOne(message, now);
+          // Stopping: the rest of the batch is released by release().
+          if (stopping) break;
+          const outcome = await deliverOne(message, now, leaseNow);
+          if (outcome === "lost") continue;
           result[outcome]++;
           ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
         }
       }
       await updateGauges(now);
       return result;
+    },
+    /** Graceful shutdown: drains finish the message they are sending and claim no more. */
+    stop() {
+      stopping = true;
     },
     /** Gives back claims not yet sent (shutdown). */
     release: () => store.outbox.release(owner),
