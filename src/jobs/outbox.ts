@@ -21,6 +21,8 @@ export interface OutboxWorkerOptions {
   /** How long a claim holds; longer than any single delivery takes (default OUTBOX_LEASE_SECONDS). */
   leaseMs?: number;
   batchSize?: number;
+  /** Messages sent at the same time (to different targets; one target's messages go in order). */
+  concurrency?: number;
   /** Failed attempts (transient errors) before giving up. */
   maxAttempts?: number;
   /** 429 answers before giving up on a message. */
@@ -62,10 +64,27 @@ function paceKeys(platform: Platform, tenant: string, conversation: string): { k
   return [];
 }
 
+/** Messages grouped by target, groups and messages in queue order. */
+function byTarget(batch: OutboxMessage[]): OutboxMessage[][] {
+  const groups = new Map<string, OutboxMessage[]>();
+  for (const m of batch) groups.set(m.target, [...(groups.get(m.target) ?? []), m]);
+  return [...groups.values()];
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) {
   const owner = options.owner ?? processOwner();
   const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
-  const batchSize = options.batchSize ?? 25;
+  const batchSize = options.batchSize ?? 50;
+  const concurrency = options.concurrency ?? 8;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxRateLimited = options.maxRateLimited ?? 50;
   const pacer = options.pacer ?? createPacer();
@@ -116,7 +135,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   }
 
   /** Delivers one claimed message and records the outcome; "lost" when another worker took it over. */
-  async function deliverOne(message: OutboxMessage, now: Date, leaseNow: () => Date): Promise<keyof DrainResult | "lost"> {
+  async function deliverOne(message: OutboxMessage, now: Date, lease: { now: () => Date; until: Date }): Promise<keyof DrainResult | "lost"> {
     const resolved = await resolve(message.target);
     if (resolved.kind === "fail") {
       await fail(message, resolved.platform, "unreachable", resolved.reason);
@@ -129,8 +148,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     const { platform, deliverer, target, pace, accountId } = resolved;
     try {
       await pacer.take(pace);
-      // The lease covers this one send from here on, however long the batch took so far.
-      if (!(await store.outbox.renew(message.id, owner, new Date(leaseNow().getTime() + leaseMs)))) return "lost";
+      // A send starts with at least half a lease left: a batch that takes longer
+      // than that renews each message's lease (false: another worker took it over).
+      const leaseNow = lease.now().getTime();
+      if (lease.until.getTime() - leaseNow < leaseMs / 2 && !(await store.outbox.renew(message.id, owner, new Date(leaseNow + leaseMs)))) return "lost";
       const delivered = await deliverer.deliver(target, message.payload as AdaptiveCard);
       if (!(await store.outbox.markSent(message.id, owner, { at: now, ref: delivered.ref }))) {
         log.warn({ outbox: message.id }, "outbox lease lost before the send was recorded; another worker may send it again");
@@ -183,16 +204,22 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       const started = performance.now();
       const leaseNow = () => new Date(now.getTime() + Math.round(performance.now() - started));
       while (!stopping) {
-        const batch = await store.outbox.claim({ owner, now: leaseNow(), leaseMs, limit: batchSize });
+        const claimedAt = leaseNow();
+        const batch = await store.outbox.claim({ owner, now: claimedAt, leaseMs, limit: batchSize });
+        const lease = { now: leaseNow, until: new Date(claimedAt.getTime() + leaseMs) };
         if (batch.length === 0) break;
-        for (const message of batch) {
-          // Stopping: the rest of the batch is released by release().
-          if (stopping) break;
-          const outcome = await deliverOne(message, now, leaseNow);
-          if (outcome === "lost") continue;
-          result[outcome]++;
-          ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
-        }
+        // Sending is mostly waiting (the platform, the database): targets go in
+        // parallel, each target's messages one after another, in queue order.
+        await eachLimited(byTarget(batch), concurrency, async (messages) => {
+          for (const message of messages) {
+            // Stopping: the rest of the batch is released by release().
+            if (stopping) return;
+            const outcome = await deliverOne(message, now, lease);
+            if (outcome === "lost") continue;
+            result[outcome]++;
+            ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
+          }
+        });
       }
       await updateGauges(now);
       return result;
