@@ -4,7 +4,8 @@
 // with backoff, no deliverer in this process) or failed. A worker that dies
 // between claim and send loses nothing: its lease expires and another takes over.
 // One that dies between send and recording it may have the message sent again
-// (at least once at the crash point; at most the one message it was sending).
+// (at least once at the crash point: at most the messages it was sending, up
+// to `concurrency` per drain).
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { App } from "../app.ts";
@@ -64,20 +65,26 @@ function paceKeys(platform: Platform, tenant: string, conversation: string): { k
   return [];
 }
 
-/** Messages grouped by target, groups and messages in queue order. */
-function byTarget(batch: OutboxMessage[]): OutboxMessage[][] {
-  const groups = new Map<string, OutboxMessage[]>();
-  for (const m of batch) groups.set(m.target, [...(groups.get(m.target) ?? []), m]);
-  return [...groups.values()];
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+/**
+ * Runs `fn` over the batch in queue order, at most `limit` at a time; a
+ * message waits for the one before it to the same target, so each target
+ * gets its messages in order. With limit 1, strictly one after another.
+ */
+async function inQueueOrder(batch: OutboxMessage[], limit: number, fn: (message: OutboxMessage) => Promise<void>): Promise<void> {
+  const lastOfTarget = new Map<string, Promise<void>>();
+  const running = new Set<Promise<void>>();
+  const errors: unknown[] = [];
+  for (const message of batch) {
+    while (running.size >= limit) await Promise.race(running);
+    const done = (lastOfTarget.get(message.target) ?? Promise.resolve()).then(() => fn(message)).catch((err: unknown) => {
+      errors.push(err);
+    });
+    lastOfTarget.set(message.target, done);
+    running.add(done);
+    void done.then(() => running.delete(done));
+  }
+  await Promise.all(running);
+  if (errors.length) throw errors[0];
 }
 
 export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) {
@@ -210,15 +217,13 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         if (batch.length === 0) break;
         // Sending is mostly waiting (the platform, the database): targets go in
         // parallel, each target's messages one after another, in queue order.
-        await eachLimited(byTarget(batch), concurrency, async (messages) => {
-          for (const message of messages) {
-            // Stopping: the rest of the batch is released by release().
-            if (stopping) return;
-            const outcome = await deliverOne(message, now, lease);
-            if (outcome === "lost") continue;
-            result[outcome]++;
-            ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
-          }
+        await inQueueOrder(batch, concurrency, async (message) => {
+          // Stopping: the rest of the batch is released by release().
+          if (stopping) return;
+          const outcome = await deliverOne(message, now, lease);
+          if (outcome === "lost") return;
+          result[outcome]++;
+          ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
         });
       }
       await updateGauges(now);

@@ -213,6 +213,45 @@ describe("outbox worker", () => {
     ]);
   });
 
+  it("sends targets in parallel but each target's messages in queue order", async () => {
+    const people = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map(withTeamsAccount));
+    const teams = testDeliverer();
+    t.app.deliverers.set("teams", teams.deliverer);
+    await enqueue(30, people.map((p) => `person:${p.id}`));
+    expect(await createOutboxWorker(t.app, { concurrency: 3 }).drain(t0)).toEqual({ sent: 30, retried: 0, failed: 0 });
+    for (const person of people) {
+      const mine = teams.sends.filter((s) => s.target.kind === "person" && s.target.person.id === person.id).map((s) => Number(s.marker.split(" ")[1]));
+      expect(mine).toEqual([...mine].sort((a, b) => a - b));
+      expect(mine).toHaveLength(10);
+    }
+  });
+
+  it("on stop, finishes the send in flight, claims no more, and gives the rest back", async () => {
+    const maria = await withTeamsAccount("maria.svensson");
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const sends: string[] = [];
+    t.app.deliverers.set("teams", {
+      platform: "teams",
+      async deliver(_target, card) {
+        await gate;
+        sends.push(String((card.body[0] as { text?: string }).text));
+        return { ref: `teams-activity-${sends.length}` };
+      },
+    });
+    await enqueue(5, [`person:${maria.id}`]);
+    const worker = createOutboxWorker(t.app, { owner: "stopping" });
+    const draining = worker.drain(t0);
+    while ((await outboxRows(db.store)).every((m) => m.leaseOwner === null)) await new Promise((r) => setTimeout(r, 10));
+    worker.stop();
+    release();
+    expect(await draining).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(sends).toEqual(["message 0"]);
+    expect(await worker.release()).toBe(4);
+    const rows = await outboxRows(db.store);
+    expect(rows.map((m) => [m.status, m.leaseOwner])).toEqual([["sent", null], ...Array(4).fill(["pending", null])]);
+  });
+
   it("sends the pings the status job queued to the leads' web chat", async () => {
     await t.tick("status-pings", "2026-03-30T07:00:00Z");
     expect(await t.tick("outbox", "2026-03-30T07:00:05Z")).toBe("5 sent, 0 retried, 0 failed");
