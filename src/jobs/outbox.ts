@@ -5,7 +5,7 @@
 // between claim and send loses nothing: its lease expires and another takes over.
 // One that dies between send and recording it may have the message sent again
 // (at least once at the crash point: at most the messages it was sending, up
-// to `concurrency` per drain).
+// to `concurrency` per drain), and so may one whose database fails just then.
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { App } from "../app.ts";
@@ -22,7 +22,7 @@ export interface OutboxWorkerOptions {
   /** How long a claim holds; longer than any single delivery takes (default OUTBOX_LEASE_SECONDS). */
   leaseMs?: number;
   batchSize?: number;
-  /** Messages sent at the same time (to different targets; one target's messages go in order). */
+  /** Messages sent at the same time (to different targets; one target's messages go in order); default: what the database takes. */
   concurrency?: number;
   /** Failed attempts (transient errors) before giving up. */
   maxAttempts?: number;
@@ -91,7 +91,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const owner = options.owner ?? processOwner();
   const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
   const batchSize = options.batchSize ?? 50;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? app.store.outbox.parallelSends;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxRateLimited = options.maxRateLimited ?? 50;
   const pacer = options.pacer ?? createPacer();
@@ -153,18 +153,14 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       return "retried";
     }
     const { platform, deliverer, target, pace, accountId } = resolved;
+    let delivered: { ref: string };
     try {
       await pacer.take(pace);
       // A send starts with at least half a lease left: a batch that takes longer
       // than that renews each message's lease (false: another worker took it over).
       const leaseNow = lease.now().getTime();
       if (lease.until.getTime() - leaseNow < leaseMs / 2 && !(await store.outbox.renew(message.id, owner, new Date(leaseNow + leaseMs)))) return "lost";
-      const delivered = await deliverer.deliver(target, message.payload as AdaptiveCard);
-      if (!(await store.outbox.markSent(message.id, owner, { at: now, ref: delivered.ref }))) {
-        log.warn({ outbox: message.id }, "outbox lease lost before the send was recorded; another worker may send it again");
-      }
-      metrics.outboxSent.inc({ platform, kind: message.kind });
-      return "sent";
+      delivered = await deliverer.deliver(target, message.payload as AdaptiveCard);
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError("transient", err instanceof Error ? err.message : String(err));
       if (e.failure === "rate_limited") {
@@ -183,6 +179,24 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       if (e.failure === "unreachable" && accountId !== null) await store.people.markUnreachable(accountId, now);
       await fail(message, platform, e.failure, `${e.failure}: ${e.message}`);
       return "failed";
+    }
+    // Sent: a failure to record it is not a failed delivery (that would send it
+    // again at once). Retried briefly; if it still fails, the lease expires and
+    // the message goes out again (at least once).
+    metrics.outboxSent.inc({ platform, kind: message.kind });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await store.outbox.markSent(message.id, owner, { at: now, ref: delivered.ref }))) {
+          log.warn({ outbox: message.id }, "outbox lease lost before the send was recorded; another worker may send it again");
+        }
+        return "sent";
+      } catch (err) {
+        if (attempt >= 3) {
+          log.error({ err, outbox: message.id }, "outbox message sent but not recorded; it goes out again when its lease expires");
+          return "sent";
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
     }
   }
 

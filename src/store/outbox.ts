@@ -37,6 +37,13 @@ export interface OutgoingMessage {
 export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
   return {
     /**
+     * How many sends a worker runs at once on this database: PostgreSQL takes
+     * concurrent writes; SQLite has one writer, and a write racing another
+     * process's can fail with SQLITE_BUSY, so there one at a time.
+     */
+    parallelSends: kind === "postgres" ? 8 : 1,
+
+    /**
      * Queues a message; false when one with the same dedupe key exists already,
      * also when another replica's transaction writes it at the same moment.
      */
