@@ -71,14 +71,16 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
       const leaseUntil = new Date(now.getTime() + leaseMs);
       if (kind === "postgres") {
         // Dates as parameters: the columns are timestamp(3) without zone, in UTC.
-        const rows = await db.$queryRaw<OutboxRow[]>`UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
-          WHERE "id" IN (
+        // The CTE picks the rows once (a CTE that locks is always materialized;
+        // an IN (subquery) may be run again and return more than `limit`).
+        const rows = await db.$queryRaw<OutboxRow[]>`WITH picked AS (
             SELECT "id" FROM "OutboxMessage"
             WHERE "status" = 'pending' AND "availableAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
             ORDER BY "id" LIMIT ${limit}
             FOR UPDATE SKIP LOCKED)
-          AND "status" = 'pending'
-          RETURNING "id", "dedupeKey", "target", "kind", "payload", "attempts", "rateLimited", "createdAt"`;
+          UPDATE "OutboxMessage" AS m SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
+          FROM picked WHERE m."id" = picked."id"
+          RETURNING m."id", m."dedupeKey", m."target", m."kind", m."payload", m."attempts", m."rateLimited", m."createdAt"`;
         return rows.sort((a, b) => a.id - b.id).map(toMessage);
       }
       const claimable = { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
