@@ -164,7 +164,9 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database, under load an
     db = await createTestDb();
     connector = await startBotConnector();
     const people = await teamsPeople(db.store, connector.url, 100, 25);
-    const env = { JOBS: "true", OUTBOX_LEASE_SECONDS: "3" };
+    // A short lease, with room for a slow send on a busy machine (a send outlasting
+    // its lease would be taken over and sent twice by a survivor).
+    const env = { JOBS: "true", OUTBOX_LEASE_SECONDS: "10" };
     replicas = await Promise.all([1, 2, 3].map(() => startReplica(db!.url, env)));
     const [victim] = replicas;
     const leasedByVictim = { leaseOwner: { contains: `:${victim.process.pid}:` }, status: "pending" };
