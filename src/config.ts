@@ -41,6 +41,7 @@ const schema = z
     WEB_CHAT: bool.optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     JOBS: bool.default(true),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     ORG_FILE: z.string().optional(),
   })
   .transform((env) => {
@@ -71,6 +72,8 @@ const schema = z
       webChat: env.WEB_CHAT ?? !production,
       logLevel: env.LOG_LEVEL,
       jobs: env.JOBS,
+      // How long a replica's claim on an outbox message holds before another may take it over.
+      outboxLeaseMs: env.OUTBOX_LEASE_SECONDS * 1000,
       orgFile: env.ORG_FILE,
     };
   });

@@ -27,7 +27,7 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
   const log = createLogger(config.logLevel);
   const store = await openStore(config.databaseUrl);
   if (config.seed) {
-    const { seeded } = await seedDemo(store.db);
+    const { seeded } = await seedDemo(store);
     if (seeded) log.info("empty database: demo data loaded (SEED=false to skip)");
   }
   if (config.orgFile) {

@@ -18,7 +18,7 @@ export const databaseCommands: Record<string, CliCommandDefinition> = {
     async run(_args, io) {
       const store = await openStore(loadConfig().databaseUrl);
       try {
-        const { seeded } = await seedDemo(store.db);
+        const { seeded } = await seedDemo(store);
         io.out(seeded ? "Demo data loaded." : "The database already holds data; nothing was loaded.");
         return 0;
       } finally {

@@ -3,6 +3,9 @@
 // records the outcome: sent, retried later (429 Retry-After, transient errors
 // with backoff, no deliverer in this process) or failed. A worker that dies
 // between claim and send loses nothing: its lease expires and another takes over.
+// One that dies between send and recording it may have the message sent again
+// (at least once at the crash point: at most the messages it was sending, up
+// to `concurrency` per drain), and so may one whose database fails just then.
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { App } from "../app.ts";
@@ -16,9 +19,11 @@ import type { Job, JobContext } from "./types.ts";
 export interface OutboxWorkerOptions {
   /** Who holds the leases: unique per process. */
   owner?: string;
-  /** How long a claim holds; longer than any single delivery takes. */
+  /** How long a claim holds; longer than any single delivery takes (default OUTBOX_LEASE_SECONDS). */
   leaseMs?: number;
   batchSize?: number;
+  /** Messages sent at the same time (to different targets; one target's messages go in order); default: what the database takes. */
+  concurrency?: number;
   /** Failed attempts (transient errors) before giving up. */
   maxAttempts?: number;
   /** 429 answers before giving up on a message. */
@@ -60,10 +65,33 @@ function paceKeys(platform: Platform, tenant: string, conversation: string): { k
   return [];
 }
 
+/**
+ * Runs `fn` over the batch in queue order, at most `limit` at a time; a
+ * message waits for the one before it to the same target, so each target
+ * gets its messages in order. With limit 1, strictly one after another.
+ */
+async function inQueueOrder(batch: OutboxMessage[], limit: number, fn: (message: OutboxMessage) => Promise<void>): Promise<void> {
+  const lastOfTarget = new Map<string, Promise<void>>();
+  const running = new Set<Promise<void>>();
+  const errors: unknown[] = [];
+  for (const message of batch) {
+    while (running.size >= limit) await Promise.race(running);
+    const done = (lastOfTarget.get(message.target) ?? Promise.resolve()).then(() => fn(message)).catch((err: unknown) => {
+      errors.push(err);
+    });
+    lastOfTarget.set(message.target, done);
+    running.add(done);
+    void done.then(() => running.delete(done));
+  }
+  await Promise.all(running);
+  if (errors.length) throw errors[0];
+}
+
 export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) {
   const owner = options.owner ?? processOwner();
-  const leaseMs = options.leaseMs ?? 120_000;
-  const batchSize = options.batchSize ?? 25;
+  const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
+  const batchSize = options.batchSize ?? 50;
+  const concurrency = options.concurrency ?? app.store.outbox.parallelSends;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxRateLimited = options.maxRateLimited ?? 50;
   const pacer = options.pacer ?? createPacer();
@@ -113,8 +141,8 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     }
   }
 
-  /** Delivers one claimed message and records the outcome. */
-  async function deliverOne(message: OutboxMessage, now: Date): Promise<keyof DrainResult> {
+  /** Delivers one claimed message and records the outcome; "lost" when another worker took it over. */
+  async function deliverOne(message: OutboxMessage, now: Date, lease: { now: () => Date; until: Date }): Promise<keyof DrainResult | "lost"> {
     const resolved = await resolve(message.target);
     if (resolved.kind === "fail") {
       await fail(message, resolved.platform, "unreachable", resolved.reason);
@@ -125,14 +153,14 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       return "retried";
     }
     const { platform, deliverer, target, pace, accountId } = resolved;
+    let delivered: { ref: string };
     try {
       await pacer.take(pace);
-      const delivered = await deliverer.deliver(target, message.payload as AdaptiveCard);
-      if (!(await store.outbox.markSent(message.id, owner, { at: now, ref: delivered.ref }))) {
-        log.warn({ outbox: message.id }, "outbox lease lost before the send was recorded; another worker may send it again");
-      }
-      metrics.outboxSent.inc({ platform, kind: message.kind });
-      return "sent";
+      // A send starts with at least half a lease left: a batch that takes longer
+      // than that renews each message's lease (false: another worker took it over).
+      const leaseNow = lease.now().getTime();
+      if (lease.until.getTime() - leaseNow < leaseMs / 2 && !(await store.outbox.renew(message.id, owner, new Date(leaseNow + leaseMs)))) return "lost";
+      delivered = await deliverer.deliver(target, message.payload as AdaptiveCard);
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError("transient", err instanceof Error ? err.message : String(err));
       if (e.failure === "rate_limited") {
@@ -152,6 +180,24 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       await fail(message, platform, e.failure, `${e.failure}: ${e.message}`);
       return "failed";
     }
+    // Sent: a failure to record it is not a failed delivery (that would send it
+    // again at once). Retried briefly; if it still fails, the lease expires and
+    // the message goes out again (at least once).
+    metrics.outboxSent.inc({ platform, kind: message.kind });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await store.outbox.markSent(message.id, owner, { at: now, ref: delivered.ref }))) {
+          log.warn({ outbox: message.id }, "outbox lease lost before the send was recorded; another worker may send it again");
+        }
+        return "sent";
+      } catch (err) {
+        if (attempt >= 3) {
+          log.error({ err, outbox: message.id }, "outbox message sent but not recorded; it goes out again when its lease expires");
+          return "sent";
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   }
 
   async function updateGauges(now: Date) {
@@ -160,26 +206,46 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     metrics.outboxOldestPendingAge.set(oldestCreatedAt ? Math.max(0, (now.getTime() - oldestCreatedAt.getTime()) / 1000) : 0);
   }
 
+  let stopping = false;
+
   return {
     owner,
-    /** Sends everything due at `now`, batch by batch, until nothing due is left. */
+    /**
+     * Sends everything due at `now`, batch by batch, until nothing due is left
+     * (or stop() was called). Leases are reckoned from `now` plus the real time
+     * the drain has taken, so a long drain does not claim with leases already
+     * expired for the other replicas.
+     */
     async drain(now: Date, ctx: Pick<JobContext, "dryRun" | "out"> = { dryRun: false, out: () => {} }): Promise<DrainResult> {
       const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
       if (ctx.dryRun) {
         for (const m of await store.outbox.due(now, 500)) ctx.out(`would deliver #${m.id} ${m.kind} to ${m.target}`);
         return result;
       }
-      for (;;) {
-        const batch = await store.outbox.claim({ owner, now, leaseMs, limit: batchSize });
+      const started = performance.now();
+      const leaseNow = () => new Date(now.getTime() + Math.round(performance.now() - started));
+      while (!stopping) {
+        const claimedAt = leaseNow();
+        const batch = await store.outbox.claim({ owner, now: claimedAt, leaseMs, limit: batchSize });
+        const lease = { now: leaseNow, until: new Date(claimedAt.getTime() + leaseMs) };
         if (batch.length === 0) break;
-        for (const message of batch) {
-          const outcome = await deliverOne(message, now);
+        // Sending is mostly waiting (the platform, the database): targets go in
+        // parallel, each target's messages one after another, in queue order.
+        await inQueueOrder(batch, concurrency, async (message) => {
+          // Stopping: the rest of the batch is released by release().
+          if (stopping) return;
+          const outcome = await deliverOne(message, now, lease);
+          if (outcome === "lost") return;
           result[outcome]++;
           ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
-        }
+        });
       }
       await updateGauges(now);
       return result;
+    },
+    /** Graceful shutdown: drains finish the message they are sending and claim no more. */
+    stop() {
+      stopping = true;
     },
     /** Gives back claims not yet sent (shutdown). */
     release: () => store.outbox.release(owner),

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import cron, { type RunCoordinator, type ScheduledTask } from "node-cron";
 import type { App } from "../app.ts";
-import { createOutboxWorker, processOwner, type OutboxWorker } from "./outbox.ts";
+import { createOutboxWorker, outboxJob, processOwner, type OutboxWorker } from "./outbox.ts";
 import type { Job, JobContext, JobResult } from "./types.ts";
 
 /**
@@ -67,6 +67,9 @@ export interface Scheduler {
 export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalMs?: number; stopTimeoutMs?: number } = {}): Scheduler {
   const owner = processOwner();
   const coordinator = createJobRunCoordinator(app, owner);
+  // One outbox worker per process: the short loop and the scheduled `outbox`
+  // fire share its owner, so stop() stops and releases both.
+  const outbox = createOutboxWorker(app, { owner });
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>) => {
     inFlight.add(p);
@@ -81,7 +84,8 @@ export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalM
     debug: (message: string | Error) => app.log.debug({ scheduler: "node-cron" }, String(message)),
   };
   const tasks: ScheduledTask[] = [];
-  for (const job of jobs) {
+  for (const listed of jobs) {
+    const job = listed.name === "outbox" ? outboxJob(outbox) : listed;
     tasks.push(
       cron.schedule(
         job.schedule,
@@ -98,7 +102,6 @@ export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalM
   }
 
   // The short loop: no JobRun rows (leases already keep replicas apart), one drain at a time.
-  const outbox = createOutboxWorker(app, { owner });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const loop = () => {
@@ -117,6 +120,7 @@ export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalM
     outbox,
     async stop() {
       stopped = true;
+      outbox.stop();
       clearTimeout(timer);
       for (const task of tasks) {
         await task.stop();

@@ -32,7 +32,9 @@ export async function createPrismaClient(url: string): Promise<Db> {
   // SQLite one, which keeps it to what both providers support.
   const [{ PrismaPg }, generated] = await Promise.all([import("@prisma/adapter-pg"), import("./generated-pg/client.ts")]);
   // pg waits for a connection forever by default; /healthz must answer instead.
-  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  // The wait covers a free pooled connection too: as long as a transaction may
+  // wait to start (openStore's maxWait), so a burst queues instead of failing.
+  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 20_000 });
   const client = new generated.PrismaClient({ adapter });
   return client as unknown as Db;
 }

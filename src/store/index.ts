@@ -17,7 +17,7 @@ import { createStatusRequestsRepository } from "./statusRequests.ts";
 import { createWebChatRepository } from "./webChat.ts";
 import { createWorkPackagesRepository } from "./workPackages.ts";
 
-export function createRepositories(db: Tx) {
+export function createRepositories(db: Tx, kind: DatabaseKind) {
   return {
     people: createPeopleRepository(db),
     needs: createNeedsRepository(db),
@@ -25,7 +25,7 @@ export function createRepositories(db: Tx) {
     workPackages: createWorkPackagesRepository(db),
     initiatives: createInitiativesRepository(db),
     digests: createDigestsRepository(db),
-    outbox: createOutboxRepository(db),
+    outbox: createOutboxRepository(db, kind),
     webChat: createWebChatRepository(db),
     inbound: createInboundRepository(db),
     audit: createAuditRepository(db),
@@ -65,14 +65,15 @@ const MAX_ATTEMPTS = 3;
 export async function openStore(url: string, options: { migrate?: boolean } = {}): Promise<Store> {
   if (options.migrate !== false) await migrate(url);
   const db = await createPrismaClient(url);
+  const kind = databaseKind(url);
   return {
-    ...createRepositories(db),
-    kind: databaseKind(url),
+    ...createRepositories(db, kind),
+    kind,
     db,
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.$transaction((tx) => fn(createRepositories(tx)), { timeout: 20_000, maxWait: 20_000 });
+          return await db.$transaction((tx) => fn(createRepositories(tx, kind)), { timeout: 20_000, maxWait: 20_000 });
         } catch (err) {
           if (attempt >= MAX_ATTEMPTS || !RETRIED.has((err as { code?: string }).code ?? "")) throw err;
         }

@@ -16,13 +16,13 @@ export function createJobRunsRepository(db: Tx) {
   return {
     /** True when this owner won the slot; false when another run holds it already. */
     async claim(job: string, slot: string, owner: string, at: Date): Promise<boolean> {
-      try {
-        await db.jobRun.create({ data: { job, slot, owner, startedAt: at } });
-        return true;
-      } catch (err) {
-        if ((err as { code?: string }).code === "P2002") return false;
-        throw err;
-      }
+      // ON CONFLICT, not catching a unique violation: on PostgreSQL a failed
+      // statement aborts the surrounding transaction. A concurrent insert of
+      // the same slot waits for the other to commit, then does nothing.
+      const inserted = await db.$executeRaw`INSERT INTO "JobRun" ("job", "slot", "owner", "startedAt", "status")
+        VALUES (${job}, ${slot}, ${owner}, ${at}, 'running')
+        ON CONFLICT ("job", "slot") DO NOTHING`;
+      return inserted === 1;
     },
 
     async finish(job: string, slot: string, owner: string, outcome: { status: "ok" | "failed"; result: string; at: Date }): Promise<void> {

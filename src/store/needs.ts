@@ -1,5 +1,6 @@
 // Needs, their supporters and history. References are allocated here, in the
 // same transaction as the insert, from a per-year counter row.
+import { randomUUID } from "node:crypto";
 import { DomainError } from "../domain/errors.ts";
 import type { Need, NeedDraft, NeedEvent, NeedStatus, SustainabilityArea, Urgency } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
@@ -102,7 +103,8 @@ export interface NeedPatch {
 export function createNeedsRepository(db: Tx) {
   async function nextReference(year: number): Promise<string> {
     // One row per year; the UPDATE takes the row lock (PostgreSQL) or the write
-    // lock (SQLite), so concurrent submissions get distinct numbers.
+    // lock (SQLite), so concurrent submissions get distinct numbers. The lock
+    // is held until commit, so callers take the number as their last step.
     await db.$executeRaw`INSERT INTO "ReferenceCounter" ("year", "last") VALUES (${year}, 0) ON CONFLICT DO NOTHING`;
     const rows = await db.$queryRaw<{ last: number | bigint }[]>`UPDATE "ReferenceCounter" SET "last" = "last" + 1 WHERE "year" = ${year} RETURNING "last"`;
     return formatReference(year, Number(rows[0].last));
@@ -123,11 +125,12 @@ export function createNeedsRepository(db: Tx) {
       status?: NeedStatus;
       createdAt?: Date;
     }): Promise<Need> {
-      const reference = await nextReference(input.year);
+      // Written with a placeholder, numbered last: replicas submitting at once
+      // wait on the counter's row lock only for the two final statements.
       const row = await db.need.create({
         data: {
           ...draftData(input.draft),
-          reference,
+          reference: `pending:${randomUUID()}`,
           reporterId: input.reporterId,
           sourceUrl: input.sourceUrl ?? null,
           status: input.status ?? "submitted",
@@ -143,7 +146,9 @@ export function createNeedsRepository(db: Tx) {
         },
         include: needInclude,
       });
-      return toNeed(row);
+      const reference = await nextReference(input.year);
+      await db.need.updateMany({ where: { id: row.id }, data: { reference } });
+      return toNeed({ ...row, reference });
     },
 
     async byId(id: number): Promise<Need | null> {

@@ -3,7 +3,7 @@
 // Workers claim messages with a lease: a crashed worker's claims expire and
 // another worker takes them over. Every state change after the claim is
 // conditional on still holding the lease.
-import type { Tx } from "./client.ts";
+import type { DatabaseKind, Tx } from "./client.ts";
 
 export interface OutboxMessage {
   id: number;
@@ -34,8 +34,15 @@ export interface OutgoingMessage {
   availableAt?: Date;
 }
 
-export function createOutboxRepository(db: Tx) {
+export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
   return {
+    /**
+     * How many sends a worker runs at once on this database: PostgreSQL takes
+     * concurrent writes; SQLite has one writer, and a write racing another
+     * process's can fail with SQLITE_BUSY, so there one at a time.
+     */
+    parallelSends: kind === "postgres" ? 8 : 1,
+
     /**
      * Queues a message; false when one with the same dedupe key exists already,
      * also when another replica's transaction writes it at the same moment.
@@ -53,24 +60,48 @@ export function createOutboxRepository(db: Tx) {
     },
 
     /**
-     * Claims up to `limit` due messages for `owner` until `now + leaseMs`. Each
-     * row is taken with one conditional UPDATE, so two workers on one database
-     * never hold the same message (PostgreSQL can later use FOR UPDATE SKIP LOCKED here).
+     * Claims up to `limit` due messages for `owner` until `now + leaseMs`; two
+     * workers on one database never hold the same message. PostgreSQL: one
+     * UPDATE over rows picked with FOR UPDATE SKIP LOCKED, so replicas take
+     * disjoint batches without waiting on each other. SQLite (one writer at a
+     * time): each row is taken with its own conditional UPDATE.
      */
     async claim(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<OutboxMessage[]> {
       const { owner, now, leaseMs, limit } = options;
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      if (kind === "postgres") {
+        // Dates as parameters: the columns are timestamp(3) without zone, in UTC.
+        // The CTE picks the rows once (a CTE that locks is always materialized;
+        // an IN (subquery) may be run again and return more than `limit`).
+        const rows = await db.$queryRaw<OutboxRow[]>`WITH picked AS (
+            SELECT "id" FROM "OutboxMessage"
+            WHERE "status" = 'pending' AND "availableAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+            ORDER BY "id" LIMIT ${limit}
+            FOR UPDATE SKIP LOCKED)
+          UPDATE "OutboxMessage" AS m SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
+          FROM picked WHERE m."id" = picked."id"
+          RETURNING m."id", m."dedupeKey", m."target", m."kind", m."payload", m."attempts", m."rateLimited", m."createdAt"`;
+        return rows.sort((a, b) => a.id - b.id).map(toMessage);
+      }
       const claimable = { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
       const candidates = await db.outboxMessage.findMany({ where: claimable, orderBy: { id: "asc" }, take: limit, select: { id: true } });
       const claimed: OutboxMessage[] = [];
       for (const { id } of candidates) {
-        const { count } = await db.outboxMessage.updateMany({
-          where: { id, ...claimable },
-          data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
-        });
+        const { count } = await db.outboxMessage.updateMany({ where: { id, ...claimable }, data: { leaseOwner: owner, leaseUntil } });
         if (count !== 1) continue;
         claimed.push(toMessage(await db.outboxMessage.findUniqueOrThrow({ where: { id } })));
       }
       return claimed;
+    },
+
+    /**
+     * Extends `owner`'s lease on one message to `until`, right before it is sent,
+     * so a batch that takes longer than one lease is not taken over message by
+     * message while its worker is alive. False when the lease was lost already.
+     */
+    async renew(id: number, owner: string, until: Date): Promise<boolean> {
+      const { count } = await db.outboxMessage.updateMany({ where: { id, leaseOwner: owner, status: "pending" }, data: { leaseUntil: until } });
+      return count === 1;
     },
 
     /** Delivered. False when the lease was lost (another worker took the message over). */

@@ -8,7 +8,7 @@ import { notificationCard } from "../cards/notification.ts";
 import { applyOrganisationIn } from "../domain/organisation.ts";
 import { parseOrgFile } from "../domain/orgFile.ts";
 import type { Db } from "./client.ts";
-import { createRepositories } from "./index.ts";
+import { createRepositories, type Store } from "./index.ts";
 import { createNeedsRepository } from "./needs.ts";
 
 export const DEMO_DOMAIN = "stockholm.example";
@@ -130,10 +130,11 @@ export async function isEmpty(db: Db): Promise<boolean> {
 }
 
 /** Loads the demo data. Idempotent: an already seeded database is left as it is. */
-export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: boolean }> {
+export async function seedDemo(store: Pick<Store, "db" | "kind">, now = new Date()): Promise<{ seeded: boolean }> {
+  const { db } = store;
   if (!(await isEmpty(db))) return { seeded: false };
   try {
-    await seedEmpty(db, now);
+    await seedEmpty(store, now);
   } catch (err) {
     // Another process (a replica starting at the same moment) seeded first:
     // its rows collide with ours on a unique key and our transaction rolls back.
@@ -143,11 +144,11 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ seeded: bool
   return { seeded: true };
 }
 
-async function seedEmpty(db: Db, now: Date): Promise<void> {
+async function seedEmpty({ db, kind }: Pick<Store, "db" | "kind">, now: Date): Promise<void> {
   await db.$transaction(
     async (tx) => {
       const parsed = parseOrgFile(readFileSync(EXAMPLE_ORG_FILE, "utf8"), EXAMPLE_ORG_FILE, { defaultTimezone: "Europe/Stockholm" });
-      await applyOrganisationIn(createRepositories(tx), parsed, {
+      await applyOrganisationIn(createRepositories(tx, kind), parsed, {
         now,
         defaults: { timezone: "Europe/Stockholm", locale: "sv" },
         render: notificationCard,

@@ -39,7 +39,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function createTestDb(options: { seed?: boolean; now?: Date } = {}): Promise<TestDb> {
   const database = await createTestDatabase();
   const store = await openStore(database.url);
-  if (options.seed !== false) await seedDemo(store.db, options.now);
+  if (options.seed !== false) await seedDemo(store, options.now);
   const db: TestDb = {
     ...database,
     store,

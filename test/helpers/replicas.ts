@@ -1,6 +1,6 @@
 // Real server processes (`src/main.ts`, as deployed) for multi-replica tests:
 // each on a free loopback port, sharing whatever DATABASE_URL they are given.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
@@ -51,4 +51,28 @@ export function startReplica(databaseUrl: string, env: Record<string, string> = 
     });
     void exited.then((code) => reject(new Error(`replica exited with ${code} before listening:\n${stderr}`)));
   });
+}
+
+/** One CLI command (`src/cli.ts`, as operators run it) in its own process; resolves with its output. */
+export function runCli(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "src", "cli.ts"), ...args],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn", ...env } },
+      (err, stdout, stderr) => (err ? reject(new Error(`cli ${args.join(" ")}: ${err.message}\n${stderr}`)) : resolve(stdout)),
+    );
+  });
+}
+
+/** A replica's metric value (its /metrics), summed over the label sets that match `labels`. */
+export async function metricValue(replica: Replica, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${replica.url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    if (Object.entries(labels).every(([k, v]) => (m[2] ?? "").includes(`${k}="${v}"`))) sum += Number(m[3]);
+  }
+  return sum;
 }

@@ -72,7 +72,8 @@ describe("outbox worker", () => {
     });
     t.app.deliverers.set("teams", teams.deliverer);
     await enqueue(6, people.map((p) => `person:${p.id}`));
-    const worker = createOutboxWorker(t.app);
+    // One at a time: the stand-in fails calls by their number.
+    const worker = createOutboxWorker(t.app, { concurrency: 1 });
 
     expect(await worker.drain(t0)).toEqual({ sent: 4, retried: 2, failed: 0 });
     const waiting = (await outboxRows(db.store)).filter((m) => m.status === "pending");
@@ -165,7 +166,8 @@ describe("outbox worker", () => {
     });
     t.app.deliverers.set("teams", teams.deliverer);
     await enqueue(3, [`person:${maria.id}`, `person:${johan.id}`, `person:${maria.id}`]);
-    const worker = createOutboxWorker(t.app);
+    // One at a time: the stand-in fails calls by their number.
+    const worker = createOutboxWorker(t.app, { concurrency: 1 });
 
     expect(await worker.drain(t0)).toEqual({ sent: 0, retried: 1, failed: 2 });
     const rows = await outboxRows(db.store);
@@ -209,6 +211,45 @@ describe("outbox worker", () => {
       ["test:0", "failed", 3, "transient: socket hang up"],
       ["channel", "pending", 0, "no slack deliverer in this process"],
     ]);
+  });
+
+  it("sends targets in parallel but each target's messages in queue order", async () => {
+    const people = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map(withTeamsAccount));
+    const teams = testDeliverer();
+    t.app.deliverers.set("teams", teams.deliverer);
+    await enqueue(30, people.map((p) => `person:${p.id}`));
+    expect(await createOutboxWorker(t.app, { concurrency: 3 }).drain(t0)).toEqual({ sent: 30, retried: 0, failed: 0 });
+    for (const person of people) {
+      const mine = teams.sends.filter((s) => s.target.kind === "person" && s.target.person.id === person.id).map((s) => Number(s.marker.split(" ")[1]));
+      expect(mine).toEqual([...mine].sort((a, b) => a - b));
+      expect(mine).toHaveLength(10);
+    }
+  });
+
+  it("on stop, finishes the send in flight, claims no more, and gives the rest back", async () => {
+    const maria = await withTeamsAccount("maria.svensson");
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const sends: string[] = [];
+    t.app.deliverers.set("teams", {
+      platform: "teams",
+      async deliver(_target, card) {
+        await gate;
+        sends.push(String((card.body[0] as { text?: string }).text));
+        return { ref: `teams-activity-${sends.length}` };
+      },
+    });
+    await enqueue(5, [`person:${maria.id}`]);
+    const worker = createOutboxWorker(t.app, { owner: "stopping" });
+    const draining = worker.drain(t0);
+    while ((await outboxRows(db.store)).every((m) => m.leaseOwner === null)) await new Promise((r) => setTimeout(r, 10));
+    worker.stop();
+    release();
+    expect(await draining).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(sends).toEqual(["message 0"]);
+    expect(await worker.release()).toBe(4);
+    const rows = await outboxRows(db.store);
+    expect(rows.map((m) => [m.status, m.leaseOwner])).toEqual([["sent", null], ...Array(4).fill(["pending", null])]);
   });
 
   it("sends the pings the status job queued to the leads' web chat", async () => {

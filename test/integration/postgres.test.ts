@@ -148,7 +148,7 @@ describe.skipIf(!onPostgres)("PostgreSQL", () => {
   it("seeds the demo data once when two replicas start on an empty database", async () => {
     const { url } = await database("migrated");
     const [a, b] = [await store(url), await store(url)];
-    const results = await Promise.all([seedDemo(a.db), seedDemo(b.db)]);
+    const results = await Promise.all([seedDemo(a), seedDemo(b)]);
     expect(results.map((r) => r.seeded).sort()).toEqual([false, true]);
     const people = await a.db.person.count();
     expect(people).toBeGreaterThan(10);
