@@ -17,6 +17,7 @@ interface Row {
 const benchmarks: Record<string, () => Promise<{ rows: Row[]; raw: unknown }>> = {
   process: async () => (await import("./process.ts")).run(),
   inbound: async () => (await import("./inbound.ts")).run(),
+  digest: async () => (await import("./digest.ts")).run(),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);
