@@ -19,6 +19,8 @@ export interface OutboxWorkerOptions {
   /** How long a claim holds; longer than any single delivery takes. */
   leaseMs?: number;
   batchSize?: number;
+  /** Messages delivered at the same time (each still paced per platform bucket). */
+  concurrency?: number;
   /** Failed attempts (transient errors) before giving up. */
   maxAttempts?: number;
   /** 429 answers before giving up on a message. */
@@ -64,6 +66,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const owner = options.owner ?? processOwner();
   const leaseMs = options.leaseMs ?? 120_000;
   const batchSize = options.batchSize ?? 25;
+  const concurrency = options.concurrency ?? 32;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxRateLimited = options.maxRateLimited ?? 50;
   const pacer = options.pacer ?? createPacer();
@@ -169,14 +172,31 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         for (const m of await store.outbox.due(now, 500)) ctx.out(`would deliver #${m.id} ${m.kind} to ${m.target}`);
         return result;
       }
+      // Up to `concurrency` messages in flight, each waiting only for its own
+      // platform buckets: one after another, a message waiting for a busy Slack
+      // channel held up every other channel and tenant (docs/PERFORMANCE.md).
+      // Messages to one target still go in order, one at a time.
+      const inFlight = new Set<Promise<void>>();
+      const lastTo = new Map<string, Promise<void>>();
       for (;;) {
-        const batch = await store.outbox.claim({ owner, now, leaseMs, limit: batchSize });
-        if (batch.length === 0) break;
+        const room = concurrency - inFlight.size;
+        const batch = room > 0 ? await store.outbox.claim({ owner, now, leaseMs, limit: Math.min(batchSize, room) }) : [];
+        if (batch.length === 0 && inFlight.size === 0) break;
         for (const message of batch) {
-          const outcome = await deliverOne(message, now);
-          result[outcome]++;
-          ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
+          const done = (lastTo.get(message.target) ?? Promise.resolve())
+            .then(() => deliverOne(message, now))
+            .then((outcome) => {
+              result[outcome]++;
+              ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
+            })
+            .finally(() => {
+              inFlight.delete(done);
+              if (lastTo.get(message.target) === done) lastTo.delete(message.target);
+            });
+          inFlight.add(done);
+          lastTo.set(message.target, done);
         }
+        if (batch.length === 0 || inFlight.size >= concurrency) await Promise.race(inFlight);
       }
       await updateGauges(now);
       return result;

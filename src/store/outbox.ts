@@ -5,6 +5,23 @@
 // conditional on still holding the lease.
 import type { Tx } from "./client.ts";
 
+/**
+ * SQLite answers "database is locked" at once, without its busy timeout, when a
+ * read inside Prisma's implicit transaction must turn into a write after another
+ * process wrote (WAL snapshot). Every update here is conditional on the lease: trying
+ * again is safe, and failing would turn a message already sent into a retry (a duplicate).
+ */
+async function busyRetried<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 5 || !/database is locked/.test(String((err as Error).message))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
 export interface OutboxMessage {
   id: number;
   dedupeKey: string;
@@ -61,53 +78,58 @@ export function createOutboxRepository(db: Tx) {
       const { owner, now, leaseMs, limit } = options;
       const claimable = { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
       const candidates = await db.outboxMessage.findMany({ where: claimable, orderBy: { id: "asc" }, take: limit, select: { id: true } });
-      const claimed: OutboxMessage[] = [];
-      for (const { id } of candidates) {
-        const { count } = await db.outboxMessage.updateMany({
-          where: { id, ...claimable },
-          data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
-        });
-        if (count !== 1) continue;
-        claimed.push(toMessage(await db.outboxMessage.findUniqueOrThrow({ where: { id } })));
-      }
-      return claimed;
+      if (candidates.length === 0) return [];
+      // One conditional UPDATE for the batch: each row is taken only if still claimable,
+      // so a racing worker gets the others; then read back what this lease holds.
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      const ids = candidates.map((c) => c.id);
+      const { count } = await busyRetried(() => db.outboxMessage.updateMany({ where: { id: { in: ids }, ...claimable }, data: { leaseOwner: owner, leaseUntil } }));
+      if (count === 0) return [];
+      const rows = await db.outboxMessage.findMany({ where: { id: { in: ids }, leaseOwner: owner, leaseUntil }, orderBy: { id: "asc" } });
+      return rows.map(toMessage);
     },
 
     /** Delivered. False when the lease was lost (another worker took the message over). */
     async markSent(id: number, owner: string, sent: { at: Date; ref: string }): Promise<boolean> {
-      const { count } = await db.outboxMessage.updateMany({
-        where: { id, leaseOwner: owner, status: "pending" },
-        data: { status: "sent", sentAt: sent.at, sentRef: sent.ref, leaseOwner: null, leaseUntil: null, attempts: { increment: 1 } },
-      });
+      const { count } = await busyRetried(() =>
+        db.outboxMessage.updateMany({
+          where: { id, leaseOwner: owner, status: "pending" },
+          data: { status: "sent", sentAt: sent.at, sentRef: sent.ref, leaseOwner: null, leaseUntil: null, attempts: { increment: 1 } },
+        }),
+      );
       return count === 1;
     },
 
     /** Back to pending until `availableAt`, counted as a failed attempt, a 429, or neither (waiting for a deliverer). */
     async retryLater(id: number, owner: string, retry: { availableAt: Date; lastError: string | null; count: "attempt" | "rateLimited" | "none" }): Promise<boolean> {
-      const { count } = await db.outboxMessage.updateMany({
-        where: { id, leaseOwner: owner, status: "pending" },
-        data: {
-          availableAt: retry.availableAt,
-          lastError: retry.lastError,
-          leaseOwner: null,
-          leaseUntil: null,
-          ...(retry.count === "attempt" ? { attempts: { increment: 1 } } : retry.count === "rateLimited" ? { rateLimited: { increment: 1 } } : {}),
-        },
-      });
+      const { count } = await busyRetried(() =>
+        db.outboxMessage.updateMany({
+          where: { id, leaseOwner: owner, status: "pending" },
+          data: {
+            availableAt: retry.availableAt,
+            lastError: retry.lastError,
+            leaseOwner: null,
+            leaseUntil: null,
+            ...(retry.count === "attempt" ? { attempts: { increment: 1 } } : retry.count === "rateLimited" ? { rateLimited: { increment: 1 } } : {}),
+          },
+        }),
+      );
       return count === 1;
     },
 
     async markFailed(id: number, owner: string, lastError: string): Promise<boolean> {
-      const { count } = await db.outboxMessage.updateMany({
-        where: { id, leaseOwner: owner, status: "pending" },
-        data: { status: "failed", lastError, leaseOwner: null, leaseUntil: null, attempts: { increment: 1 } },
-      });
+      const { count } = await busyRetried(() =>
+        db.outboxMessage.updateMany({
+          where: { id, leaseOwner: owner, status: "pending" },
+          data: { status: "failed", lastError, leaseOwner: null, leaseUntil: null, attempts: { increment: 1 } },
+        }),
+      );
       return count === 1;
     },
 
     /** Gives back what `owner` still holds (graceful shutdown), for other workers to take at once. */
     async release(owner: string): Promise<number> {
-      const { count } = await db.outboxMessage.updateMany({ where: { leaseOwner: owner, status: "pending" }, data: { leaseOwner: null, leaseUntil: null } });
+      const { count } = await busyRetried(() => db.outboxMessage.updateMany({ where: { leaseOwner: owner, status: "pending" }, data: { leaseOwner: null, leaseUntil: null } }));
       return count;
     },
 
