@@ -16,7 +16,7 @@ import { createDeliveryClient, createSlackDeliverer } from "../src/bots/slack/de
 import { card, paragraph } from "../src/cards/elements.ts";
 import { loadConfig } from "../src/config.ts";
 import { createOutboxWorker } from "../src/jobs/outbox.ts";
-import { PLATFORM_RATES } from "../src/jobs/pacing.ts";
+import { PLATFORM_LIMITS } from "../src/jobs/pacing.ts";
 import { createLogger } from "../src/log.ts";
 import { openStore } from "../src/store/index.ts";
 import { seedDemo } from "../src/store/seed.ts";
@@ -24,9 +24,11 @@ import { tempDbUrl } from "./lib.ts";
 
 const TENANTS = 3;
 const PEOPLE_PER_TENANT = 200;
-const PINGS_PER_PERSON = 10;
+/** BENCH_FANOUT_SCALE=0.2 sends a fifth of the pings (for profiling). */
+const SCALE = Number(process.env.BENCH_FANOUT_SCALE ?? 1);
+const PINGS_PER_PERSON = Math.max(1, Math.round(10 * SCALE));
 const CHANNELS = 100;
-const PINGS_PER_CHANNEL = 40;
+const PINGS_PER_CHANNEL = 4 * PINGS_PER_PERSON;
 
 /** Counts requests per key in the last second; true when one more would exceed `limit`. */
 function slidingWindow() {
@@ -56,7 +58,7 @@ async function startLimitedPlatforms() {
       if (teams) {
         const conversation = decodeURIComponent(teams[1]!);
         const tenant = /^a:bench-(t\d+)-/.exec(conversation)?.[1] ?? "unknown";
-        if (over(`tenant:${tenant}`, PLATFORM_RATES.teamsTenant.perSecond, now) || over(`conversation:${conversation}`, PLATFORM_RATES.teamsConversation.perSecond, now)) {
+        if (over(`tenant:${tenant}`, PLATFORM_LIMITS.teamsTenant, now) || over(`conversation:${conversation}`, PLATFORM_LIMITS.teamsConversation, now)) {
           counts.teams429++;
           res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ error: { code: "Throttled" } }));
           return;
@@ -69,7 +71,7 @@ async function startLimitedPlatforms() {
       }
       if (url.startsWith("/api/chat.postMessage")) {
         const channel = new URLSearchParams(body).get("channel") ?? "";
-        if (over(`channel:${channel}`, PLATFORM_RATES.slackChannel.perSecond, now)) {
+        if (over(`channel:${channel}`, PLATFORM_LIMITS.slackChannel, now)) {
           counts.slack429++;
           res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
           return;
@@ -133,7 +135,7 @@ export async function run() {
   const now = new Date();
   for (let i = 0; i < messages.length; i += 2000) await store.db.outboxMessage.createMany({ data: messages.slice(i, i + 2000).map((m) => ({ ...m, availableAt: now, createdAt: now })) });
   const total = messages.length;
-  const idealSeconds = Math.max((PEOPLE_PER_TENANT * PINGS_PER_PERSON) / PLATFORM_RATES.teamsTenant.perSecond, PINGS_PER_CHANNEL / PLATFORM_RATES.slackChannel.perSecond);
+  const idealSeconds = Math.max((PEOPLE_PER_TENANT * PINGS_PER_PERSON) / PLATFORM_LIMITS.teamsTenant, PINGS_PER_CHANNEL / PLATFORM_LIMITS.slackChannel);
   const allowedRate = total / idealSeconds;
 
   const worker = createOutboxWorker(app);
