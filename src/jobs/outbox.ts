@@ -19,7 +19,12 @@ export interface OutboxWorkerOptions {
   /** How long a claim holds; longer than any single delivery takes. */
   leaseMs?: number;
   batchSize?: number;
-  /** Messages delivered at the same time (each still paced per platform bucket). */
+  /**
+   * Messages delivered at the same time (each still paced per platform bucket).
+   * 1 by default: with more, two processes on one SQLite file lock each other
+   * out often enough to delay messages, and the benchmark showed no gain while
+   * the worker is CPU-bound in Prisma (docs/PERFORMANCE.md, fan-out).
+   */
   concurrency?: number;
   /** Failed attempts (transient errors) before giving up. */
   maxAttempts?: number;
@@ -66,7 +71,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const owner = options.owner ?? processOwner();
   const leaseMs = options.leaseMs ?? 120_000;
   const batchSize = options.batchSize ?? 25;
-  const concurrency = options.concurrency ?? 32;
+  const concurrency = options.concurrency ?? 1;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxRateLimited = options.maxRateLimited ?? 50;
   const pacer = options.pacer ?? createPacer();
@@ -173,9 +178,9 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         return result;
       }
       // Up to `concurrency` messages in flight, each waiting only for its own
-      // platform buckets: one after another, a message waiting for a busy Slack
-      // channel held up every other channel and tenant (docs/PERFORMANCE.md).
-      // Messages to one target still go in order, one at a time.
+      // platform buckets (one after another, a message waiting for a busy Slack
+      // channel holds up every other channel and tenant). Messages to one
+      // target always go in order, one at a time.
       const inFlight = new Set<Promise<void>>();
       const lastTo = new Map<string, Promise<void>>();
       for (;;) {
