@@ -100,7 +100,9 @@ export interface ServerProcess {
 /** Starts `node --import tsx src/main.ts` and waits for its /healthz. */
 export async function startServerProcess(env: Record<string, string>, port: number): Promise<ServerProcess> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "src/main.ts"], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", JOBS: "false", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -17,6 +17,8 @@ interface Row {
 const benchmarks: Record<string, () => Promise<{ rows: Row[]; raw: unknown }>> = {
   process: async () => (await import("./process.ts")).run(),
   inbound: async () => (await import("./inbound.ts")).run(),
+  digest: async () => (await import("./digest.ts")).run(),
+  fanout: async () => (await import("./fanout.ts")).run(),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);

@@ -23,6 +23,8 @@ export const DIGEST_KIND = "coordinator";
 /** Items shown per list; the rest is "and N more", which keeps the card within Teams' 40 KB and Slack's 50 blocks. */
 export const TOP_ITEMS = 5;
 const TRIAGE_TIME_WINDOW_DAYS = 90;
+/** The median time to triage is taken over at most this many of the latest triaged needs in the window. */
+const TRIAGE_TIME_SAMPLE = 2_000;
 const PING_RATE_WINDOW_DAYS = 28;
 const DAY = 86_400_000;
 
@@ -147,7 +149,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       store.digests.workPackageHealth(),
       store.digests.overdueRequests(now, TOP_ITEMS),
       store.digests.staleInitiatives(new Date(now.getTime() - staleWeeks * 7 * DAY), TOP_ITEMS),
-      store.needs.triageTimes(new Date(now.getTime() - TRIAGE_TIME_WINDOW_DAYS * DAY)),
+      store.needs.triageTimes(new Date(now.getTime() - TRIAGE_TIME_WINDOW_DAYS * DAY), TRIAGE_TIME_SAMPLE),
       store.digests.pingCounts(new Date(now.getTime() - PING_RATE_WINDOW_DAYS * DAY), now),
       store.needs.openCountByDepartment(OPEN_NEED_STATUSES),
       store.needs.openCountBySustainability(OPEN_NEED_STATUSES),
@@ -171,8 +173,8 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       overdueRequests,
       staleInitiatives: { ...stale, weeks: staleWeeks },
       figures: {
-        medianWorkingDaysToTriage: median(triageTimes.map((t) => calendar.workingDaysBetween(t.createdAt, t.triagedAt, options.zone))),
-        triaged: triageTimes.length,
+        medianWorkingDaysToTriage: median(triageTimes.latest.map((t) => calendar.workingDaysBetween(t.createdAt, t.triagedAt, options.zone))),
+        triaged: triageTimes.total,
         pingAnswerRate: pings.asked ? pings.answered / pings.asked : null,
         pingsDue: pings.asked,
         byDepartment: byDept

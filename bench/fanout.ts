@@ -1,0 +1,182 @@
+// Fan-out: 10,000 pings through the outbox worker to loopback stand-ins that
+// enforce the platforms' limits the strict way (a sliding one-second window):
+// Teams 50 requests/s per tenant and 7/s per conversation, Slack 1 message/s
+// per channel, 429 with Retry-After: 1 on excess. 6,000 Teams pings to 600
+// people in 3 tenants and 4,000 Slack pings to 100 channels: an ideal sender
+// needs max(2,000 / 50, 40 / 1) = 40 s, so the allowed aggregate rate is
+// 10,000 / 40 s = 250/s. That rate is the baseline: the share of it the worker
+// achieves, plus 429s, messages lost and messages delivered twice.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { createApp } from "../src/app.ts";
+import { createTeamsAdapter } from "../src/bots/teams/adapter.ts";
+import { createTeamsDeliverer } from "../src/bots/teams/proactive.ts";
+import { createDeliveryClient, createSlackDeliverer } from "../src/bots/slack/deliver.ts";
+import { card, paragraph } from "../src/cards/elements.ts";
+import { loadConfig } from "../src/config.ts";
+import { createOutboxWorker } from "../src/jobs/outbox.ts";
+import { PLATFORM_LIMITS } from "../src/jobs/pacing.ts";
+import { createLogger } from "../src/log.ts";
+import { openStore } from "../src/store/index.ts";
+import { seedDemo } from "../src/store/seed.ts";
+import { tempDbUrl } from "./lib.ts";
+
+const TENANTS = 3;
+const PEOPLE_PER_TENANT = 200;
+/** BENCH_FANOUT_SCALE=0.2 sends a fifth of the pings (for profiling). */
+const SCALE = Number(process.env.BENCH_FANOUT_SCALE ?? 1);
+const PINGS_PER_PERSON = Math.max(1, Math.round(10 * SCALE));
+const CHANNELS = 100;
+const PINGS_PER_CHANNEL = 4 * PINGS_PER_PERSON;
+
+/** Counts requests per key in the last second; true when one more would exceed `limit`. */
+function slidingWindow() {
+  const windows = new Map<string, number[]>();
+  return (key: string, limit: number, now: number) => {
+    const times = (windows.get(key) ?? []).filter((t) => now - t < 1000);
+    windows.set(key, times);
+    if (times.length >= limit) return true;
+    times.push(now);
+    return false;
+  };
+}
+
+async function startLimitedPlatforms() {
+  const over = slidingWindow();
+  const received = new Map<string, number>();
+  const counts = { teams429: 0, slack429: 0, teamsSent: 0, slackSent: 0 };
+  const marker = (body: string) => /bench-ping-(\d+)/.exec(body)?.[1];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const now = performance.now();
+      const url = req.url ?? "";
+      const teams = /^\/v3\/conversations\/([^/]+)\/activities/.exec(url);
+      if (teams) {
+        const conversation = decodeURIComponent(teams[1]!);
+        const tenant = /^a:bench-(t\d+)-/.exec(conversation)?.[1] ?? "unknown";
+        if (over(`tenant:${tenant}`, PLATFORM_LIMITS.teamsTenant, now) || over(`conversation:${conversation}`, PLATFORM_LIMITS.teamsConversation, now)) {
+          counts.teams429++;
+          res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ error: { code: "Throttled" } }));
+          return;
+        }
+        counts.teamsSent++;
+        const m = marker(body);
+        if (m) received.set(m, (received.get(m) ?? 0) + 1);
+        res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ id: `sent-${counts.teamsSent}` }));
+        return;
+      }
+      if (url.startsWith("/api/chat.postMessage")) {
+        const channel = new URLSearchParams(body).get("channel") ?? "";
+        if (over(`channel:${channel}`, PLATFORM_LIMITS.slackChannel, now)) {
+          counts.slack429++;
+          res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
+          return;
+        }
+        counts.slackSent++;
+        const m = marker(body);
+        if (m) received.set(m, (received.get(m) ?? 0) + 1);
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, channel, ts: `${1_700_000_000 + counts.slackSent}.000100` }));
+        return;
+      }
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    counts,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+export async function run() {
+  const platforms = await startLimitedPlatforms();
+  const url = tempDbUrl();
+  const store = await openStore(url);
+  await seedDemo(store);
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", SLACK_SIGNING_SECRET: "bench", SLACK_BOT_TOKEN: "xoxb-bench", SLACK_API_URL: `${platforms.url}/api/` }, "/nonexistent/.env");
+  const log = createLogger("silent");
+  const app = createApp({ config, store, log });
+  app.deliverers.set("teams", createTeamsDeliverer({ adapter: createTeamsAdapter(config, log), app }));
+  app.deliverers.set("slack", createSlackDeliverer({ store, client: createDeliveryClient("xoxb-bench", `${platforms.url}/api/`), defaultLocale: "sv" }));
+
+  // People with a Teams 1:1 chat each, in TENANTS tenants.
+  const people: { tenant: string; key: number }[] = [];
+  for (let t = 1; t <= TENANTS; t++) for (let p = 1; p <= PEOPLE_PER_TENANT; p++) people.push({ tenant: `t${t}`, key: p });
+  await store.db.person.createMany({ data: people.map((p) => ({ displayName: `Bench ${p.tenant} ${p.key}`, email: `bench.${p.tenant}.${p.key}@stockholm.example` })) });
+  const ids = new Map((await store.db.person.findMany({ where: { email: { startsWith: "bench." } }, select: { id: true, email: true } })).map((p) => [p.email!, p.id]));
+  await store.db.chatAccount.createMany({
+    data: people.map((p) => {
+      const conversation = `a:bench-${p.tenant}-${p.key}`;
+      const ref = { channelId: "msteams", serviceUrl: `${platforms.url}/`, tenantId: p.tenant, bot: { id: "28:samordna-bot", name: "Samordna" }, user: { id: `29:${p.tenant}-${p.key}` }, conversation: { id: conversation, conversationType: "personal", isGroup: false, tenantId: p.tenant } };
+      return { personId: ids.get(`bench.${p.tenant}.${p.key}@stockholm.example`)!, platform: "teams", tenantId: p.tenant, userId: `aad-${p.tenant}-${p.key}`, conversationRef: JSON.stringify(ref) };
+    }),
+  });
+
+  // The pings, interleaved across targets as a status-ping run enqueues them.
+  const targets = [...people.map((p) => `person:${ids.get(`bench.${p.tenant}.${p.key}@stockholm.example`)}`)];
+  const messages: { dedupeKey: string; target: string; kind: string; payload: string }[] = [];
+  let n = 0;
+  for (let round = 0; round < PINGS_PER_PERSON; round++) {
+    for (const target of targets) messages.push({ dedupeKey: `bench:${n}`, target, kind: "bench", payload: JSON.stringify(card([paragraph(`Benchmark ping bench-ping-${n++}`)])) });
+    for (let c = 0; c < CHANNELS * (PINGS_PER_CHANNEL / PINGS_PER_PERSON); c++) {
+      messages.push({ dedupeKey: `bench:${n}`, target: `slack:CBENCH${c % CHANNELS}`, kind: "bench", payload: JSON.stringify(card([paragraph(`Benchmark ping bench-ping-${n++}`)])) });
+    }
+  }
+  const now = new Date();
+  for (let i = 0; i < messages.length; i += 2000) await store.db.outboxMessage.createMany({ data: messages.slice(i, i + 2000).map((m) => ({ ...m, availableAt: now, createdAt: now })) });
+  const total = messages.length;
+  const idealSeconds = Math.max((PEOPLE_PER_TENANT * PINGS_PER_PERSON) / PLATFORM_LIMITS.teamsTenant, PINGS_PER_CHANNEL / PLATFORM_LIMITS.slackChannel);
+  const allowedRate = total / idealSeconds;
+
+  const worker = createOutboxWorker(app);
+  const t0 = performance.now();
+  const deadline = t0 + 10 * idealSeconds * 1000;
+  let pending = total;
+  while (pending > 0 && performance.now() < deadline) {
+    await worker.drain(new Date());
+    pending = (await store.outbox.countByStatus()).pending ?? 0;
+    if (pending > 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const statuses = await store.outbox.countByStatus();
+  await store.close();
+  await platforms.close();
+
+  const delivered = platforms.received.size;
+  const duplicated = [...platforms.received.values()].filter((c) => c > 1).length;
+  const lost = total - delivered;
+  const rate = delivered / seconds;
+  const share = rate / allowedRate;
+  const raw = { total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, statuses };
+  return {
+    rows: [
+      {
+        benchmark: `fan-out ${total.toLocaleString("en")} pings (Teams 3 tenants, Slack ${CHANNELS} channels): rate`,
+        value: `${rate.toFixed(1)}/s in ${seconds.toFixed(1)} s`,
+        baseline: `${allowedRate}/s allowed (ideal ${idealSeconds} s)`,
+        ratio: +share.toFixed(2),
+        target: ">= 90 % of allowed",
+        met: share >= 0.9,
+      },
+      {
+        benchmark: "fan-out: 429s, lost, duplicated",
+        value: `${platforms.counts.teams429 + platforms.counts.slack429} × 429 (Teams ${platforms.counts.teams429}, Slack ${platforms.counts.slack429}), ${lost} lost, ${duplicated} duplicated`,
+        baseline: "0, 0, 0",
+        ratio: "",
+        target: "0 lost, 0 duplicated",
+        met: lost === 0 && duplicated === 0,
+      },
+    ],
+    raw,
+  };
+}
