@@ -1,7 +1,8 @@
 // `npm run bench`: runs every benchmark (or those named on the command line),
 // prints a table and writes bench/results/latest.json. Each benchmark runs
 // its baseline in the same process run, so ratios hold on a noisy machine.
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { machine } from "./lib.ts";
 
@@ -22,7 +23,10 @@ const benchmarks: Record<string, () => Promise<{ rows: Row[]; raw: unknown }>> =
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);
-const results: Record<string, unknown> = { date: new Date().toISOString(), machine: machine() };
+const file = path.join(import.meta.dirname, "results", "latest.json");
+// Running some benchmarks keeps the others' latest figures; each carries its own date.
+const results: Record<string, unknown> = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : {};
+results.machine = machine();
 const table: Row[] = [];
 for (const name of chosen) {
   const bench = benchmarks[name];
@@ -32,10 +36,9 @@ for (const name of chosen) {
   }
   console.error(`running ${name}…`);
   const { rows, raw } = await bench();
-  results[name] = { rows, raw };
+  results[name] = { date: new Date().toISOString(), loadAverage: loadavg().map((l) => +l.toFixed(1)), rows, raw };
   table.push(...rows);
 }
 console.table(table);
-const file = path.join(import.meta.dirname, "results", "latest.json");
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.error(`wrote ${file}`);
