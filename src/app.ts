@@ -27,6 +27,7 @@ import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import type { Store } from "./store/index.ts";
+import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard } from "./cards/notificationCard.ts";
 
 export interface App {
   config: Config;
@@ -54,7 +55,11 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
   const metrics = createMetrics();
   const needs = createNeedService(store, clock);
   const calendar = createCalendar(config.holidayCountry);
-  const triage = createTriageService(store, clock, calendar, needs, config.timezone);
+  const triage = createTriageService(store, clock, calendar, needs, config.timezone, {
+    question: (locale, need, question, askedBy) => needQuestionCard(cardContext(locale), need, question, askedBy),
+    update: (locale, need, change) => needUpdateNotificationCard(cardContext(locale), need, change),
+    answer: (locale, need, answer, answeredBy) => answerNotificationCard(cardContext(locale), need, answer, answeredBy),
+  });
   const digests = createDigestService(store, calendar, { zone: config.timezone, defaultLocale: config.defaultLocale });
   const status = createStatusService({
     store,

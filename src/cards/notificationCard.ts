@@ -5,14 +5,7 @@ import type { Need } from "../domain/types.ts";
 import { truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import { card, clean, container, execute, facts, heading, paragraph, textInput, type AdaptiveCard } from "./elements.ts";
-
-export interface NeedChange {
-  action: "accept" | "start" | "done" | "decline" | "duplicate" | "ask";
-  note: string | null;
-  /** "WP3 Verktyg och metoder", when the need was assigned. */
-  assignment?: string;
-  original?: { id: number; reference: string; title: string };
-}
+import type { NeedChange } from "../domain/triage.ts";
 
 export function needUpdateNotificationCard(ctx: CardContext, need: Need, change: NeedChange): AdaptiveCard {
   const { t } = ctx;

@@ -3,13 +3,11 @@
 // taken from which status; every decision is checked against the acting person
 // and the version the triage card was built from, so a forged, replayed or
 // racing action changes nothing.
-import { cardContext } from "../cards/context.ts";
-import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard, type NeedChange } from "../cards/notificationCard.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock, NeedService } from "./needs.ts";
 import { hasRole, requireRole } from "./permissions.ts";
-import { OPEN_NEED_STATUSES, type Initiative, type Need, type NeedEvent, type NeedStatus, type Person, type WorkPackage } from "./types.ts";
+import { OPEN_NEED_STATUSES, type Initiative, type Locale, type Need, type NeedEvent, type NeedStatus, type Person, type WorkPackage } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
 
 export const TRIAGE_ACTIONS = ["accept", "start", "done", "decline", "duplicate", "ask"] as const;
@@ -103,7 +101,23 @@ export interface TriageQueue {
   targetDays: number;
 }
 
-export function createTriageService(store: Store, clock: Clock, calendar: Calendar, needs: NeedService, zone: string) {
+/** What became of a need, as its reporter and supporters are told. */
+export interface NeedChange {
+  action: "accept" | "start" | "done" | "decline" | "duplicate" | "ask";
+  note: string | null;
+  /** "WP3 Verktyg och metoder", when the need was assigned. */
+  assignment?: string;
+  original?: { id: number; reference: string; title: string };
+}
+
+/** The notification cards triage sends, rendered in each reader's language (injected: the domain knows no card layout). */
+export interface TriageCards {
+  question(locale: Locale, need: Need, question: string, askedBy: string): unknown;
+  update(locale: Locale, need: Need, change: NeedChange): unknown;
+  answer(locale: Locale, need: Need, answer: string, answeredBy: string): unknown;
+}
+
+export function createTriageService(store: Store, clock: Clock, calendar: Calendar, needs: NeedService, zone: string, cards: TriageCards) {
   async function load(needId: unknown): Promise<Need> {
     const id = Number(needId);
     const need = Number.isInteger(id) ? await store.needs.byId(id) : null;
@@ -235,10 +249,10 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
         }
 
         if (action === "ask") {
-          await notify(tx, updated, [need.reporterId], (locale) => needQuestionCard(cardContext(locale), updated, input.note!, person.displayName), "need.question");
+          await notify(tx, updated, [need.reporterId], (locale) => cards.question(locale, updated, input.note!, person.displayName), "need.question");
         } else {
           const recipients = audience.filter((id) => id !== person.id);
-          await notify(tx, updated, recipients, (locale) => needUpdateNotificationCard(cardContext(locale), updated, change), "need.update");
+          await notify(tx, updated, recipients, (locale) => cards.update(locale, updated, change), "need.update");
         }
         return updated;
       });
@@ -259,7 +273,7 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
         const asker = await tx.needs.lastActor(need.id, "question");
         const updated = await tx.needs.update(need.id, version, { awaitingReply: false }, { actorId: person.id, kind: "answered", note: answer });
         if (asker !== null && asker !== person.id) {
-          await notify(tx, updated, [asker], (locale) => answerNotificationCard(cardContext(locale), updated, answer, person.displayName), "need.answer");
+          await notify(tx, updated, [asker], (locale) => cards.answer(locale, updated, answer, person.displayName), "need.answer");
         }
         return updated;
       });
