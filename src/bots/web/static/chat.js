@@ -17,8 +17,13 @@
     });
   }
   // Just enough markdown for the bot's texts: **bold**, _italic_, "- " lists, "> " quotes, line breaks.
+  // A backslash escape (how the bot marks what people typed) is a literal character, never markup.
   AC.AdaptiveCard.onProcessMarkdown = function (text, result) {
-    var html = escapeHtml(text)
+    var literals = [];
+    var marked = text.replace(/\\([\\`*_~[\]<>|#+\-=.)])/g, function (_, c) {
+      return "\uE000" + (literals.push(c) - 1) + "\uE001";
+    });
+    var html = escapeHtml(marked)
       .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
       .replace(/(^|\s)_(.+?)_(?=\s|$)/g, "$1<em>$2</em>")
       .split("\n")
@@ -27,7 +32,10 @@
         if (/^&gt; /.test(line)) return "<span style=\"opacity:.7\">" + line.slice(5) + "</span>";
         return line;
       })
-      .join("<br>");
+      .join("<br>")
+      .replace(/\uE000(\d+)\uE001/g, function (_, i) {
+        return escapeHtml(literals[Number(i)]);
+      });
     result.outputHtml = html;
     result.didProcess = true;
   };
