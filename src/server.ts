@@ -2,6 +2,7 @@
 import http from "node:http";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import type { App } from "./app.ts";
+import { jsonBody } from "./bots/jsonDepth.ts";
 import { createWebChatRoutes } from "./bots/web/routes.ts";
 
 /** Channel routes mounted by later channels (Teams, Slack) go through this list. */
@@ -23,7 +24,7 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
 
   if (app.config.webChat) {
     const web: Router = createWebChatRoutes(app);
-    server.use(express.json({ limit: "64kb" }), web);
+    server.use(jsonBody("64kb"), web);
   }
 
   server.use((_req, res) => {

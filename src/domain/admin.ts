@@ -11,6 +11,7 @@ import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock } from "./needs.ts";
 import { notify, type RenderNotification } from "./notify.ts";
 import { isAdmin } from "./permissions.ts";
+import { createRefusalLimiter, summariseRefusal } from "./refusals.ts";
 import { singleLine } from "./text.ts";
 import { INITIATIVE_STAGES, type Initiative, type InitiativeStage, type Person, type WorkPackage } from "./types.ts";
 
@@ -41,10 +42,16 @@ const str = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 export function createAdminService(store: Store, deps: { clock: Clock; render: RenderNotification; calendar: Calendar }) {
   const { clock, render, calendar } = deps;
 
-  /** Refuses anyone but an admin, and records the attempt. */
+  const refusalLimit = createRefusalLimiter(clock);
+
+  /** Refuses anyone but an admin, and records the attempt (a bounded summary, rate-limited per person). */
   async function requireAdmin(actor: Person, action: string, data: Record<string, unknown> = {}): Promise<void> {
     if (isAdmin(actor)) return;
-    await store.audit.record({ actorId: actor.id, action: "denied", subject: `admin:${action}`, after: JSON.parse(JSON.stringify(data)) as unknown });
+    const { log, suppressed } = refusalLimit(actor.id);
+    if (log) {
+      const after = { ...summariseRefusal(action, data), ...(suppressed ? { suppressed } : {}) };
+      await store.audit.record({ actorId: actor.id, action: "denied", subject: `admin:${action}`, after });
+    }
     throw new DomainError("forbidden", `person ${actor.id} is not an admin (${action})`);
   }
 

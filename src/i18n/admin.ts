@@ -20,6 +20,7 @@ export const en = {
   "admin.notify.initiativeFromNeed": "Your need {reference} became the initiative {code}: {title}.",
   "admin.notify.coordinatorNow": "{actor} made you a coordinator: you can now triage needs and get digests.",
   "admin.notify.coordinatorNoMore": "{actor} removed your coordinator role.",
+  "admin.notify.erased": "A person's data was erased at their request. Work packages without their lead or deputy now: {codes}. Name someone new under admin.",
 
   "admin.error.unknownPerson": "Nobody with the e-mail {email} is known. They must be in the organisation file or have talked to me.",
   "admin.error.email": "Write an e-mail address.",
@@ -144,6 +145,7 @@ export const sv: Record<keyof typeof en, string> = {
   "admin.notify.initiativeFromNeed": "Ditt behov {reference} har blivit initiativet {code}: {title}.",
   "admin.notify.coordinatorNow": "{actor} har gjort dig till samordnare: du kan nu ta beslut om behov och får sammanfattningar.",
   "admin.notify.coordinatorNoMore": "{actor} har tagit bort din samordnarroll.",
+  "admin.notify.erased": "En persons uppgifter raderades på deras begäran. Arbetspaket som nu saknar ledare eller ersättare: {codes}. Utse någon ny under admin.",
 
   "admin.error.unknownPerson": "Ingen med e-postadressen {email} är känd. Personen måste finnas i organisationsfilen eller ha skrivit till mig.",
   "admin.error.email": "Skriv en e-postadress.",

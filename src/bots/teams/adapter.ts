@@ -19,6 +19,7 @@ import { errorCard } from "../../cards/messages.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../log.ts";
 import type { ChannelMount } from "../../server.ts";
+import { jsonBody } from "../jsonDepth.ts";
 import { createActivityHandler } from "./activities.ts";
 import { createTeamsDeliverer } from "./proactive.ts";
 import { answerInvoke, cardMessage, invokeMessage } from "./replies.ts";
@@ -87,7 +88,7 @@ export function createTeamsMount(): ChannelMount {
     const onActivity = createActivityHandler(app);
     app.deliverers.set("teams", createTeamsDeliverer({ adapter, app }));
 
-    server.post("/api/messages", express.json({ limit: "256kb" }), async (req, res) => {
+    server.post("/api/messages", jsonBody("256kb"), async (req, res) => {
       const parsed = activityShape.safeParse(req.body);
       if (!parsed.success) {
         res.status(400).json({ error: "expected a Bot Framework activity (type, channelId, serviceUrl, from, recipient, conversation)" });
