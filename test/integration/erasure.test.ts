@@ -18,7 +18,7 @@ const run = async (...argv: string[]) => {
 async function everyTable(): Promise<Record<string, string>> {
   const raw = db.store.db as unknown as { $queryRawUnsafe<T>(sql: string): Promise<T> };
   const tables =
-    db.store.kind === "postgresql"
+    db.store.kind === "postgres"
       ? await raw.$queryRawUnsafe<{ name: string }[]>(
           "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
         )
