@@ -20,7 +20,7 @@ async function everyTable(): Promise<Record<string, string>> {
   const tables =
     db.store.kind === "postgres"
       ? await raw.$queryRawUnsafe<{ name: string }[]>(
-          "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+          "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
         )
       : await raw.$queryRawUnsafe<{ name: string }[]>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
   const out: Record<string, string> = {};
