@@ -4,7 +4,7 @@
 
 /** Characters of the payload kept in a refusal's audit row. */
 export const REFUSAL_HEAD = 1024;
-export const REFUSALS_PER_MINUTE = 10;
+export const REFUSALS_PER_MINUTE = 30;
 
 export interface RefusalSummary {
   verb: string;

@@ -16,6 +16,12 @@ export interface Turn {
   personal: boolean;
   text?: string;
   action?: CardAction;
+  /**
+   * The identity of the card or form instance an action came from, as the
+   * channel knows it (Slack view id and hash or message, Teams card message id,
+   * web chat card id). With it, one submission of one form makes one change.
+   */
+  submission?: string;
 }
 
 export interface Reply {
@@ -53,6 +59,8 @@ export interface IntentDefinition {
 export interface Feature {
   intents?: IntentDefinition[];
   actions?: Record<string, ActionHandler>;
+  /** Verbs that change something: a repeat of the same submission (double click, replay) is refused, not done twice. */
+  once?: string[];
 }
 
 export function reply(cards: AdaptiveCard[] | AdaptiveCard, replace?: AdaptiveCard): Reply {

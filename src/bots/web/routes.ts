@@ -17,6 +17,8 @@ const turnBody = z.union([
     .object({
       personId: z.number().int().positive().max(MAX_ID),
       action: z.object({ verb: z.string().max(100), data: z.record(z.string(), z.unknown()).default({}) }).strict(),
+      /** The rendered card the action came from (chat.js): one submission of it makes one change. */
+      turnId: z.string().min(1).max(100).optional(),
     })
     .strict(),
 ]);
@@ -63,7 +65,9 @@ export function createWebChatRoutes(app: App): Router {
       person,
       platform: "web",
       personal: true,
-      ...("text" in body ? { text: body.text } : { action: { verb: body.action.verb, data: body.action.data } }),
+      ...("text" in body
+        ? { text: body.text }
+        : { action: { verb: body.action.verb, data: body.action.data }, ...(body.turnId ? { submission: `card:${person.id}:${body.turnId}` } : {}) }),
     });
     res.json(reply);
   });

@@ -61,6 +61,7 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
   }
 
   return {
+    once: ["need.submit", "need.save", "need.withdraw", "need.support"],
     intents: [
       {
         name: "need.new",

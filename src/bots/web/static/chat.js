@@ -60,8 +60,11 @@
     scrollDown();
   }
 
+  var cardSeq = 0;
   function renderCard(json, holder) {
     var card = new AC.AdaptiveCard();
+    // This rendering of the card: a double click sends the same turnId, so the server makes one change.
+    var turnId = Date.now().toString(36) + "-" + ++cardSeq + "-" + Math.random().toString(36).slice(2, 10);
     card.onExecuteAction = function (action) {
       if (action instanceof AC.OpenUrlAction) {
         window.open(action.url, "_blank", "noopener");
@@ -70,7 +73,7 @@
       var data = Object.assign({}, action.data || {});
       var verb = action.verb || data.verb;
       delete data.verb;
-      send({ action: { verb: verb, data: data } }, holder);
+      send({ action: { verb: verb, data: data }, turnId: turnId }, holder);
     };
     card.parse(json);
     var el = card.render();
