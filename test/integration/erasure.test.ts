@@ -3,16 +3,11 @@
 // work-package roles and tells the coordinators; `person export` lists it all.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plainText } from "../../src/cards/elements.ts";
-import { runCli } from "../../src/cli.ts";
+import { runCliCaptured } from "../helpers/cli.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 
 let db: TestDb;
-const run = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-};
+const run = runCliCaptured;
 
 /** Every row of every table, as text. */
 async function everyTable(): Promise<Record<string, string>> {
