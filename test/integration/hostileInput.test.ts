@@ -10,7 +10,7 @@ import { openStore, type Store } from "../../src/store/index.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { personByEmail } from "../helpers/db.ts";
 import { startTestServer, webChat, type TestServer } from "../helpers/server.ts";
-import { payload, slackRequest, startSlackApi, TEAM_ID, type SlackApiStandIn } from "../helpers/slackApi.ts";
+import { modalSubmission, slackRequest, startSlackApi, type SlackApiStandIn } from "../helpers/slackApi.ts";
 import { teamsClient, teamsUser, TENANT } from "../helpers/teams.ts";
 
 const SECRET = "fedcba9876543210fedcba9876543210";
@@ -74,17 +74,8 @@ async function submit(channel: "web" | "teams" | "slack", title: string): Promis
     return (await webChat(server.url, lars.id).post({ personId: lars.id, action: { verb: "need.submit", data: { ...values, skipSimilar: true } } })).status;
   }
   if (channel === "teams") return (await teamsClient(server.url, connector.url, teamsUser("peter", "Peter Holm")).execute("need.submit", { ...values, skipSimilar: true })).status;
-  const state = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, { v: k === "urgency" ? { type: "radio_buttons", selected_option: { value: v } } : { type: "plain_text_input", value: v } }]),
-  );
-  const body = payload({
-    type: "view_submission",
-    team: { id: TEAM_ID, domain: "stockholm" },
-    user: { id: "ULARS", team_id: TEAM_ID },
-    api_app_id: "A0SAMORDNA",
-    trigger_id: `trigger-${++seq}`,
-    view: { id: `VCORPUS${++seq}`, hash: "h", type: "modal", callback_id: "need.submit", private_metadata: JSON.stringify({ data: { skipSimilar: true } }), blocks: [], state: { values: state } },
-  });
+  const { urgency, ...texts } = values;
+  const body = modalSubmission("ULARS", { id: `VCORPUS${++seq}`, hash: "h", verb: "need.submit", data: { skipSimilar: true } }, texts, { urgency });
   return (await slackRequest(server.url, SECRET, body, { contentType: "application/x-www-form-urlencoded" })).status;
 }
 

@@ -7,7 +7,7 @@ import { openStore, type Store } from "../../src/store/index.ts";
 import { personByEmail } from "../helpers/db.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { cardText, startTestServer, webChat, type TestServer } from "../helpers/server.ts";
-import { payload, slackRequest, startSlackApi, TEAM_ID, type SlackApiStandIn } from "../helpers/slackApi.ts";
+import { interaction, modalSubmission, slackRequest, startSlackApi, type SlackApiStandIn } from "../helpers/slackApi.ts";
 import { postActivity, teamsClient, teamsUser, TENANT } from "../helpers/teams.ts";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -15,7 +15,6 @@ let server: TestServer;
 let store: Store;
 let api: SlackApiStandIn;
 let connector: BotConnector;
-let seq = 0;
 
 const need = (title: string) => ({
   title,
@@ -24,9 +23,6 @@ const need = (title: string) => ({
   sustainability: "",
 });
 const slack = (body: string) => slackRequest(server.url, SECRET, body, { contentType: "application/x-www-form-urlencoded" });
-/** A Slack interactivity payload from `user`, as Slack signs and sends it. */
-const slackPayload = (type: string, user: string, fields: Record<string, unknown>) =>
-  payload({ type, team: { id: TEAM_ID, domain: "stockholm" }, user: { id: user, team_id: TEAM_ID }, api_app_id: "A0SAMORDNA", trigger_id: `trigger-${++seq}`, ...fields });
 const needsTitled = async (title: string) => (await store.db.need.findMany({ where: { title } })).length;
 
 beforeAll(async () => {
@@ -118,11 +114,12 @@ describe("finding 7: one submission of one form makes one need", () => {
   });
 
   it("Slack: a signed view_submission replayed three times creates one need", async () => {
-    const values = { title: "Replayed Slack need", problem: "Problem text long enough to be accepted by the form.", urgency: "low" };
-    const state = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { v: k === "urgency" ? { type: "radio_buttons", selected_option: { value: v } } : { type: "plain_text_input", value: v } }]));
-    const body = slackPayload("view_submission", "ULARS", {
-      view: { id: "VREPLAY", hash: "1700000000.abc", type: "modal", callback_id: "need.submit", private_metadata: JSON.stringify({ data: { skipSimilar: true } }), blocks: [], state: { values: state } },
-    });
+    const body = modalSubmission(
+      "ULARS",
+      { id: "VREPLAY", hash: "1700000000.abc", verb: "need.submit", data: { skipSimilar: true } },
+      { title: "Replayed Slack need", problem: "Problem text long enough to be accepted by the form." },
+      { urgency: "low" },
+    );
     for (let i = 0; i < 3; i++) expect((await slack(body)).status).toBe(200);
     expect(await needsTitled("Replayed Slack need")).toBe(1);
   });
@@ -131,7 +128,7 @@ describe("finding 7: one submission of one form makes one need", () => {
     const stored = (await store.db.need.findFirst({ where: { title: "Replayed Slack need" } }))!;
     const anna = await personByEmail(store, "anna.lindqvist");
     api.users.set("UANNA", { id: "UANNA", name: "Anna Lindqvist", email: anna.email!, locale: "sv-SE" });
-    const body = slackPayload("block_actions", "UANNA", {
+    const body = interaction("block_actions", "UANNA", {
       container: { type: "message", channel_id: "D0ANNA", message_ts: "1700000000.000100" },
       channel: { id: "D0ANNA", name: "directmessage" },
       actions: [{ type: "button", block_id: "b", action_id: "b0", action_ts: "1700000001.000200", value: JSON.stringify({ verb: "need.support", needId: stored.id }) }],
