@@ -150,6 +150,16 @@ describe("finding 7: one submission of one form makes one need", () => {
   });
 });
 
+describe("finding 8: cadence in admin", () => {
+  it("refuses a cadence that pings more than once a day, with the field marked and nothing changed", async () => {
+    const erik = await personByEmail(store, "erik.johansson");
+    const wp = (await store.workPackages.active())[0]!;
+    const reply = await webChat(server.url, erik.id).click("admin.wpSave", { workPackageId: wp.id, lead: "", cadence: "*/5 * * * *" });
+    expect(reply.fieldErrors).toHaveProperty("cadence");
+    expect((await store.workPackages.byCode(wp.code))!.cadence).toBe(wp.cadence);
+  });
+});
+
 describe("finding 9: ids out of range", () => {
   it("the inbox answers 400, a need 1e308 is not found, an assignment of 20 digits is a field error", async () => {
     for (const q of ["personId=1e308", "personId=99999999999999999999", "personId=1&after=1e308"]) {
