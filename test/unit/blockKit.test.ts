@@ -173,9 +173,15 @@ describe("Adaptive Card → Block Kit", () => {
     const modal = toModal(c, t);
     expect(problems(modal.blocks, 100)).toEqual([]);
     const el = (id: string) => modal.blocks.find((b) => b.block_id === id)!.element as Obj;
-    expect(el("many").type).toBe("static_select");
-    expect((el("many").options as Obj[]).length).toBe(100);
-    expect(JSON.stringify(modal.blocks)).toContain("…and 30 more choices");
+    // Over 100 choices: type-ahead served from the card's source action (the "Send" verb).
+    expect(el("many").type).toBe("external_select");
+    expect(decodeValue(String(el("many").action_id).slice(2))).toEqual({ verb: "demo.send" });
+    // Without any action to serve them from: the first 100 and a note.
+    const orphan = toModal(card([choiceInput({ id: "many", label: "Many", choices })]), t);
+    const lonely = orphan.blocks.find((b) => b.block_id === "many")!.element as Obj;
+    expect(lonely.type).toBe("static_select");
+    expect((lonely.options as Obj[]).length).toBe(100);
+    expect(JSON.stringify(orphan.blocks)).toContain("…and 30 more choices");
     expect(el("multi").type).toBe("multi_static_select");
     expect(el("when")).toMatchObject({ type: "datepicker", initial_date: "2026-04-01" });
     expect(el("agree").type).toBe("checkboxes");

@@ -36,6 +36,12 @@ export interface HandlerContext extends CardContext {
 
 export type TextHandler = (ctx: HandlerContext, rest: string) => Promise<Reply>;
 export type ActionHandler = (ctx: HandlerContext, data: Record<string, unknown>) => Promise<Reply>;
+/**
+ * The form a verb submits, built again from the submitted data for the acting
+ * person (permissions apply): its inputs' own rules are checked before the
+ * handler runs, and long choice lists are served from it (Slack type-ahead).
+ */
+export type FormSource = (ctx: HandlerContext, data: Record<string, unknown>) => Promise<AdaptiveCard>;
 
 export interface IntentDefinition {
   /** Dotted name, e.g. "need.new". */
@@ -53,6 +59,8 @@ export interface IntentDefinition {
 export interface Feature {
   intents?: IntentDefinition[];
   actions?: Record<string, ActionHandler>;
+  /** verb → the form whose submission it handles. */
+  forms?: Record<string, FormSource>;
 }
 
 export function reply(cards: AdaptiveCard[] | AdaptiveCard, replace?: AdaptiveCard): Reply {

@@ -4,9 +4,11 @@
 // errors, the next view, or "clear"; replies that are new messages follow.
 import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
-import { clip, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
-import { notify, person, present, postCard, texts, turn, userOf, type Origin, type SlackDeps } from "./present.ts";
+import { DomainError } from "../../domain/errors.ts";
+import { choiceOption, clip, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
+import { notify, person, present, postCard, texts, turn, userOf, warnFor, type Origin, type SlackDeps } from "./present.ts";
 import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
+import { decodeValue } from "./values.ts";
 
 type ActionBody = {
   user: { id: string; team_id?: string };
@@ -29,6 +31,10 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     if (!user) return;
     const channel = b.container?.type === "message" ? b.channel?.id : undefined;
     const who = await person(deps, user);
+    if (button.action_id.startsWith("p")) {
+      await pushShowCard(button.value, b.trigger_id, { user, person: who, channel });
+      return;
+    }
     let cardAction: CardAction;
     try {
       cardAction = buttonAction(button, b.state);
@@ -103,14 +109,45 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       await ack({ response_action: "errors", errors } as never);
       return;
     }
-    if (reply.replace) await ack({ response_action: "update", view: toModal(reply.replace, t, { channel: submitted.channel }) } as never);
+    if (reply.replace) await ack({ response_action: "update", view: toModal(reply.replace, t, { channel: submitted.channel, warn: warnFor(deps) }) } as never);
     else await ack({ response_action: "clear" } as never);
     for (const card of reply.cards) await postCard(deps, origin, card);
   }
 
-  // The bot's selects are static, so external option requests get none.
-  bolt.options(/.*/, async ({ ack }) => {
-    await ack({ options: [] });
+  /** An Action.ShowCard in a modal: its card as a pushed view (views.push); its submit goes through view_submission. */
+  async function pushShowCard(value: string, triggerId: string | undefined, origin: Origin): Promise<void> {
+    let card;
+    try {
+      card = pushedCard(decodeValue(value));
+    } catch {
+      card = undefined;
+    }
+    if (!card || !triggerId) {
+      await notify(deps, { user: origin.user, locale: origin.person.locale }, "slack.badValue");
+      return;
+    }
+    await deps.client.views.push({ trigger_id: triggerId, view: toModal(card, texts(origin), { channel: origin.channel, warn: warnFor(deps) }) as never });
+  }
+
+  // Type-ahead of an external select (a choice list over Slack's 100): the form is built again by the core for
+  // the acting person (so their permissions apply) from the card's source action carried in the action id.
+  bolt.options(/.*/, async ({ ack, body }) => {
+    const b = body as unknown as { action_id?: string; block_id?: string; value?: string; user?: { id?: string; team_id?: string }; team?: { id?: string } | null };
+    const user = userOf(b.team?.id ?? b.user?.team_id, b.user?.id);
+    if (!user || !b.action_id?.startsWith(EXTERNAL_PREFIX) || !b.block_id) {
+      await ack({ options: [] });
+      return;
+    }
+    try {
+      const { verb, ...data } = decodeValue(b.action_id.slice(EXTERNAL_PREFIX.length));
+      const who = await person(deps, user);
+      const found = await deps.app.router.choices({ person: who, platform: "slack", personal: true }, { verb: String(verb ?? ""), data }, b.block_id, String(b.value ?? ""), LIMITS.options);
+      await ack({ options: found.map(choiceOption) } as never);
+    } catch (err) {
+      if (err instanceof DomainError) deps.app.log.info({ code: err.code, userId: user.userId }, `options refused: ${err.message}`);
+      else deps.app.log.error({ err }, "options request failed");
+      await ack({ options: [] });
+    }
   });
 
   bolt.error(async (err) => {
