@@ -1,7 +1,7 @@
 // Needs intake and follow-up: report, similar needs, support, my needs, view,
 // edit, withdraw.
 import type { CardContext } from "../../../cards/context.ts";
-import { NEED_FORM_VERBS, needForm } from "../../../cards/needForm.ts";
+import { needForm } from "../../../cards/needForm.ts";
 import { myNeedsCard, needCard, needCreatedCard, similarNeedsCard } from "../../../cards/needCard.ts";
 import { noticeCard, reportOfferCard } from "../../../cards/messages.ts";
 import { ValidationError } from "../../../domain/errors.ts";
@@ -59,12 +59,7 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
     return reply(needCard(ctx, need, events, { canChange }));
   }
 
-  // The need form's own rules (required, lengths, choices) are checked by the router before submit runs.
-  const form = async (ctx: HandlerContext, data: Record<string, unknown>) =>
-    needForm(ctx, { departments: await deps.departments(), values: {}, ...(typeof data.needId === "number" ? { editing: { needId: data.needId, reference: "" } } : {}) });
-
   return {
-    forms: { [NEED_FORM_VERBS.create]: form, [NEED_FORM_VERBS.edit]: form },
     intents: [
       {
         name: "need.new",
