@@ -3,6 +3,7 @@
 export const en = {
   "slack.fallback": "{element}: shown in full in Teams or the web.",
   "slack.openLink": "Open",
+  "slack.toggleShown": "{title}: everything is shown here.",
   "slack.select": "Select",
   "slack.element.media": "Media",
   "slack.element.image": "Image",
@@ -29,6 +30,7 @@ export const en = {
 export const sv: Record<keyof typeof en, string> = {
   "slack.fallback": "{element}: visas i sin helhet i Teams eller på webben.",
   "slack.openLink": "Öppna",
+  "slack.toggleShown": "{title}: allt visas här.",
   "slack.select": "Välj",
   "slack.element.media": "Media",
   "slack.element.image": "Bild",

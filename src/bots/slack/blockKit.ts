@@ -487,7 +487,12 @@ class Renderer {
       this.actionBlocks(arr<Action>(inner.actions));
       return;
     }
-    if (a.type === "Action.ToggleVisibility") return this.shared.warn("Action.ToggleVisibility", "targets shown expanded");
+    if (a.type === "Action.ToggleVisibility") {
+      // Slack cannot toggle: the targets are always shown, and the button's title says so.
+      this.shared.warn("Action.ToggleVisibility", "targets shown expanded");
+      this.blocks.push(context(this.t("slack.toggleShown", { title: clip(plain(title), 200) })));
+      return;
+    }
     if (a.type === "Action.OpenUrl") return this.fallback("Action.OpenUrl", title);
     this.fallback(String(a.type), title);
   }
