@@ -469,6 +469,20 @@ describe("Slack", () => {
       expect(after.workPackageId).toBe(wp150.id);
     });
 
+    it("opens an Action.ShowCard of a modal as a pushed view, whose submission reaches the core", async () => {
+      const inner = { type: "AdaptiveCard", version: "1.5", body: [{ type: "Input.Text", id: "question", label: "Din fråga", isRequired: true }], actions: [{ type: "Action.Execute", title: "Skicka", verb: "nope.question", data: {} }] };
+      const button = { action_id: "p3", value: JSON.stringify({ verb: "slack.push", card: inner }), text: { type: "plain_text", text: "Fråga" } };
+      const res = await post(blockAction("UANNA", button, { viewId: "V7" }));
+      expect(res.status).toBe(200);
+      const [push] = await api.waitFor("views.push", (c) => text(c.body.view).includes("Din fråga"));
+      const view = push.body.view as View;
+      expect(view.callback_id).toBe("nope.question");
+      expect(inputBlock(view, "question")!.optional).toBe(false);
+      // Its submission is an ordinary view_submission: the core answers it (here: an unknown verb, refused).
+      const answer = await post(viewSubmission("UANNA", view, { question: "Varför?" }));
+      expect(answer.json()).toEqual({ response_action: "clear" });
+    });
+
     it("checks the form's own rules on the server: a value that is none of the choices comes back as a field error", async () => {
       const lars = (await store.people.byEmail("lars.andersson@stockholm.example"))!;
       const need = (await store.needs.reportedBy(lars.id)).find((n) => n.status === "submitted")!;

@@ -9,6 +9,8 @@ import { cardContext } from "../../src/cards/context.ts";
 import { card, choiceInput, dateInput, execute, textInput, type AdaptiveCard } from "../../src/cards/elements.ts";
 import { myNeedsCard, similarNeedsCard } from "../../src/cards/needCard.ts";
 import { needForm } from "../../src/cards/needForm.ts";
+import { triageNeedCard } from "../../src/cards/triageCard.ts";
+import { validateInputs } from "../../src/cards/inputRules.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { departments, everyCard, sampleNeed } from "../fixtures/cards.ts";
 import { blockKitProblems as problems } from "../helpers/blockKitLimits.ts";
@@ -130,6 +132,22 @@ describe("Adaptive Card → Block Kit", () => {
         agree: { [String(el("agree").action_id)]: { type: "checkboxes", selected_options: [] } },
       }),
     ).toEqual({ multi: "v1,v3", when: "2026-05-02", agree: "no" });
+  });
+
+  it("offers triage assignment among 1,000 work packages and 1,000 initiatives by type-ahead", () => {
+    const ctx = cardContext("en");
+    const workPackages = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, code: `WP${i + 1}`, name: `Work package ${i + 1}`, description: "", leadId: null, deputyId: null, cadence: "0 9 * * 1", timezone: "Europe/Stockholm", active: true, pingsPaused: false }));
+    const initiatives = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, code: `I-${i + 1}`, title: `Initiative ${i + 1}`, workPackageId: 1, stage: "pilot" as const, ownerId: null, needId: null, active: true }));
+    const triage = triageNeedCard(ctx, { need: sampleNeed(), events: [], workPackages, initiatives, candidates: [] });
+    for (const blocks of [toModal(triage, t).blocks, toMessage(triage, t).blocks]) {
+      expect(problems(blocks, 100)).toEqual([]);
+      const assign = blocks.find((b) => b.block_id === "assignTo")!.element as Obj;
+      expect(assign.type).toBe("external_select");
+      expect(decodeValue(String(assign.action_id).slice(2))).toEqual({ verb: "triage.accept", needId: 42, version: 1 });
+    }
+    // The server accepts the last initiative and refuses what is not offered.
+    expect(validateInputs(triage, { assignTo: "init:1000" })).toEqual({});
+    expect(validateInputs(triage, { assignTo: "init:1001" })).toEqual({ assignTo: { key: "validation.invalidChoice" } });
   });
 
   it("keeps messages within 50 blocks with '…and N more' and the card's own buttons last", () => {

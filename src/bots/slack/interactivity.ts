@@ -5,7 +5,7 @@
 import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
 import { DomainError } from "../../domain/errors.ts";
-import { choiceOption, clip, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
+import { CardTooLargeError, choiceOption, clip, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
 import { notify, person, present, postCard, texts, turn, userOf, warnFor, type Origin, type SlackDeps } from "./present.ts";
 import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
 import { decodeValue } from "./values.ts";
@@ -109,8 +109,18 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       await ack({ response_action: "errors", errors } as never);
       return;
     }
-    if (reply.replace) await ack({ response_action: "update", view: toModal(reply.replace, t, { channel: submitted.channel, warn: warnFor(deps) }) } as never);
+    let next: ReturnType<typeof toModal> | undefined;
+    let tooLarge = false;
+    try {
+      next = reply.replace ? toModal(reply.replace, t, { channel: submitted.channel, warn: warnFor(deps) }) : undefined;
+    } catch (err) {
+      if (!(err instanceof CardTooLargeError)) throw err;
+      deps.app.log.warn({ err }, "card too large for Slack");
+      tooLarge = true;
+    }
+    if (next) await ack({ response_action: "update", view: next } as never);
     else await ack({ response_action: "clear" } as never);
+    if (tooLarge) await notify(deps, { user, locale: who.locale }, "slack.formTooLarge");
     for (const card of reply.cards) await postCard(deps, origin, card);
   }
 
