@@ -477,7 +477,7 @@ describe("Slack", () => {
       const [push] = await api.waitFor("views.push", (c) => text(c.body.view).includes("Din fråga"));
       const view = push.body.view as View;
       expect(view.callback_id).toBe("nope.question");
-      expect(inputBlock(view, "question")!.optional).toBe(false);
+      expect((inputBlock(view, "question") as { optional?: boolean }).optional).toBe(false);
       // Its submission is an ordinary view_submission: the core answers it (here: an unknown verb, refused).
       const answer = await post(viewSubmission("UANNA", view, { question: "Varför?" }));
       expect(answer.json()).toEqual({ response_action: "clear" });

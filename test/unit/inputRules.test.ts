@@ -58,7 +58,7 @@ describe("input rules", () => {
   it("gates a form's verb in the router on every channel: the handler never sees invalid data", async () => {
     const seen: unknown[] = [];
     const router = createRouter(
-      [{ forms: { "demo.send": async () => form }, actions: { "demo.send": async (_ctx, data) => (seen.push(data), { cards: [] }) } }],
+      [{ forms: { "demo.send": { form: async () => form } }, actions: { "demo.send": async (_ctx, data) => (seen.push(data), { cards: [] }) } }],
       { log: pino({ level: "silent" }), fallback: async () => ({ cards: [] }) },
     );
     const person = { id: 1, name: "P", email: null, locale: "sv", roles: [], departmentId: null } as unknown as Person;

@@ -8,7 +8,7 @@ import { DomainError } from "../../domain/errors.ts";
 import { hasRole } from "../../domain/permissions.ts";
 import { hasKey } from "../../i18n/index.ts";
 import { matchIntent } from "./intents.ts";
-import type { ActionHandler, CardAction, Feature, FormSource, HandlerContext, IntentDefinition, Reply, Turn } from "./types.ts";
+import type { ActionHandler, CardAction, Feature, FormDefinition, HandlerContext, IntentDefinition, Reply, Turn } from "./types.ts";
 
 /** Longest text a person may send; longer messages are refused, not truncated. */
 export const MAX_TEXT_LENGTH = 4000;
@@ -42,8 +42,8 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
       actions.set(verb, handler);
     }
   }
-  const forms = new Map<string, FormSource>();
-  for (const feature of features) for (const [verb, source] of Object.entries(feature.forms ?? {})) forms.set(verb, source);
+  const forms = new Map<string, FormDefinition>();
+  for (const feature of features) for (const [verb, definition] of Object.entries(feature.forms ?? {})) forms.set(verb, definition);
 
   function helpLines(turn: Turn): string[] {
     const { t } = cardContext(turn.person.locale);
@@ -62,11 +62,13 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
 
   /** The form's own input rules, on every channel: the form again with the errors marked, or undefined when valid. */
   async function checkForm(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply | undefined> {
-    const source = forms.get(verb);
-    if (!source) return undefined;
-    const form = await source(ctx, data);
+    const definition = forms.get(verb);
+    if (!definition) return undefined;
+    const form = await definition.form(ctx, data);
     const errors = validateInputs(form, data);
+    for (const id of definition.advisory ?? []) delete errors[id];
     if (Object.keys(errors).length === 0) return undefined;
+    if (definition.invalid) return definition.invalid(ctx, data, errors);
     const fieldErrors = Object.fromEntries(Object.entries(errors).map(([field, e]) => [field, ctx.t(e.key, e.params)]));
     return { cards: [], replace: markInvalid(form, data, errors, ctx.t), fieldErrors };
   }
@@ -74,7 +76,7 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
   async function choices(turn: Omit<Turn, "action" | "text">, source: CardAction, inputId: string, query: string, limit: number) {
     const formOf = VERB_PATTERN.test(source.verb) ? forms.get(source.verb) : undefined;
     if (!formOf) throw new DomainError("unknown_action", `no form for verb ${source.verb.slice(0, 100)}`);
-    const form = await formOf(context(turn), source.data);
+    const form = await formOf.form(context(turn), source.data);
     const input = cardInputs(form).find(({ input: i }) => i.id === inputId && i.type === "Input.ChoiceSet")?.input;
     const q = query.trim().toLocaleLowerCase();
     const all = (Array.isArray(input?.choices) ? input.choices : []) as { title?: unknown; value?: unknown }[];
