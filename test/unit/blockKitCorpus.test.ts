@@ -220,6 +220,13 @@ describe("the Adaptive Cards corpus in Block Kit", () => {
     expect(urls.map((u) => u.url)).toEqual(["https://example.org/ok"]);
   });
 
+  it("escapes the card's text in fallback lines, so a title cannot mention the channel", () => {
+    const c = card([{ type: "Mystery", fallback: undefined }], [{ type: "Action.Submit", title: "<!channel> & <https://evil.example|click>", data: {} }]);
+    const text = JSON.stringify(toMessage(c, t).blocks);
+    expect(text).toContain("&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;: shown in full in Teams or the web.");
+    expect(text).not.toContain("<!channel>");
+  });
+
   it("keeps every input of a long modal, and refuses one whose inputs cannot fit in 100 blocks", () => {
     const fields = (n: number) => Array.from({ length: n }, (_, i) => ({ type: "Input.Text", id: `f${i}`, label: `Field ${i}`, isRequired: i === n - 1 }));
     const texts = Array.from({ length: 40 }, (_, i) => ({ type: "TextBlock", text: `Note ${i}` }));

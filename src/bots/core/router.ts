@@ -20,6 +20,8 @@ export interface Router {
   helpLines(turn: Turn): string[];
   verbs(): string[];
   intents(): IntentDefinition[];
+  /** True when `verb` declares the form it submits (its choices can be served by `choices`). */
+  hasForm(verb: string): boolean;
   /**
    * Choices of input `inputId` in the form that `source` submits, rebuilt for
    * this person, whose title or value contains `query` (case-insensitive), at most `limit`.
@@ -119,6 +121,7 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
     },
     helpLines,
     choices,
+    hasForm: (verb) => forms.has(verb),
     verbs: () => [...actions.keys()].sort(),
     intents: () => intents,
   };

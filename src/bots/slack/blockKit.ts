@@ -60,6 +60,8 @@ export const EXTERNAL_PREFIX = "x|";
 export type Warn = (element: string, detail?: string) => void;
 export interface RenderOptions {
   warn?: Warn;
+  /** Whether the options handler can serve a form submitted by `verb` (Router.hasForm); all when unset. */
+  servesChoices?: (verb: string) => boolean;
 }
 
 /** A form whose inputs (plus its buttons) exceed the surface's block limit: refused rather than cut. */
@@ -228,6 +230,12 @@ export function splitMarkdown(text: string, max: number): string[] {
   return out;
 }
 
+/** The first piece of `text` whose mrkdwn fits `max` (with "…" when there was more); still unescaped. */
+function fitText(text: string, max: number): string {
+  const pieces = splitMarkdown(text, Math.max(1, max - 1));
+  return pieces.length > 1 ? `${pieces[0]}…` : (pieces[0] ?? "");
+}
+
 /** Adaptive markdown as mrkdwn pieces of at most `max` characters each. */
 function mrkdwnPieces(text: string, max: number): string[] {
   return splitMarkdown(text, max).map((p) => clip(mrkdwn(p), max));
@@ -261,7 +269,8 @@ class Renderer {
   fallback(element: string, label: string, link?: string): void {
     this.shared.warn(element);
     const url = slackUrl(link);
-    const name = clip(plain(label), 200);
+    // The name is the card's text: escaped like any text, so "<!channel>" in a title stays literal.
+    const name = mrkdwn(fitText(plain(label), 200));
     const text = this.t("slack.fallback", { element: name }) + (url ? ` <${url}|${this.t("slack.openLink")}>` : "");
     this.blocks.push(context(text));
   }
@@ -342,7 +351,7 @@ class Renderer {
     if (isHeading && plain(text).length <= LIMITS.headerText) {
       this.blocks.push({ type: "header", text: plainText(text, LIMITS.headerText) });
     } else if (isHeading || el.weight === "Bolder") {
-      for (const part of splitMarkdown(plain(text), LIMITS.sectionText - 2)) this.section(`*${mrkdwn(part)}*`);
+      for (const part of splitMarkdown(plain(text), LIMITS.sectionText - 2)) this.section(clip(`*${mrkdwn(part)}*`, LIMITS.sectionText));
     } else if (el.isSubtle === true || el.size === "Small") {
       for (const part of mrkdwnPieces(text, LIMITS.contextText)) this.blocks.push(context(part));
     } else {
@@ -372,10 +381,11 @@ class Renderer {
   }
 
   private fields(pairs: [string, string][]): void {
-    const fields = pairs.map(([title, value]) => ({
-      type: "mrkdwn",
-      text: clip(`*${mrkdwn(plain(title))}*\n${mrkdwn(value)}`, LIMITS.fieldText),
-    }));
+    // Each part fitted before escaping (a title up to 300, the value the rest), so no entity or link is cut.
+    const fields = pairs.map(([title, value]) => {
+      const head = `*${mrkdwn(fitText(plain(title), 300))}*\n`;
+      return { type: "mrkdwn", text: clip(head + mrkdwn(fitText(value, LIMITS.fieldText - head.length)), LIMITS.fieldText) };
+    });
     for (let i = 0; i < fields.length; i += LIMITS.fields) this.blocks.push({ type: "section", fields: fields.slice(i, i + LIMITS.fields) });
   }
 
@@ -482,7 +492,7 @@ class Renderer {
     if (a.type === "Action.ShowCard" && a.card && typeof a.card === "object") {
       const inner = a.card as AdaptiveCard;
       this.blocks.push({ type: "divider" });
-      this.section(`*${mrkdwn(clip(plain(title), LIMITS.sectionText - 2))}*`);
+      this.section(`*${mrkdwn(fitText(plain(title), 200))}*`);
       this.elements(inner.body);
       this.actionBlocks(arr<Action>(inner.actions));
       return;
@@ -490,7 +500,7 @@ class Renderer {
     if (a.type === "Action.ToggleVisibility") {
       // Slack cannot toggle: the targets are always shown, and the button's title says so.
       this.shared.warn("Action.ToggleVisibility", "targets shown expanded");
-      this.blocks.push(context(this.t("slack.toggleShown", { title: clip(plain(title), 200) })));
+      this.blocks.push(context(this.t("slack.toggleShown", { title: mrkdwn(fitText(plain(title), 200)) })));
       return;
     }
     if (a.type === "Action.OpenUrl") return this.fallback("Action.OpenUrl", title);
@@ -599,19 +609,23 @@ class Renderer {
   }
 
   /**
-   * The blocks within `max`, keeping `tail` (the card's own buttons) and every
-   * input; display blocks are cut from the end with "…and N more". A form
-   * whose inputs alone do not fit is refused.
+   * The blocks within `max`: every input, then the card's own buttons (`tail`'s
+   * actions), then display blocks in order; what is left out is counted in
+   * "…and N more", placed before the card's own buttons. A form whose inputs
+   * alone do not fit is refused.
    */
   limited(tail: Block[], max: number): Block[] {
-    if (this.blocks.length + tail.length <= max) return [...this.blocks, ...tail];
-    const inputs = this.blocks.filter((b) => b.type === "input").length;
-    const room = max - tail.length - inputs - 1;
-    if (room < 0) throw new CardTooLargeError(inputs + tail.length, max);
-    let shown = 0;
-    const kept = this.blocks.filter((b) => b.type === "input" || shown++ < room);
-    const more = context(this.t("slack.more", { count: this.blocks.length - kept.length }));
-    return [...kept, more, ...tail];
+    const all = [...this.blocks, ...tail];
+    if (all.length <= max) return all;
+    const inputs = all.filter((b) => b.type === "input").length;
+    if (inputs + 1 > max) throw new CardTooLargeError(inputs, max);
+    const buttons = tail.filter((b) => b.type === "actions");
+    const keepButtons = new Set(inputs + buttons.length + 1 <= max ? buttons : []);
+    let room = max - 1 - inputs - keepButtons.size;
+    const kept = all.filter((b) => b.type === "input" || keepButtons.has(b) || room-- > 0);
+    const more = context(this.t("slack.more", { count: all.length - kept.length }));
+    const at = kept.findIndex((b) => keepButtons.has(b));
+    return at < 0 ? [...kept, more] : [...kept.slice(0, at), more, ...kept.slice(at)];
   }
 }
 
@@ -645,16 +659,19 @@ export function cardAction(a: Action): Record<string, unknown> | undefined {
  * The options handler asks the core for that form again, as the acting person,
  * and serves the choices from it (src/bots/core/router.ts `choices`).
  */
-function choiceSource(card: AdaptiveCard): string | undefined {
+function choiceSource(card: AdaptiveCard, serves: (verb: string) => boolean = () => true): string | undefined {
   let found: Record<string, unknown> | undefined;
-  const visit = (a: Action) => (found ??= cardAction(a));
+  const visit = (a: Action) => {
+    const action = cardAction(a);
+    if (!found && action && serves(String(action.verb))) found = action;
+  };
   for (const a of card.actions ?? []) visit(a);
   walk(card.body, () => undefined, visit);
   return found ? encodeValue(found, LIMITS.actionId - EXTERNAL_PREFIX.length) : undefined;
 }
 
 function render(card: AdaptiveCard, t: Translate, surface: Surface, cardActions: Action[], options: RenderOptions) {
-  const shared = { counter: { next: 0 }, warn: options.warn ?? (() => undefined), visibleIds: toggleTargets(card), source: choiceSource(card) };
+  const shared = { counter: { next: 0 }, warn: options.warn ?? (() => undefined), visibleIds: toggleTargets(card), source: choiceSource(card, options.servesChoices) };
   const body = new Renderer(t, surface, shared);
   body.elements(card.body);
   const tail = body.sibling();

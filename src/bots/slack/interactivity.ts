@@ -6,7 +6,7 @@ import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { CardTooLargeError, choiceOption, clip, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
-import { notify, person, present, postCard, texts, turn, userOf, warnFor, type Origin, type SlackDeps } from "./present.ts";
+import { notify, person, present, postCard, texts, turn, userOf, renderOptions, type Origin, type SlackDeps } from "./present.ts";
 import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
 import { decodeValue } from "./values.ts";
 
@@ -112,7 +112,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     let next: ReturnType<typeof toModal> | undefined;
     let tooLarge = false;
     try {
-      next = reply.replace ? toModal(reply.replace, t, { channel: submitted.channel, warn: warnFor(deps) }) : undefined;
+      next = reply.replace ? toModal(reply.replace, t, { channel: submitted.channel, ...renderOptions(deps) }) : undefined;
     } catch (err) {
       if (!(err instanceof CardTooLargeError)) throw err;
       deps.app.log.warn({ err }, "card too large for Slack");
@@ -136,7 +136,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       await notify(deps, { user: origin.user, locale: origin.person.locale }, "slack.badValue");
       return;
     }
-    await deps.client.views.push({ trigger_id: triggerId, view: toModal(card, texts(origin), { channel: origin.channel, warn: warnFor(deps) }) as never });
+    await deps.client.views.push({ trigger_id: triggerId, view: toModal(card, texts(origin), { channel: origin.channel, ...renderOptions(deps) }) as never });
   }
 
   // Type-ahead of an external select (a choice list over Slack's 100): the form is built again by the core for
