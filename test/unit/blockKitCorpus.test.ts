@@ -5,7 +5,7 @@
 // for the escaping of text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CardTooLargeError, LIMITS, mrkdwn, pushedCard, splitMarkdown, toHome, toMessage, toModal, type Block } from "../../src/bots/slack/blockKit.ts";
+import { CardTooLargeError, LIMITS, mrkdwnPieces, pushedCard, splitMarkdown, toHome, toMessage, toModal, type Block } from "../../src/bots/slack/blockKit.ts";
 import { inputValues } from "../../src/bots/slack/submissions.ts";
 import { decodeValue } from "../../src/bots/slack/values.ts";
 import { card, type Action, type AdaptiveCard, type Element } from "../../src/cards/elements.ts";
@@ -306,8 +306,7 @@ describe("random cards", () => {
     fc.assert(
       fc.property(textArb, fc.integer({ min: 20, max: 3000 }), (text, max) => {
         const pieces = splitMarkdown(text, max);
-        for (const p of pieces) {
-          const out = mrkdwn(p);
+        for (const out of mrkdwnPieces(text, max)) {
           expect(out.length).toBeLessThanOrEqual(max);
           expect(out).not.toMatch(/&(?!amp;|lt;|gt;)/);
           // Only links make angle brackets: every "<" opens a link that closes in the same piece.

@@ -236,9 +236,17 @@ function fitText(text: string, max: number): string {
   return pieces.length > 1 ? `${pieces[0]}…` : (pieces[0] ?? "");
 }
 
-/** Adaptive markdown as mrkdwn pieces of at most `max` characters each. */
-function mrkdwnPieces(text: string, max: number): string[] {
-  return splitMarkdown(text, max).map((p) => clip(mrkdwn(p), max));
+/**
+ * Adaptive markdown as mrkdwn pieces of at most `max` characters each. Should
+ * `mrkdwn()` ever write more than splitMarkdown reckons, the piece is split again.
+ */
+export function mrkdwnPieces(text: string, max: number): string[] {
+  return splitMarkdown(text, max).flatMap((piece) => {
+    const out = mrkdwn(piece);
+    if (out.length <= max) return [out];
+    const smaller = splitMarkdown(piece, Math.max(1, max - (out.length - max)));
+    return smaller.length > 1 ? smaller.flatMap((p) => mrkdwnPieces(p, max)) : [clip(out, max)];
+  });
 }
 
 class Renderer {
