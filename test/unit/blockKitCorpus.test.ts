@@ -220,6 +220,18 @@ describe("the Adaptive Cards corpus in Block Kit", () => {
     expect(urls.map((u) => u.url)).toEqual(["https://example.org/ok"]);
   });
 
+  it("sends hidden inputs' values with the actions that send inputs, showing nothing", () => {
+    const c = card(
+      [{ type: "Container", isVisible: false, items: [{ type: "Input.Text", id: "ticket", value: "42" }] }, { type: "Input.Text", id: "note", label: "Note" }],
+      [execute("Send", "demo.send", { a: 1 }), { ...execute("Skip", "demo.skip"), associatedInputs: "none" }],
+    );
+    const message = toMessage(c, t);
+    expect(message.blocks.filter((b) => b.type === "input").map((b) => b.block_id)).toEqual(["note"]);
+    const values = message.blocks.flatMap((b) => (b.elements as Obj[] | undefined) ?? []).map((e) => decodeValue(e.value));
+    expect(values).toEqual([{ a: 1, ticket: "42", verb: "demo.send" }, { verb: "demo.skip" }]);
+    expect(decodeValue(toModal(c, t).private_metadata)).toEqual({ data: { a: 1, ticket: "42" } });
+  });
+
   it("escapes the card's text in fallback lines, so a title cannot mention the channel", () => {
     const c = card([{ type: "Mystery", fallback: undefined }], [{ type: "Action.Submit", title: "<!channel> & <https://evil.example|click>", data: {} }]);
     const text = JSON.stringify(toMessage(c, t).blocks);

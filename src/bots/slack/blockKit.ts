@@ -259,6 +259,8 @@ class Renderer {
       counter: { next: number };
       warn: Warn;
       visibleIds: Set<string>;
+      /** Values of hidden inputs, sent with every action that sends inputs, as Adaptive Cards do. */
+      hidden: Record<string, string>;
       /** The card's source action (verb and data), for external selects' option requests. */
       source?: string;
     },
@@ -284,11 +286,8 @@ class Renderer {
   }
 
   private element(el: Element): void {
-    if (el.isVisible === false && !(typeof el.id === "string" && this.shared.visibleIds.has(el.id))) {
-      // Hidden and no toggle can show it: invisible in Teams too. Its inputs still count as a form's.
-      for (const input of inputsIn([el])) this.input(input);
-      return;
-    }
+    // Hidden and no toggle can show it: invisible in Teams too. Its inputs' values travel with the actions (hiddenValues).
+    if (isHidden(el, this.shared.visibleIds)) return;
     if (el.separator === true && this.blocks.length > 0) this.blocks.push({ type: "divider" });
     switch (el.type) {
       case "TextBlock":
@@ -407,7 +406,7 @@ class Renderer {
    * comes last, so a lone button beside text becomes the section's accessory.
    */
   private columnSet(el: Element): void {
-    const columns = arr(el.columns).filter((c) => c.isVisible !== false || (typeof c.id === "string" && this.shared.visibleIds.has(c.id)));
+    const columns = arr(el.columns).filter((c) => !isHidden(c, this.shared.visibleIds));
     const texts = columns.map((c) => arr(c.items));
     const onlyText = texts.every((items) => items.length > 0 && items.every((i) => i.type === "TextBlock" && i.isVisible !== false));
     if (columns.length === 2 && onlyText && texts[0].length === texts[1].length && !columns.some((c) => c.selectAction)) {
@@ -487,8 +486,9 @@ class Renderer {
       const value = encodeValue({ verb: PUSH_VERB, card: a.card }, MAX_BUTTON_VALUE);
       return value ? { type: "button", action_id: `p${this.shared.counter.next++}`, text, value } : undefined;
     }
-    const action = cardAction(a);
-    if (!action) return undefined;
+    const cardData = cardAction(a);
+    if (!cardData) return undefined;
+    const action = a.associatedInputs === "none" ? cardData : { ...cardData, ...this.shared.hidden, verb: cardData.verb };
     const value = encodeValue(action, MAX_BUTTON_VALUE) ?? JSON.stringify({ verb: TOO_LARGE_VERB });
     const style = a.style === "positive" ? { style: "primary" } : a.style === "destructive" ? { style: "danger" } : {};
     return { type: "button", action_id: `${a.associatedInputs === "none" ? "n" : "a"}${this.shared.counter.next++}`, text, value, ...style };
@@ -646,13 +646,22 @@ export function choiceOption(c: { title?: unknown; value?: unknown }): { text: P
   return { text: plainText(String(c.title ?? c.value ?? ""), LIMITS.optionText), value: clip(String(c.value ?? ""), LIMITS.optionValue) };
 }
 
-/** Inputs within elements (for hidden containers, whose inputs still belong to the form). */
-function inputsIn(elements: Element[]): Element[] {
-  const found: Element[] = [];
-  walk(elements, (el) => {
-    if (INPUT_TYPES.has(el.type)) found.push(el);
-  });
-  return found;
+function isHidden(el: Element, visibleIds: Set<string>): boolean {
+  return el.isVisible === false && !(typeof el.id === "string" && visibleIds.has(el.id));
+}
+
+/** `{id: value}` of the inputs that no one can see (hidden, or inside something hidden), as Adaptive Cards submit them. */
+function hiddenValues(card: AdaptiveCard, visibleIds: Set<string>): Record<string, string> {
+  const values: Record<string, string> = {};
+  const visit = (elements: unknown, hidden: boolean) => {
+    for (const el of arr(elements)) {
+      const inside = hidden || isHidden(el, visibleIds);
+      if (inside && INPUT_TYPES.has(el.type) && typeof el.id === "string") values[el.id] = el.value === undefined || el.value === null ? "" : String(el.value);
+      visit(children(el), inside);
+    }
+  };
+  visit(card.body, false);
+  return values;
 }
 
 /** `{verb, ...data}` of an Action.Execute or Action.Submit, or undefined for others. */
@@ -679,7 +688,8 @@ function choiceSource(card: AdaptiveCard, serves: (verb: string) => boolean = ()
 }
 
 function render(card: AdaptiveCard, t: Translate, surface: Surface, cardActions: Action[], options: RenderOptions) {
-  const shared = { counter: { next: 0 }, warn: options.warn ?? (() => undefined), visibleIds: toggleTargets(card), source: choiceSource(card, options.servesChoices) };
+  const visibleIds = toggleTargets(card);
+  const shared = { counter: { next: 0 }, warn: options.warn ?? (() => undefined), visibleIds, hidden: hiddenValues(card, visibleIds), source: choiceSource(card, options.servesChoices) };
   const body = new Renderer(t, surface, shared);
   body.elements(card.body);
   const tail = body.sibling();
@@ -741,7 +751,8 @@ export function toModal(card: AdaptiveCard, t: Translate, options: { channel?: s
   };
   const action = primary ? cardAction(primary) : undefined;
   if (action && primary) {
-    const { verb, ...data } = action;
+    const { verb, ...cardData } = action;
+    const data = { ...cardData, ...hiddenValues(card, toggleTargets(card)) };
     const metadata = encodeValue({ data, ...(options.channel ? { channel: options.channel } : {}) } satisfies ModalMetadata, MAX_PRIVATE_METADATA);
     if (metadata === undefined) {
       view.blocks = [...blocks.slice(0, LIMITS.blocks.modal - 1), context(t("slack.tooLarge"))];
