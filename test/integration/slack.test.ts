@@ -24,6 +24,8 @@ beforeAll(async () => {
   store = await openStore(server.databaseUrl, { migrate: false });
 });
 afterAll(async () => {
+  // Every message and view the bot sent was one Slack accepts.
+  expect(api.invalid).toEqual([]);
   await store.close();
   await server.cleanup();
   await api.close();
