@@ -485,6 +485,19 @@ describe("Slack", () => {
       expect(answer.json()).toEqual({ response_action: "clear" });
     });
 
+    it("expands an Action.ShowCard of a message in place when its button is clicked", async () => {
+      const inner = { type: "AdaptiveCard", version: "1.5", body: [{ type: "Input.Text", id: "comment", label: "Kommentar" }], actions: [{ type: "Action.Execute", title: "Skicka", verb: "nope.comment", data: {} }] };
+      const button = { type: "button", action_id: "e0", value: JSON.stringify({ verb: "slack.step", title: "Kommentera", card: inner }), text: { type: "plain_text", text: "Kommentera" } };
+      const message = { type: "message", text: "Ett kort", blocks: [{ type: "section", block_id: "s1", text: { type: "mrkdwn", text: "Ett kort" } }, { type: "actions", block_id: "b1", elements: [button] }] };
+      const click = JSON.parse(new URLSearchParams(blockAction("UANNA", button, { channel: "DANNA", ts: "1700000950.000100" })).get("payload")!) as Record<string, unknown>;
+      await post(payload({ ...click, message }));
+      const [update] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000950.000100");
+      const blocks = update.body.blocks as Block[];
+      expect(blocks.map((b) => b.type)).toEqual(["section", "divider", "section", "input", "actions"]);
+      expect(blocks[3].block_id).toBe("comment");
+      expect(buttons(blocks).map((b) => b.text.text)).toEqual(["Skicka"]);
+    });
+
     it("checks the form's own rules on the server: a value that is none of the choices comes back as a field error", async () => {
       const lars = (await store.people.byEmail("lars.andersson@stockholm.example"))!;
       const need = (await store.needs.reportedBy(lars.id)).find((n) => n.status === "submitted")!;

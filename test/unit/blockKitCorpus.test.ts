@@ -5,7 +5,7 @@
 // for the escaping of text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CardTooLargeError, LIMITS, mrkdwnPieces, pushedCard, splitMarkdown, toHome, toMessage, toModal, type Block } from "../../src/bots/slack/blockKit.ts";
+import { CardTooLargeError, expandStep, LIMITS, mrkdwnPieces, pushedCard, splitMarkdown, toHome, toMessage, toModal, type Block } from "../../src/bots/slack/blockKit.ts";
 import { inputValues } from "../../src/bots/slack/submissions.ts";
 import { decodeValue } from "../../src/bots/slack/values.ts";
 import { card, type Action, type AdaptiveCard, type Element } from "../../src/cards/elements.ts";
@@ -32,6 +32,14 @@ function seen(blocks: Block[]): string {
     .replace(/&amp;/g, "&")
     .replace(/[*_~]/g, "")
     .replace(/\s+/g, " ");
+}
+/** The message as a reader sees it after opening every ShowCard step ("e…" buttons). */
+function expandedAll(blocks: Block[]): Block[] {
+  for (;;) {
+    const button = blocks.flatMap((b) => (b.elements as Obj[] | undefined) ?? []).find((e) => /^e\d+$/.test(String(e.action_id)));
+    if (!button) return blocks;
+    blocks = expandStep(blocks, String(button.action_id), decodeValue(button.value), t)!;
+  }
 }
 const norm = (s: string) => s.replace(/\*\*/g, "").replace(/\s+/g, " ").trim();
 
@@ -149,7 +157,7 @@ describe("the Adaptive Cards corpus in Block Kit", () => {
       expect(blockKitProblems(message.blocks, LIMITS.blocks.message)).toEqual([]);
       expect(blockKitProblems(modal.blocks, LIMITS.blocks.modal)).toEqual([]);
       expect(blockKitProblems(home.blocks, LIMITS.blocks.home)).toEqual([]);
-      const text = seen(message.blocks);
+      const text = seen(expandedAll(message.blocks));
       for (const piece of content(c)) expect(text, piece).toContain(norm(piece).slice(0, 60));
       for (const f of fallbacks) expect(text).toMatch(new RegExp(`${f}: shown in full in Teams or the web`));
       if (fallbacks.length) expect(warned.length).toBeGreaterThan(0);
@@ -157,7 +165,14 @@ describe("the Adaptive Cards corpus in Block Kit", () => {
   }
 
   it("shows the issue's card: table rows, toggled details, the row's button, ShowCard as a step", () => {
-    const { blocks } = toMessage(vanishing, t);
+    const message = toMessage(vanishing, t).blocks;
+    // The ShowCard is a button that expands its step in the message.
+    const open = message.flatMap((b) => (b.elements as Obj[] | undefined) ?? []).find((e) => e.action_id === "e1")!;
+    expect(open.text).toMatchObject({ text: "Comment" });
+    expect(message.some((b) => b.type === "input")).toBe(false);
+    const blocks = expandStep(message, "e1", decodeValue(open.value), t)!;
+    expect(blockKitProblems(blocks, LIMITS.blocks.message)).toEqual([]);
+    expect(blocks.flatMap((b) => (b.elements as Obj[] | undefined) ?? []).some((e) => e.action_id === "e1")).toBe(false);
     const text = seen(blocks);
     expect(text).toContain("Name · Age");
     expect(text).toContain("Maria · 41");
@@ -165,8 +180,9 @@ describe("the Adaptive Cards corpus in Block Kit", () => {
     expect(text).toContain("<https://example.org/doc| link>".replace(/<(https?:[^|>]+)\|([^>]+)>/, "$2 $1"));
     const buttons = blocks.flatMap((b) => [...((b.elements as Obj[] | undefined) ?? []), ...(b.accessory ? [b.accessory as Obj] : [])]).filter((e) => e.type === "button");
     expect(buttons.map((b) => decodeValue(b.value).verb)).toEqual(["row.open", "row.comment"]);
-    // In a message the ShowCard's input is shown in place (an expanded step).
+    // Opened, the ShowCard's input is in the message (its step), after the button row; its button numbered after the message's.
     expect(blocks.find((b) => b.type === "input")?.block_id).toBe("comment");
+    expect(buttons.find((b) => decodeValue(b.value).verb === "row.comment")!.action_id).toBe("a2");
   });
 
   it("makes Action.ShowCard a pushed view in a modal", () => {

@@ -46,11 +46,14 @@ export const LIMITS = {
 export const TOO_LARGE_VERB = "slack.tooLarge";
 /** Verb of a button that opens an Action.ShowCard's card as a pushed modal view (its value carries the card). */
 export const PUSH_VERB = "slack.push";
+/** Verb of a button that expands an Action.ShowCard's card in place in its message (its value carries the card). */
+export const STEP_VERB = "slack.step";
 /**
  * Action ids of buttons: "a<n>" sends the inputs around it (Adaptive Cards'
- * associatedInputs auto), "n<n>" does not, "u<n>" is a link, "p<n>" pushes a ShowCard view.
+ * associatedInputs auto), "n<n>" does not, "u<n>" is a link, "p<n>" pushes a
+ * ShowCard view, "e<n>" expands a ShowCard step in its message.
  */
-export const ACTION_ID_PATTERN = /^[anup]\d+$/;
+export const ACTION_ID_PATTERN = /^[anupe]\d+$/;
 /** Action id of an input whose value is taken as is; toggles carry "t|on|off" so a submission maps back without state. */
 export const INPUT_ACTION_ID = "v";
 /** Prefix of an external select's action id; the rest is the card's source action (see choiceSource). */
@@ -482,9 +485,11 @@ class Renderer {
       return url ? { type: "button", action_id: `u${this.shared.counter.next++}`, text, url } : undefined;
     }
     if (a.type === "Action.ShowCard") {
-      if (this.surface !== "modal") return undefined;
-      const value = encodeValue({ verb: PUSH_VERB, card: a.card }, MAX_BUTTON_VALUE);
-      return value ? { type: "button", action_id: `p${this.shared.counter.next++}`, text, value } : undefined;
+      // The App Home cannot be updated from a click in place: there the step is shown expanded.
+      if (this.surface === "home") return undefined;
+      const push = this.surface === "modal";
+      const value = encodeValue({ verb: push ? PUSH_VERB : STEP_VERB, title: a.title, card: a.card }, MAX_BUTTON_VALUE);
+      return value ? { type: "button", action_id: `${push ? "p" : "e"}${this.shared.counter.next++}`, text, value } : undefined;
     }
     const cardData = cardAction(a);
     if (!cardData) return undefined;
@@ -494,17 +499,18 @@ class Renderer {
     return { type: "button", action_id: `${a.associatedInputs === "none" ? "n" : "a"}${this.shared.counter.next++}`, text, value, ...style };
   }
 
+  /** A ShowCard's card in place: a divider, its title, its body and actions. */
+  step(title: string, inner: AdaptiveCard): void {
+    this.blocks.push({ type: "divider" });
+    this.section(`*${mrkdwn(fitText(plain(title), 200))}*`);
+    this.elements(inner.body);
+    this.actionBlocks(arr<Action>(inner.actions));
+  }
+
   /** An action that is no button in Slack: a ShowCard shown as an expanded step, or a fallback line. */
   private inlineAction(a: Action): void {
     const title = String(a.title ?? a.type);
-    if (a.type === "Action.ShowCard" && a.card && typeof a.card === "object") {
-      const inner = a.card as AdaptiveCard;
-      this.blocks.push({ type: "divider" });
-      this.section(`*${mrkdwn(fitText(plain(title), 200))}*`);
-      this.elements(inner.body);
-      this.actionBlocks(arr<Action>(inner.actions));
-      return;
-    }
+    if (a.type === "Action.ShowCard" && a.card && typeof a.card === "object") return this.step(title, a.card as AdaptiveCard);
     if (a.type === "Action.ToggleVisibility") {
       // Slack cannot toggle: the targets are always shown, and the button's title says so.
       this.shared.warn("Action.ToggleVisibility", "targets shown expanded");
@@ -687,10 +693,13 @@ function choiceSource(card: AdaptiveCard, serves: (verb: string) => boolean = ()
   return found ? encodeValue(found, LIMITS.actionId - EXTERNAL_PREFIX.length) : undefined;
 }
 
-function render(card: AdaptiveCard, t: Translate, surface: Surface, cardActions: Action[], options: RenderOptions) {
+function sharedState(card: AdaptiveCard, options: RenderOptions, firstActionNumber = 0) {
   const visibleIds = toggleTargets(card);
-  const shared = { counter: { next: 0 }, warn: options.warn ?? (() => undefined), visibleIds, hidden: hiddenValues(card, visibleIds), source: choiceSource(card, options.servesChoices) };
-  const body = new Renderer(t, surface, shared);
+  return { counter: { next: firstActionNumber }, warn: options.warn ?? (() => undefined), visibleIds, hidden: hiddenValues(card, visibleIds), source: choiceSource(card, options.servesChoices) };
+}
+
+function render(card: AdaptiveCard, t: Translate, surface: Surface, cardActions: Action[], options: RenderOptions) {
+  const body = new Renderer(t, surface, sharedState(card, options));
   body.elements(card.body);
   const tail = body.sibling();
   tail.actionBlocks(cardActions);
@@ -765,9 +774,29 @@ export function toModal(card: AdaptiveCard, t: Translate, options: { channel?: s
   return view;
 }
 
-/** The Adaptive Card inside a "p…" (ShowCard) button's value, as a card to push. */
+/** The Adaptive Card inside a "p…" or "e…" (ShowCard) button's value. */
 export function pushedCard(value: Record<string, unknown>): AdaptiveCard | undefined {
   const inner = value.card as Partial<AdaptiveCard> | undefined;
-  if (value.verb !== PUSH_VERB || !inner || typeof inner !== "object" || !Array.isArray(inner.body)) return undefined;
+  if ((value.verb !== PUSH_VERB && value.verb !== STEP_VERB) || !inner || typeof inner !== "object" || !Array.isArray(inner.body)) return undefined;
   return { type: "AdaptiveCard", $schema: "http://adaptivecards.io/schemas/adaptive-card.json", version: String(inner.version ?? "1.5"), body: inner.body, ...(Array.isArray(inner.actions) ? { actions: inner.actions } : {}) };
+}
+
+/**
+ * A message's blocks (as Slack sent them with the click) with the ShowCard
+ * step of button `actionId` expanded right after it; the button goes, since
+ * the step is open. Undefined when the button is not there or the message
+ * would exceed 50 blocks (the step is then posted as a message of its own).
+ */
+export function expandStep(blocks: Block[], actionId: string, value: Record<string, unknown>, t: Translate, options: RenderOptions = {}): Block[] | undefined {
+  const card = pushedCard(value);
+  const at = blocks.findIndex((b) => arr<Block>(b.elements).some((e) => e.action_id === actionId));
+  if (!card || value.verb !== STEP_VERB || at < 0) return undefined;
+  // New buttons are numbered after the message's own, so action ids stay unique.
+  const numbers = blocks.flatMap((b) => [...arr<Block>(b.elements), ...(b.accessory ? [b.accessory as Block] : [])]).map((e) => Number(/^[a-z](\d+)$/.exec(String(e.action_id))?.[1] ?? -1));
+  const step = new Renderer(t, "message", sharedState(card, options, Math.max(-1, ...numbers) + 1));
+  step.step(String(value.title ?? ""), card);
+  const clicked = blocks[at];
+  const rest = arr<Block>(clicked.elements).filter((e) => e.action_id !== actionId);
+  const result = [...blocks.slice(0, at), ...(rest.length ? [{ ...clicked, elements: rest }] : []), ...step.blocks, ...blocks.slice(at + 1)];
+  return result.length <= LIMITS.blocks.message ? result : undefined;
 }

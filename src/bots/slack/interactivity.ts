@@ -5,7 +5,7 @@
 import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
 import { DomainError } from "../../domain/errors.ts";
-import { CardTooLargeError, choiceOption, clip, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
+import { CardTooLargeError, choiceOption, clip, expandStep, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
 import { notify, person, present, postCard, texts, turn, userOf, renderOptions, type Origin, type SlackDeps } from "./present.ts";
 import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
 import { decodeValue } from "./values.ts";
@@ -18,6 +18,7 @@ type ActionBody = {
   channel?: { id?: string };
   view?: { id?: string; type?: string };
   state?: { values?: unknown };
+  message?: { blocks?: Block[]; text?: string };
 };
 
 export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
@@ -33,6 +34,10 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     const who = await person(deps, user);
     if (button.action_id.startsWith("p")) {
       await pushShowCard(button.value, b.trigger_id, { user, person: who, channel });
+      return;
+    }
+    if (button.action_id.startsWith("e")) {
+      await expandShowCard({ action_id: button.action_id, value: button.value }, b, { user, person: who, channel });
       return;
     }
     let cardAction: CardAction;
@@ -137,6 +142,23 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       return;
     }
     await deps.client.views.push({ trigger_id: triggerId, view: toModal(card, texts(origin), { channel: origin.channel, ...renderOptions(deps) }) as never });
+  }
+
+  /** An Action.ShowCard in a message: its card expanded in place (chat.update), or posted on its own when it does not fit. */
+  async function expandShowCard(button: { action_id: string; value: string }, b: ActionBody, origin: Origin): Promise<void> {
+    let value: Record<string, unknown>;
+    try {
+      value = decodeValue(button.value);
+    } catch {
+      await notify(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
+      return;
+    }
+    const card = pushedCard(value);
+    const where = b.container?.type === "message" && b.container.channel_id && b.container.message_ts ? b.container : undefined;
+    const blocks = where && Array.isArray(b.message?.blocks) ? expandStep(b.message.blocks, button.action_id, value, texts(origin), renderOptions(deps)) : undefined;
+    if (blocks && where) await deps.client.chat.update({ channel: where.channel_id!, ts: where.message_ts!, blocks: blocks as never, text: b.message?.text ?? " " });
+    else if (card) await postCard(deps, origin, card);
+    else await notify(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
   }
 
   // Type-ahead of an external select (a choice list over Slack's 100): the form is built again by the core for
