@@ -50,7 +50,7 @@ function content(c: AdaptiveCard): string[] {
     if (e.isVisible === false && !["hidden"].includes(String(e.id))) return;
     if (e.type === "TextBlock") found.push(String(e.text));
     if (e.type === "FactSet") for (const f of e.facts as Obj[]) found.push(String(f.title), String(f.value));
-    if (e.type === "RichTextBlock") for (const r of e.inlines as Obj[]) found.push(String(r.text));
+    if (e.type === "RichTextBlock") for (const r of e.inlines as (Obj | string)[]) found.push(typeof r === "string" ? r : String(r.text));
     if (String(e.type).startsWith("Input.")) found.push(String(e.label ?? e.title ?? e.id));
     for (const k of ["items", "columns"]) for (const x of (e[k] as Element[] | undefined) ?? []) el(x);
     for (const row of (e.rows as Obj[] | undefined) ?? []) for (const cell of row.cells as Element[]) el(cell);
@@ -71,7 +71,7 @@ const execute = (title: string, verb: string, data: Obj = {}): Action => ({ type
 const vanishing = card(
   [
     { type: "TextBlock", text: "Title", size: "Large", style: "heading" },
-    { type: "RichTextBlock", inlines: [{ type: "TextRun", text: "Rich " }, { type: "TextRun", text: "bold", weight: "Bolder" }, { type: "TextRun", text: " link", selectAction: { type: "Action.OpenUrl", url: "https://example.org/doc" } }] },
+    { type: "RichTextBlock", inlines: ["Plain start, ", { type: "TextRun", text: "Rich " }, { type: "TextRun", text: "bold", weight: "Bolder" }, { type: "TextRun", text: " link", selectAction: { type: "Action.OpenUrl", url: "https://example.org/doc" } }] },
     {
       type: "Table",
       columns: [{ width: 1 }, { width: 1 }],

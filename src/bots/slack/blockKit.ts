@@ -369,9 +369,12 @@ class Renderer {
     }
   }
 
-  /** TextRuns as one mrkdwn text: bold, italic, strike and code marks; a run's link (selectAction OpenUrl) kept. */
+  /**
+   * TextRuns as one mrkdwn text: bold runs bold, a run's link (selectAction
+   * OpenUrl) kept; other run styles (italic, strikethrough, highlight, colour) read as plain text.
+   */
   private richText(el: Element): void {
-    const runs = arr<Element>(el.inlines).map((run) => {
+    const runs = inlines(el).map((run) => {
       if (typeof run === "string") return String(run);
       const text = String(run.text ?? "");
       const url = (run.selectAction as Action | undefined)?.type === "Action.OpenUrl" ? slackUrl((run.selectAction as Action).url) : undefined;
@@ -440,7 +443,7 @@ class Renderer {
       const parts: string[] = [];
       walk(cell.items, (i) => {
         if (i.type === "TextBlock" && typeof i.text === "string") parts.push(i.text);
-        else if (i.type === "RichTextBlock") parts.push(arr<Element>(i.inlines).map((r) => String(typeof r === "string" ? r : (r.text ?? ""))).join(""));
+        else if (i.type === "RichTextBlock") parts.push(inlines(i).map((r) => (typeof r === "string" ? r : String(r.text ?? ""))).join(""));
       });
       return parts.join(" ");
     };
@@ -650,6 +653,11 @@ function context(text: string): Block {
 /** A choice as a Slack option: text within 75 characters, value within 150. */
 export function choiceOption(c: { title?: unknown; value?: unknown }): { text: PlainText; value: string } {
   return { text: plainText(String(c.title ?? c.value ?? ""), LIMITS.optionText), value: clip(String(c.value ?? ""), LIMITS.optionValue) };
+}
+
+/** A RichTextBlock's inlines: TextRuns, or plain strings (which Adaptive Cards also allow). */
+function inlines(el: Element): (Element | string)[] {
+  return Array.isArray(el.inlines) ? (el.inlines as unknown[]).filter((r): r is Element | string => typeof r === "string" || (!!r && typeof r === "object")) : [];
 }
 
 function isHidden(el: Element, visibleIds: Set<string>): boolean {
