@@ -1,6 +1,7 @@
 // One HTTP server for every channel: web chat, Teams, Slack, health and metrics.
+import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
-import express, { type ErrorRequestHandler, type Router } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import type { App } from "./app.ts";
 import { createWebChatRoutes } from "./bots/web/routes.ts";
 
@@ -15,9 +16,12 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
     const ok = await app.store.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "database unavailable" });
   });
-  server.get("/metrics", async (_req, res) => {
-    res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
-  });
+  const metricsAccess = metricsGuard(app.config);
+  if (metricsAccess) {
+    server.get("/metrics", metricsAccess, async (_req, res) => {
+      res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
+    });
+  }
 
   for (const mount of channels) await mount(server, app);
 
@@ -36,4 +40,22 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
   };
   server.use(onError);
   return http.createServer(server);
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/**
+ * Who may read /metrics: with METRICS_TOKEN only `Authorization: Bearer <token>`
+ * (401 otherwise); without it anyone in development, and nobody in production
+ * (undefined: the route is not served, 404).
+ */
+function metricsGuard(config: App["config"]): RequestHandler | undefined {
+  const token = config.metricsToken;
+  if (!token) return config.production ? undefined : (_req, _res, next) => next();
+  // Hashing first gives equal lengths, so the comparison takes the same time for any guess.
+  const expected = digest(`Bearer ${token}`);
+  return (req, res, next) => {
+    if (timingSafeEqual(digest(req.headers.authorization ?? ""), expected)) return next();
+    res.status(401).set("www-authenticate", 'Bearer realm="metrics"').json({ error: "unauthorized" });
+  };
 }

@@ -2,7 +2,8 @@
 // at POST /api/messages. Without MicrosoftAppId it runs in local development
 // mode: no inbound auth, and the connector client sends to the activity's
 // serviceUrl without a token (botframework-connector's
-// PasswordServiceClientCredentialFactory answers MicrosoftAppCredentials.Empty).
+// PasswordServiceClientCredentialFactory answers MicrosoftAppCredentials.Empty),
+// so it only accepts activities whose serviceUrl is loopback (serviceUrl.ts).
 import express from "express";
 import {
   ActivityTypes,
@@ -23,6 +24,7 @@ import { createActivityHandler } from "./activities.ts";
 import { createTeamsDeliverer } from "./proactive.ts";
 import { answerInvoke, cardMessage, invokeMessage } from "./replies.ts";
 import { localeFrom } from "./roster.ts";
+import { serviceUrlRefusal } from "./serviceUrl.ts";
 import { typingIndicator } from "./typing.ts";
 
 /** CloudAdapter with the one call the HTTP route needs: `process` answers a body without a type, or any failure but a rejected token, with 500. */
@@ -91,6 +93,12 @@ export function createTeamsMount(): ChannelMount {
       const parsed = activityShape.safeParse(req.body);
       if (!parsed.success) {
         res.status(400).json({ error: "expected a Bot Framework activity (type, channelId, serviceUrl, from, recipient, conversation)" });
+        return;
+      }
+      const refusal = serviceUrlRefusal(app.config, parsed.data.serviceUrl);
+      if (refusal) {
+        app.log.warn({ serviceUrl: parsed.data.serviceUrl.slice(0, 200), type: parsed.data.type }, `teams: activity refused: ${refusal}`);
+        res.status(400).json({ error: refusal });
         return;
       }
       const authHeader = String(req.headers.authorization ?? "");
