@@ -1,19 +1,16 @@
 // Starts Samordna: config, database (migrated, seeded on first start), HTTP
 // server, and graceful shutdown on SIGTERM/SIGINT.
-import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp, type App } from "./app.ts";
-import { createTeamsMount } from "./bots/teams/adapter.ts";
 import { ConfigError, loadConfig, StartupError, type Config } from "./config.ts";
 import { OrgFileError } from "./domain/orgFile.ts";
 import { describeChange } from "./domain/orgModel.ts";
 import { createLogger } from "./log.ts";
 import { isLoopbackHost } from "./loopback.ts";
-import { createSlackChannel } from "./bots/slack/app.ts";
 import { allJobs } from "./jobs/index.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { applyOrgFile } from "./organisationFile.ts";
-import { createHttpServer, type ChannelMount } from "./server.ts";
+import { createHttpServer, listen, type ChannelMount, type HttpServer } from "./server.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { databaseFailure } from "./store/openFailure.ts";
 import { seedDemo } from "./store/seed.ts";
@@ -28,9 +25,12 @@ export interface Running {
 /** `clock` stands in for the time of day (tests with a fixed clock). */
 export async function start(config: Config, options: { clock?: () => Date } = {}): Promise<Running> {
   const log = createLogger(config.logLevel);
+  // The channels' SDKs load while the database opens.
+  const mounts = channelMounts(config);
+  mounts.catch(() => {}); // awaited below; a failed start must not also report it as unhandled
   const store = await openDatabase(config.databaseUrl);
   let app: App;
-  let server: http.Server;
+  let server: HttpServer;
   try {
     if (config.seed) {
       const { seeded } = await seedDemo(store);
@@ -42,10 +42,7 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
       log.info({ file: config.orgFile, changes: changes.map(describeChange) }, `organisation file applied: ${changes.length} change(s)`);
     }
     app = createApp({ config, store, log, clock: options.clock });
-    // Production serves /api/messages only with Teams credentials; a Slack-only organisation runs nothing of Teams.
-    const channels: ChannelMount[] = config.teamsEndpoint ? [createTeamsMount()] : [];
-    if (config.slack) channels.push(createSlackChannel(config.slack));
-    server = await createHttpServer(app, channels);
+    server = await createHttpServer(app, await mounts);
     await listen(server, config.port, config.host);
   } catch (err) {
     await store.close();
@@ -88,6 +85,20 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
   };
 }
 
+/**
+ * The chat channels this configuration runs. Production serves /api/messages
+ * only with Teams credentials: a Slack-only organisation runs nothing of Teams.
+ * Each SDK is loaded only when its channel runs (botbuilder and Bolt take
+ * about half a second each to load, a large part of a cold start).
+ */
+async function channelMounts(config: Config): Promise<ChannelMount[]> {
+  const [teams, slack] = await Promise.all([
+    config.teamsEndpoint ? import("./bots/teams/mount.ts") : undefined,
+    config.slack ? import("./bots/slack/app.ts") : undefined,
+  ]);
+  return [...(teams ? [teams.createTeamsMount()] : []), ...(slack && config.slack ? [slack.createSlackChannel(config.slack)] : [])];
+}
+
 /** Opens (and migrates) the database; one that cannot be reached is a StartupError naming DATABASE_URL. */
 async function openDatabase(url: string): Promise<Store> {
   try {
@@ -96,28 +107,6 @@ async function openDatabase(url: string): Promise<Store> {
     const line = databaseFailure(url, err);
     throw line ? new StartupError(line) : err;
   }
-}
-
-/** Listens on HOST:PORT; a port in use or an address not available is a StartupError naming the setting. */
-function listen(server: http.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      const reasons: Record<string, string> = {
-        EADDRINUSE: `PORT: ${port} is already in use on ${host}`,
-        EACCES: `PORT: ${port} needs privileges this process does not have`,
-        EADDRNOTAVAIL: `HOST: ${host} is not an address of this machine`,
-        ENOTFOUND: `HOST: ${host} does not resolve`,
-        EAI_AGAIN: `HOST: ${host} does not resolve`,
-      };
-      const line = reasons[err.code ?? ""];
-      reject(line ? new StartupError(`${line} (${err.code})`) : err);
-    };
-    server.once("error", onError);
-    server.listen(port, host, () => {
-      server.off("error", onError);
-      resolve();
-    });
-  });
 }
 
 async function main() {
@@ -150,6 +139,11 @@ async function main() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  runMain();
+}
+
+/** Runs main; an unexpected failure at start is logged with its stack. */
+export function runMain() {
   main().catch((err) => {
     console.error(err);
     process.exit(1);

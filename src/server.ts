@@ -3,12 +3,15 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import type { App } from "./app.ts";
+import { StartupError } from "./config.ts";
 import { createWebChatRoutes } from "./bots/web/routes.ts";
 
 /** Channel routes mounted by later channels (Teams, Slack) go through this list. */
 export type ChannelMount = (server: express.Express, app: App) => void | Promise<void>;
 
-export async function createHttpServer(app: App, channels: ChannelMount[] = []): Promise<http.Server> {
+export type HttpServer = http.Server;
+
+export async function createHttpServer(app: App, channels: ChannelMount[] = []): Promise<HttpServer> {
   const server = express();
   server.disable("x-powered-by");
 
@@ -42,6 +45,29 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
   return http.createServer(server);
 }
 
+/** Listens on HOST:PORT; a port in use or an address not available is a StartupError naming the setting. */
+export function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const reasons: Record<string, string> = {
+        EADDRINUSE: `PORT: ${port} is already in use on ${host}`,
+        EACCES: `PORT: ${port} needs privileges this process does not have`,
+        EADDRNOTAVAIL: `HOST: ${host} is not an address of this machine`,
+        ENOTFOUND: `HOST: ${host} does not resolve`,
+        EAI_AGAIN: `HOST: ${host} does not resolve`,
+      };
+      const line = reasons[err.code ?? ""];
+      reject(line ? new StartupError(`${line} (${err.code})`) : err);
+    };
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+/** The process: start, stop on SIGTERM/SIGINT; a setting that does not work ends it with one line. */
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
 /**
