@@ -89,7 +89,8 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
  * The chat channels this configuration runs. Production serves /api/messages
  * only with Teams credentials: a Slack-only organisation runs nothing of Teams.
  * Each SDK is loaded only when its channel runs (botbuilder and Bolt take
- * about half a second each to load, a large part of a cold start).
+ * about half a second each to load, a large part of a cold start); the Teams
+ * mount defers botbuilder further, to the first activity (mount.ts).
  */
 async function channelMounts(config: Config): Promise<ChannelMount[]> {
   const [teams, slack] = await Promise.all([
