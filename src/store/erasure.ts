@@ -20,6 +20,8 @@ const TEXT_COLUMNS = {
   initiative: { key: "id", columns: ["title"] },
 } as const;
 
+const PAGE = 500;
+
 /** Shorter strings would match inside unrelated words. */
 const MIN_IDENTIFIER = 3;
 
@@ -97,13 +99,21 @@ export function createErasureRepository(db: Tx) {
       for (const [model, { key, columns }] of Object.entries(TEXT_COLUMNS)) {
         // Prisma's delegates share this shape; the table above names only real models and columns.
         const delegate = (db as unknown as Record<string, { findMany(a: unknown): Promise<Record<string, unknown>[]>; update(a: unknown): Promise<unknown> }>)[model]!;
-        for (const column of columns) {
-          const rows = await delegate.findMany({ where: { OR: sorted.map((f) => ({ [column]: { contains: f } })) }, select: { [key]: true, [column]: true } });
+        const select = Object.fromEntries([key, ...columns].map((c) => [c, true]));
+        // Scanned in pages and matched here, case-sensitively on both databases (SQLite's LIKE ignores case).
+        for (let after: unknown = undefined; ; ) {
+          const rows = await delegate.findMany({ select, orderBy: { [key]: "asc" }, take: PAGE, ...(after === undefined ? {} : { cursor: { [key]: after }, skip: 1 }) });
           for (const row of rows) {
-            let text = String(row[column]);
-            for (const f of sorted) text = text.split(f).join(pseudonym);
-            await delegate.update({ where: { [key]: row[key] }, data: { [column]: text } });
+            const data: Record<string, string> = {};
+            for (const column of columns) {
+              const text = row[column];
+              if (typeof text !== "string" || !sorted.some((f) => text.includes(f))) continue;
+              data[column] = sorted.reduce((t, f) => t.split(f).join(pseudonym), text);
+            }
+            if (Object.keys(data).length > 0) await delegate.update({ where: { [key]: row[key] }, data });
           }
+          if (rows.length < PAGE) break;
+          after = rows.at(-1)![key];
         }
       }
       return { workPackages: wps.map((wp) => ({ code: wp.code, as: wp.leadId === personId ? ("lead" as const) : ("deputy" as const) })) };
