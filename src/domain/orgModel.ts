@@ -3,7 +3,8 @@
 // deactivated) and the export are plain functions of it.
 import { stringify } from "yaml";
 import type { OrgFile } from "./orgFile.ts";
-import type { InitiativeStage, Locale, Role } from "./types.ts";
+import type { Effort } from "./methods.ts";
+import type { InitiativeStage, Locale, Role, SustainabilityArea } from "./types.ts";
 
 /** The roles the organisation file manages; `employee` belongs to everyone and is never touched. */
 export const MANAGED_ROLES = ["lead", "coordinator", "admin"] as const satisfies readonly Role[];
@@ -41,6 +42,22 @@ export interface InitiativeEntry {
   workPackage: string | null;
   active: boolean;
 }
+export interface MethodEntry {
+  code: string;
+  name: string;
+  nameEn: string;
+  description: string;
+  descriptionEn: string;
+  goodFor: string;
+  goodForEn: string;
+  effort: Effort;
+  contact: string | null;
+  links: string[];
+  tags: string[];
+  sustainability: SustainabilityArea[];
+  workPackage: string | null;
+  active: boolean;
+}
 /** Settings the file manages, by their settings key. */
 export interface OrgSettings {
   "digest.channels"?: string[];
@@ -55,10 +72,11 @@ export interface OrgModel {
   people: PersonEntry[];
   workPackages: WorkPackageEntry[];
   initiatives: InitiativeEntry[];
+  methods: MethodEntry[];
   settings: OrgSettings;
 }
 
-export type EntityKind = "department" | "person" | "workPackage" | "initiative" | "setting";
+export type EntityKind = "department" | "person" | "workPackage" | "initiative" | "method" | "setting";
 export interface FieldChange {
   field: string;
   from: unknown;
@@ -119,6 +137,22 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
     workPackage: i.workPackage ?? null,
     active: i.active,
   }));
+  const methods: MethodEntry[] = org.methods.map((m) => ({
+    code: m.code,
+    name: m.name,
+    nameEn: m.nameEn ?? "",
+    description: m.description,
+    descriptionEn: m.descriptionEn,
+    goodFor: m.goodFor,
+    goodForEn: m.goodForEn,
+    effort: m.effort,
+    contact: m.contact ?? null,
+    links: m.links,
+    tags: [...new Set(m.tags)],
+    sustainability: [...new Set(m.sustainability)],
+    workPackage: m.workPackage ?? null,
+    active: m.active,
+  }));
   const keep = <T extends { code: string; active: boolean }>(wanted: T[], have: T[]) => {
     const codes = new Set(wanted.map((w) => w.code));
     return [...wanted, ...have.filter((h) => !codes.has(h.code)).map((h) => ({ ...h, active: false }))];
@@ -151,7 +185,7 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
     settings["reminders.max"] = org.reminders.max;
   }
 
-  return { departments: keep(departments, current.departments), people, ...structure, settings };
+  return { departments: keep(departments, current.departments), people, ...structure, methods: keep(methods, current.methods), settings };
 }
 
 function compare<T extends object>(entity: EntityKind, key: string, from: T | undefined, to: T, ignore: (keyof T)[] = []): OrgChange | null {
@@ -178,12 +212,14 @@ export function diffModels(current: OrgModel, desired: OrgModel): OrgChange[] {
     people: byKey(current.people, (p) => p.email),
     workPackages: byKey(current.workPackages, (w) => w.code),
     initiatives: byKey(current.initiatives, (i) => i.code),
+    methods: byKey(current.methods, (m) => m.code),
   };
   for (const d of desired.departments) changes.push(compare("department", d.code, cur.departments.get(d.code), d));
   // A person's language is theirs to choose in chat; the file only sets it for new people.
   for (const p of desired.people) changes.push(compare("person", p.email, cur.people.get(p.email), p, ["locale"]));
   for (const w of desired.workPackages) changes.push(compare("workPackage", w.code, cur.workPackages.get(w.code), w));
   for (const i of desired.initiatives) changes.push(compare("initiative", i.code, cur.initiatives.get(i.code), i));
+  for (const m of desired.methods) changes.push(compare("method", m.code, cur.methods.get(m.code), m));
   for (const key of ORG_SETTING_KEYS) {
     const to = desired.settings[key];
     const from = current.settings[key];
@@ -234,6 +270,22 @@ export function exportModel(model: OrgModel, options: { timezone: string }): str
       ...(i.owner ? { owner: i.owner } : {}),
       ...(i.workPackage ? { workPackage: i.workPackage } : {}),
       ...(i.active ? {} : { active: false }),
+    })),
+    methods: model.methods.map((m) => ({
+      code: m.code,
+      name: m.name,
+      ...(m.nameEn ? { nameEn: m.nameEn } : {}),
+      ...(m.description ? { description: m.description } : {}),
+      ...(m.descriptionEn ? { descriptionEn: m.descriptionEn } : {}),
+      ...(m.goodFor ? { goodFor: m.goodFor } : {}),
+      ...(m.goodForEn ? { goodForEn: m.goodForEn } : {}),
+      effort: m.effort,
+      ...(m.contact ? { contact: m.contact } : {}),
+      ...(m.links.length ? { links: m.links } : {}),
+      ...(m.tags.length ? { tags: m.tags } : {}),
+      ...(m.sustainability.length ? { sustainability: m.sustainability } : {}),
+      ...(m.workPackage ? { workPackage: m.workPackage } : {}),
+      ...(m.active ? {} : { active: false }),
     })),
   };
   const s = model.settings;

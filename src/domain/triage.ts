@@ -10,6 +10,7 @@ import type { Clock, NeedService } from "./needs.ts";
 import { hasRole, requireRole } from "./permissions.ts";
 import { OPEN_NEED_STATUSES, type Initiative, type Locale, type Need, type NeedEvent, type NeedStatus, type Person, type WorkPackage } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
+import type { Method } from "./methods.ts";
 
 export const TRIAGE_ACTIONS = ["accept", "start", "done", "decline", "duplicate", "ask"] as const;
 export type TriageAction = (typeof TRIAGE_ACTIONS)[number];
@@ -43,8 +44,13 @@ export function availableActions(need: Need): TriageAction[] {
 
 export type Assignment = { kind: "wp"; id: number } | { kind: "init"; id: number };
 
+/** Methods a coordinator may attach to one need at acceptance. */
+export const MAX_METHODS_ATTACHED = 10;
+
 export interface TriageInput {
   assignTo?: Assignment;
+  /** Methods of the catalogue to attach (accept only). */
+  methodIds?: number[];
   note?: string;
   originalId?: number;
 }
@@ -66,12 +72,22 @@ export function parseTriageInput(action: TriageAction, data: Record<string, unkn
   else if (text(data.assignTo)) errors.assignTo = { key: "validation.invalidChoice" };
   else if (action === "accept") errors.assignTo = { key: "triage.error.assignTo" };
 
+  const methodValues = text(data.methods).split(",").map((v) => v.trim()).filter(Boolean);
+  const methodIds = [...new Set(methodValues.map((v) => parseId(v)))];
+  if (methodIds.some((id) => id === null)) errors.methods = { key: "validation.invalidChoice" };
+  else if (methodIds.length > MAX_METHODS_ATTACHED) errors.methods = { key: "validation.tooMany", params: { max: MAX_METHODS_ATTACHED } };
+
   const original = text(data.original);
   const originalId = original ? (parseId(original) ?? undefined) : undefined;
   if (action === "duplicate" && originalId === undefined) errors.original = { key: "triage.error.original" };
 
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-  return { ...(assignTo ? { assignTo } : {}), ...(note ? { note } : {}), ...(originalId !== undefined ? { originalId } : {}) };
+  return {
+    ...(assignTo ? { assignTo } : {}),
+    ...(note ? { note } : {}),
+    ...(originalId !== undefined ? { originalId } : {}),
+    ...(action === "accept" && methodIds.length ? { methodIds: methodIds as number[] } : {}),
+  };
 }
 
 /** The version the card was built from; a card without one cannot prove it saw the current state. */
@@ -88,6 +104,8 @@ export interface TriageView {
   initiatives: Initiative[];
   /** Needs this one may be a duplicate of: similar ones first, then the newest open ones. */
   candidates: Need[];
+  /** The catalogue's methods, to attach at acceptance. */
+  methods: Method[];
 }
 
 export interface QueueEntry {
@@ -110,6 +128,8 @@ export interface NeedChange {
   /** "WP3 Verktyg och metoder", when the need was assigned. */
   assignment?: string;
   original?: { id: number; reference: string; title: string };
+  /** Methods attached to the need, named in each reader's language. */
+  methods?: Pick<Method, "name" | "nameEn">[];
 }
 
 /** The notification cards triage sends, rendered in each reader's language (injected: the domain knows no card layout). */
@@ -172,16 +192,17 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
     async view(person: Person, needId: unknown): Promise<TriageView> {
       requireRole(person, ...TRIAGE_ROLES);
       const need = await load(needId);
-      const [events, workPackages, initiatives, similar, newest] = await Promise.all([
+      const [events, workPackages, initiatives, similar, newest, methods] = await Promise.all([
         store.needs.events(need.id),
         store.workPackages.active(),
         store.initiatives.active(),
         needs.similarTo(`${need.title}\n${need.problem}`, DUPLICATE_CANDIDATES, need.id),
         store.needs.newestIds(OPEN_NEED_STATUSES, DUPLICATE_CANDIDATES + 1),
+        store.methods.active(),
       ]);
       const ids = [...new Set([...similar, ...newest.filter((id) => id !== need.id)])].slice(0, DUPLICATE_CANDIDATES);
       const candidates = (await Promise.all(ids.map((id) => store.needs.byId(id)))).filter((n): n is Need => n !== null);
-      return { need, events, workPackages, initiatives, candidates };
+      return { need, events, workPackages, initiatives, candidates, methods };
     },
 
     /**
@@ -216,6 +237,11 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
           patch.initiativeId = assigned.initiativeId;
           change = { ...change, assignment: assigned.label };
         }
+        if (input.methodIds) {
+          const chosen = await tx.methods.byIds(input.methodIds);
+          if (chosen.length !== input.methodIds.length || chosen.some((m) => !m.active)) throw new ValidationError({ methods: { key: "validation.invalidChoice" } });
+          await tx.methods.attach(need.id, input.methodIds, now);
+        }
         if (action === "done") patch.outcome = input.note;
         if (action === "ask") patch.awaitingReply = true;
 
@@ -249,6 +275,9 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
           await tx.needs.repointDuplicates(need.id, original.id);
           await tx.needs.addEvent(original.id, { actorId: person.id, kind: "merged", note: need.reference });
         }
+
+        const attached = await tx.methods.ofNeed(need.id);
+        if (attached.length) change = { ...change, methods: attached.map((m) => ({ name: m.name, nameEn: m.nameEn })) };
 
         if (action === "ask") {
           await notify(tx, updated, [need.reporterId], (locale) => cards.question(locale, updated, input.note!, person.displayName), "need.question");

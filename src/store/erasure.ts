@@ -92,6 +92,7 @@ export function createErasureRepository(db: Tx) {
       await db.workPackage.updateMany({ where: { leadId: personId }, data: { leadId: null } });
       await db.workPackage.updateMany({ where: { deputyId: personId }, data: { deputyId: null } });
       await db.initiative.updateMany({ where: { ownerId: personId }, data: { ownerId: null } });
+      await db.method.updateMany({ where: { contactId: personId }, data: { contactId: null } });
       await db.outboxMessage.deleteMany({ where: { target: `person:${personId}` } });
       await erasePerson(db, personId, at);
       // Longest first, so a name is not half-replaced by a shorter identifier inside it.

@@ -8,6 +8,7 @@ import { createErasureRepository } from "./erasure.ts";
 import { createInboundRepository } from "./inbound.ts";
 import { createInitiativesRepository } from "./initiatives.ts";
 import { createJobRunsRepository } from "./jobRuns.ts";
+import { createMethodsRepository } from "./methods.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOrganisationRepository } from "./organisation.ts";
@@ -35,6 +36,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind) {
     organisation: createOrganisationRepository(db),
     jobRuns: createJobRunsRepository(db),
     erasure: createErasureRepository(db),
+    methods: createMethodsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

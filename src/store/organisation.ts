@@ -4,6 +4,7 @@
 import { MANAGED_ROLES, ORG_SETTING_KEYS, type ManagedRole, type OrgChange, type OrgModel, type OrgSettings } from "../domain/orgModel.ts";
 import type { InitiativeStage, Locale } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
+import { methodColumns, toMethod } from "./methods.ts";
 
 export interface ClosedStatusRequest {
   id: number;
@@ -33,10 +34,14 @@ export function createOrganisationRepository(db: Tx) {
      * role, lead, deputise or own something, or are among `alsoEmails`.
      */
     async snapshot(alsoEmails: string[] = []): Promise<OrgModel> {
-      const [departments, workPackages, initiatives, settingRows] = await Promise.all([
+      const [departments, workPackages, initiatives, methods, settingRows] = await Promise.all([
         db.department.findMany({ orderBy: { id: "asc" } }),
         db.workPackage.findMany({ orderBy: { code: "asc" }, include: { lead: { select: { email: true } }, deputy: { select: { email: true } } } }),
         db.initiative.findMany({ orderBy: { code: "asc" }, include: { owner: { select: { email: true } }, workPackage: { select: { code: true } } } }),
+        db.method.findMany({
+          orderBy: { code: "asc" },
+          include: { contact: { select: { displayName: true, email: true } }, workPackage: { select: { code: true } } },
+        }),
         db.setting.findMany({ where: { key: { in: [...ORG_SETTING_KEYS] } } }),
       ]);
       const people = await db.person.findMany({
@@ -48,6 +53,7 @@ export function createOrganisationRepository(db: Tx) {
             { leads: { some: {} } },
             { deputyFor: { some: {} } },
             { initiatives: { some: {} } },
+            { methods: { some: {} } },
             { email: { in: alsoEmails } },
           ],
         },
@@ -84,6 +90,25 @@ export function createOrganisationRepository(db: Tx) {
           workPackage: i.workPackage?.code ?? null,
           active: i.active,
         })),
+        methods: methods.map((row) => {
+          const m = toMethod(row);
+          return {
+            code: m.code,
+            name: m.name,
+            nameEn: m.nameEn,
+            description: m.description,
+            descriptionEn: m.descriptionEn,
+            goodFor: m.goodFor,
+            goodForEn: m.goodForEn,
+            effort: m.effort,
+            contact: row.contact?.email ?? null,
+            links: m.links,
+            tags: m.tags,
+            sustainability: m.sustainability,
+            workPackage: m.workPackageCode,
+            active: m.active,
+          };
+        }),
         settings,
       };
     },
@@ -151,6 +176,24 @@ export function createOrganisationRepository(db: Tx) {
           active: i.active,
         };
         await db.initiative.upsert({ where: { code: i.code }, create: { code: i.code, ...data }, update: data });
+      }
+
+      for (const c of of("method")) {
+        const m = find(desired.methods, (x) => x.code, c.key);
+        const data = {
+          name: m.name,
+          nameEn: m.nameEn,
+          description: m.description,
+          descriptionEn: m.descriptionEn,
+          goodFor: m.goodFor,
+          goodForEn: m.goodForEn,
+          effort: m.effort,
+          contactId: personId(m.contact),
+          ...methodColumns(m),
+          workPackageId: m.workPackage ? wpIds.get(m.workPackage)! : null,
+          active: m.active,
+        };
+        await db.method.upsert({ where: { code: m.code }, create: { code: m.code, ...data }, update: data });
       }
 
       for (const c of of("setting")) {
