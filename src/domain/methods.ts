@@ -16,9 +16,8 @@ export const METHOD_LIMITS = { name: 200, description: 2000, goodFor: 1000, link
 /** Methods a search answers with: each is a card of its own. */
 export const METHODS_SHOWN = 5;
 
-export interface Method {
-  id: number;
-  code: string;
+/** What a method says about itself, in Swedish and English (the *En fields), and its effort. */
+export interface MethodTexts {
   name: string;
   nameEn: string;
   description: string;
@@ -26,6 +25,16 @@ export interface Method {
   goodFor: string;
   goodForEn: string;
   effort: Effort;
+}
+
+/** The texts and effort of anything carrying them: one list of fields for the file, the database and chat. */
+export function methodTexts(m: MethodTexts): MethodTexts {
+  return { name: m.name, nameEn: m.nameEn, description: m.description, descriptionEn: m.descriptionEn, goodFor: m.goodFor, goodForEn: m.goodForEn, effort: m.effort };
+}
+
+export interface Method extends MethodTexts {
+  id: number;
+  code: string;
   contactId: number | null;
   contactName: string | null;
   links: string[];
@@ -37,7 +46,7 @@ export interface Method {
 }
 
 /** The fields a person edits in chat. */
-export type MethodEdit = Pick<Method, "name" | "nameEn" | "description" | "descriptionEn" | "goodFor" | "goodForEn" | "effort" | "links" | "tags">;
+export type MethodEdit = MethodTexts & Pick<Method, "links" | "tags">;
 
 /** Links are https only: no other scheme, no credentials in the URL. */
 export function isHttpsUrl(value: string): boolean {

@@ -3,7 +3,7 @@
 // deactivated) and the export are plain functions of it.
 import { stringify } from "yaml";
 import type { OrgFile } from "./orgFile.ts";
-import type { Effort } from "./methods.ts";
+import { methodTexts, type MethodTexts } from "./methods.ts";
 import type { InitiativeStage, Locale, Role, SustainabilityArea } from "./types.ts";
 
 /** The roles the organisation file manages; `employee` belongs to everyone and is never touched. */
@@ -42,15 +42,8 @@ export interface InitiativeEntry {
   workPackage: string | null;
   active: boolean;
 }
-export interface MethodEntry {
+export interface MethodEntry extends MethodTexts {
   code: string;
-  name: string;
-  nameEn: string;
-  description: string;
-  descriptionEn: string;
-  goodFor: string;
-  goodForEn: string;
-  effort: Effort;
   contact: string | null;
   links: string[];
   tags: string[];
@@ -139,13 +132,7 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
   }));
   const methods: MethodEntry[] = org.methods.map((m) => ({
     code: m.code,
-    name: m.name,
-    nameEn: m.nameEn ?? "",
-    description: m.description,
-    descriptionEn: m.descriptionEn,
-    goodFor: m.goodFor,
-    goodForEn: m.goodForEn,
-    effort: m.effort,
+    ...methodTexts({ ...m, nameEn: m.nameEn ?? "" }),
     contact: m.contact ?? null,
     links: m.links,
     tags: [...new Set(m.tags)],

@@ -1,29 +1,19 @@
 // The catalogue of methods and tools, and the methods attached to needs.
-import type { Effort, Method, MethodEdit } from "../domain/methods.ts";
+import { methodTexts, type Effort, type Method, type MethodEdit } from "../domain/methods.ts";
 import type { SustainabilityArea } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
 
 const include = { contact: { select: { displayName: true } }, workPackage: { select: { code: true } } } as const;
 
-interface MethodRow {
-  id: number;
-  code: string;
-  name: string;
-  nameEn: string;
-  description: string;
-  descriptionEn: string;
-  goodFor: string;
-  goodForEn: string;
+/** A Method row with its contact's name and work package's code (effort and the lists as stored). */
+type MethodRow = Omit<Method, "effort" | "contactName" | "workPackageCode" | "links" | "tags" | "sustainability"> & {
   effort: string;
-  contactId: number | null;
   links: string;
   tags: string;
   sustainability: string;
-  workPackageId: number | null;
-  active: boolean;
   contact: { displayName: string } | null;
   workPackage: { code: string } | null;
-}
+};
 
 const split = (value: string) => (value ? value.split(",") : []);
 
@@ -31,13 +21,7 @@ export function toMethod(row: MethodRow): Method {
   return {
     id: row.id,
     code: row.code,
-    name: row.name,
-    nameEn: row.nameEn,
-    description: row.description,
-    descriptionEn: row.descriptionEn,
-    goodFor: row.goodFor,
-    goodForEn: row.goodForEn,
-    effort: row.effort as Effort,
+    ...methodTexts({ ...row, effort: row.effort as Effort }),
     contactId: row.contactId,
     contactName: row.contact?.displayName ?? null,
     links: JSON.parse(row.links) as string[],

@@ -1,6 +1,7 @@
 // The organisation as the database holds it (departments, people with their
 // managed roles, work packages, initiatives, settings), read as one model and
 // written from a computed diff. Callers run both inside one transaction.
+import { methodTexts } from "../domain/methods.ts";
 import { MANAGED_ROLES, ORG_SETTING_KEYS, type ManagedRole, type OrgChange, type OrgModel, type OrgSettings } from "../domain/orgModel.ts";
 import type { InitiativeStage, Locale } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
@@ -94,13 +95,7 @@ export function createOrganisationRepository(db: Tx) {
           const m = toMethod(row);
           return {
             code: m.code,
-            name: m.name,
-            nameEn: m.nameEn,
-            description: m.description,
-            descriptionEn: m.descriptionEn,
-            goodFor: m.goodFor,
-            goodForEn: m.goodForEn,
-            effort: m.effort,
+            ...methodTexts(m),
             contact: row.contact?.email ?? null,
             links: m.links,
             tags: m.tags,
@@ -181,13 +176,7 @@ export function createOrganisationRepository(db: Tx) {
       for (const c of of("method")) {
         const m = find(desired.methods, (x) => x.code, c.key);
         const data = {
-          name: m.name,
-          nameEn: m.nameEn,
-          description: m.description,
-          descriptionEn: m.descriptionEn,
-          goodFor: m.goodFor,
-          goodForEn: m.goodForEn,
-          effort: m.effort,
+          ...methodTexts(m),
           contactId: personId(m.contact),
           ...methodColumns(m),
           workPackageId: m.workPackage ? wpIds.get(m.workPackage)! : null,

@@ -7,7 +7,7 @@ import { jobByName } from "../../src/jobs/index.ts";
 import { runJob } from "../../src/jobs/scheduler.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { cardText, findAction, startTestServer, type TestServer } from "../helpers/server.ts";
-import { form, slackRequest, startSlackApi, TEAM_ID, type SlackApiStandIn } from "../helpers/slackApi.ts";
+import { slackRequest, slashCommand, startSlackApi, type SlackApiStandIn } from "../helpers/slackApi.ts";
 import { cardOf, teamsClient, teamsUser, TENANT } from "../helpers/teams.ts";
 
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -15,7 +15,6 @@ let server: TestServer;
 let connector: BotConnector;
 let api: SlackApiStandIn;
 const now = new Date("2026-11-27T09:00:00Z");
-let seq = 0;
 
 const lars = teamsUser("lars", "Lars Andersson");
 const nora = teamsUser("nora", "Nora Nyberg");
@@ -55,22 +54,6 @@ const lastCard = (conversationId: string) => cardOf(connector.sent(conversationI
 /** What the bot sent to a Teams conversation, card by card. */
 const sentTexts = (conversationId: string) => connector.sent(conversationId).map((a) => cardText(cardOf(a)));
 
-function slashCommand(userId: string, text: string) {
-  return form({
-    token: "legacy",
-    team_id: TEAM_ID,
-    team_domain: "stockholm",
-    channel_id: "C0GENERAL",
-    channel_name: "general",
-    user_id: userId,
-    user_name: userId.toLowerCase(),
-    command: "/samordna",
-    text,
-    api_app_id: "A0SAMORDNA",
-    response_url: `${api.url}response/${++seq}`,
-    trigger_id: `trigger-${seq}`,
-  });
-}
 const slack = (body: string) => slackRequest(server.url, SECRET, body, { contentType: "application/x-www-form-urlencoded" });
 
 describe("finding methods", () => {
@@ -98,11 +81,11 @@ describe("finding methods", () => {
   });
 
   it("answers /samordna methods in Slack with English and Swedish words", async () => {
-    await slack(slashCommand("UNORA", "methods test bed pilot"));
+    await slack(slashCommand(api.url, "UNORA", "methods test bed pilot").body);
     const [en] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DUNORA" && JSON.stringify(c.body.blocks).includes("Test bed"));
     expect(JSON.stringify(en.body.blocks)).toContain("When a solution looks promising");
 
-    await slack(slashCommand("UKARIN", "metoder nyttorealisering"));
+    await slack(slashCommand(api.url, "UKARIN", "metoder nyttorealisering").body);
     const [sv] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DUKARIN" && JSON.stringify(c.body.blocks).includes("Nyttorealisering"));
     expect(JSON.stringify(sv.body.blocks)).toContain("Beskriv de nyttor");
   });
