@@ -7,17 +7,9 @@ import { CronExpressionParser } from "cron-parser";
 import type { Store } from "../store/index.ts";
 import { DomainError } from "./errors.ts";
 import { requireRole } from "./permissions.ts";
-import { DEFAULT_TRIAGE_TARGET_DAYS, TRIAGE_ROLES } from "./triage.ts";
+import { TRIAGE_ROLES } from "./triage.ts";
 import { OPEN_NEED_STATUSES, SUSTAINABILITY_AREAS, type Health, type Need, type Person, type SustainabilityArea } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
-
-/** Settings keys and their defaults. */
-export const DIGEST_SETTINGS = {
-  cadence: { key: "digest.cadence", fallback: "0 14 * * 5" },
-  channels: { key: "digest.channels", fallback: [] as string[] },
-  staleInitiativeWeeks: { key: "digest.staleInitiativeWeeks", fallback: 4 },
-  triageTarget: { key: "triage.targetWorkingDays", fallback: DEFAULT_TRIAGE_TARGET_DAYS },
-} as const;
 
 export const DIGEST_KIND = "coordinator";
 /** Items shown per list; the rest is "and N more", which keeps the card within Teams' 40 KB and Slack's 50 blocks. */
@@ -115,12 +107,6 @@ export function scheduledPeriod(cadence: string, zone: string, now: Date): Diges
   return { from, to, key: to.toISOString() };
 }
 
-/** Channel targets from settings key "digest.channels"; anything that is not "<platform>:<id>" is ignored. */
-export function channelTargets(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return [...new Set(value.filter((v): v is string => typeof v === "string" && /^(teams|slack):\S+$/.test(v)))];
-}
-
 function toDigestNeed(need: Need, now: Date, calendar: Calendar, zone: string, targetDays: number): DigestNeed {
   const ageWorkingDays = calendar.workingDaysBetween(need.createdAt, now, zone);
   return {
@@ -139,8 +125,8 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
   async function build(period: DigestPeriod): Promise<DigestData> {
     const now = period.to;
     const [targetDays, staleWeeks] = await Promise.all([
-      store.settings.get(DIGEST_SETTINGS.triageTarget.key, DIGEST_SETTINGS.triageTarget.fallback),
-      store.settings.get(DIGEST_SETTINGS.staleInitiativeWeeks.key, DIGEST_SETTINGS.staleInitiativeWeeks.fallback),
+      store.settings.get("triage.targetWorkingDays"),
+      store.settings.get("digest.staleInitiativeWeeks"),
     ]);
     const [newNeeds, queue, overdue, health, overdueRequests, stale, triageTimes, pings, byDept, bySust, departments] = await Promise.all([
       store.needs.reportedBetween(period.from, period.to, TOP_ITEMS),
@@ -193,14 +179,14 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
 
     /** The scheduled digest due at `now`, from settings key "digest.cadence". */
     async duePeriod(now: Date): Promise<DigestPeriod> {
-      const cadence = await store.settings.get(DIGEST_SETTINGS.cadence.key, DIGEST_SETTINGS.cadence.fallback);
+      const cadence = await store.settings.get("digest.cadence");
       return scheduledPeriod(cadence, options.zone, now);
     },
 
     /** Every coordinator, then the configured coordinator channels (in the default language). */
     async recipients(): Promise<DigestRecipient[]> {
       const coordinators = await store.people.withRole("coordinator");
-      const channels = channelTargets(await store.settings.get<unknown>(DIGEST_SETTINGS.channels.key, DIGEST_SETTINGS.channels.fallback));
+      const channels = await store.settings.get("digest.channels");
       return [
         ...coordinators.map((p) => ({ key: `person:${p.id}`, locale: p.locale })),
         ...channels.map((key) => ({ key, locale: options.defaultLocale })),

@@ -3,6 +3,7 @@
 // deactivated) and the export are plain functions of it.
 import { stringify } from "yaml";
 import type { OrgFile } from "./orgFile.ts";
+import { ORG_FILE_SETTINGS, type KeyOfOrgFilePath, type OrgFilePath, type SettingValue } from "./settings.ts";
 import type { InitiativeStage, Locale, Role } from "./types.ts";
 
 /** The roles the organisation file manages; `employee` belongs to everyone and is never touched. */
@@ -41,14 +42,9 @@ export interface InitiativeEntry {
   workPackage: string | null;
   active: boolean;
 }
-/** Settings the file manages, by their settings key. */
-export interface OrgSettings {
-  "digest.channels"?: string[];
-  "triage.targetWorkingDays"?: number;
-  "reminders.afterWorkingDays"?: number;
-  "reminders.max"?: number;
-}
-export const ORG_SETTING_KEYS = ["digest.channels", "triage.targetWorkingDays", "reminders.afterWorkingDays", "reminders.max"] as const;
+/** Settings the file manages, by their path in the file; the registry (settings.ts) maps each path to its storage key. */
+export type OrgSettings = { [P in OrgFilePath]?: SettingValue<KeyOfOrgFilePath<P>> };
+export const ORG_SETTING_KEYS: readonly OrgFilePath[] = ORG_FILE_SETTINGS.map((s) => s.path);
 
 export interface OrgModel {
   departments: DepartmentEntry[];
@@ -67,7 +63,7 @@ export interface FieldChange {
 export interface OrgChange {
   kind: "added" | "changed" | "deactivated";
   entity: EntityKind;
-  /** Code, e-mail or settings key. */
+  /** Code, e-mail or the setting's path in the file. */
   key: string;
   fields: FieldChange[];
 }

@@ -5,6 +5,7 @@ import { CronExpressionParser } from "cron-parser";
 import { DateTime } from "luxon";
 import type { Calendar } from "./calendar.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
+import { SETTINGS } from "./settings.ts";
 import { HEALTHS, type Health, type StatusRequest } from "./types.ts";
 
 /**
@@ -115,7 +116,7 @@ export interface PingRules {
   /** Reminders after the due date, one per working day, before escalation. */
   maxReminders: number;
 }
-export const DEFAULT_PING_RULES: PingRules = { dueWorkingDays: 2, maxReminders: 2 };
+export const DEFAULT_PING_RULES: PingRules = { dueWorkingDays: SETTINGS["statusPings.dueWorkingDays"].default, maxReminders: SETTINGS["statusPings.maxReminders"].default };
 
 export function dueDate(startsAt: Date, rules: PingRules, zone: string, calendar: Calendar): Date {
   return calendar.addWorkingDays(startsAt, rules.dueWorkingDays, zone);

@@ -13,7 +13,6 @@ import { requireRole } from "./permissions.ts";
 import {
   CadenceError,
   currentPeriod,
-  DEFAULT_PING_RULES,
   dueDate,
   followUpDue,
   isAway,
@@ -49,9 +48,6 @@ export interface RunOptions {
   out: (line: string) => void;
 }
 
-/** Settings keys (store.settings) for the reminder rules. */
-export const PING_SETTINGS = { dueWorkingDays: "statusPings.dueWorkingDays", maxReminders: "statusPings.maxReminders" } as const;
-
 function isValidZone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
 }
@@ -64,12 +60,9 @@ export function createStatusService(deps: StatusServiceDeps) {
   const { store, clock, calendar, zone, cards, log } = deps;
 
   async function rules(): Promise<PingRules> {
-    const dueWorkingDays = await store.settings.get(PING_SETTINGS.dueWorkingDays, DEFAULT_PING_RULES.dueWorkingDays);
-    const maxReminders = await store.settings.get(PING_SETTINGS.maxReminders, DEFAULT_PING_RULES.maxReminders);
-    const ok = (n: unknown, max: number) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= max;
     return {
-      dueWorkingDays: ok(dueWorkingDays, 20) ? dueWorkingDays : DEFAULT_PING_RULES.dueWorkingDays,
-      maxReminders: ok(maxReminders, 10) ? maxReminders : DEFAULT_PING_RULES.maxReminders,
+      dueWorkingDays: await store.settings.get("statusPings.dueWorkingDays"),
+      maxReminders: await store.settings.get("statusPings.maxReminders"),
     };
   }
 

@@ -25,8 +25,6 @@ export const TRANSITIONS: Record<TriageAction, { from: NeedStatus[]; to: NeedSta
 };
 
 export const TRIAGE_ROLES = ["coordinator"] as const;
-/** Default for settings key "triage.targetWorkingDays". */
-export const DEFAULT_TRIAGE_TARGET_DAYS = 10;
 export const MAX_NOTE_LENGTH = 2000;
 const QUEUE_SHOWN = 10;
 const DUPLICATE_CANDIDATES = 25;
@@ -126,7 +124,7 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
   }
 
   async function targetDays(): Promise<number> {
-    return store.settings.get("triage.targetWorkingDays", DEFAULT_TRIAGE_TARGET_DAYS);
+    return store.settings.get("triage.targetWorkingDays");
   }
 
   async function assignmentPatch(repos: Repositories, assign: Assignment): Promise<{ workPackageId: number | null; initiativeId: number | null; label: string }> {

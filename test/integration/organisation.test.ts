@@ -90,8 +90,8 @@ describe("org apply", () => {
     expect((await db.store.workPackages.byCode("WP3"))!.cadence).toBe("30 8 * * 3");
     expect((await personByEmail(db.store, "james.carter")).roles).toEqual(["employee"]);
     expect((await personByEmail(db.store, "oskar.karlsson")).roles).toEqual(["employee"]);
-    expect(await db.store.settings.get("digest.channels", null)).toEqual(["teams:19:abc@thread.tacv2", "slack:C0123ABCD"]);
-    expect(await db.store.settings.get("reminders.max", null)).toBe(3);
+    expect(await db.store.settings.get("digest.channels")).toEqual(["teams:19:abc@thread.tacv2", "slack:C0123ABCD"]);
+    expect(await db.store.settings.get("statusPings.maxReminders")).toBe(3);
     const audit = await db.store.audit.forSubject("organisation");
     expect(audit.at(-1)).toMatchObject({ action: "org.apply" });
     expect(JSON.parse(audit.at(-1)!.after!)).toContain("- workPackage WP4 (deactivated)");
