@@ -70,6 +70,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     cards: {
       form: (locale, options) => statusForm(cardContext(locale), options),
       escalation: (locale, info) => escalationCard(cardContext(locale), info),
+      notification: notificationCard,
     },
   });
   const router = createRouter(

@@ -9,6 +9,7 @@ import type { Store } from "../store/index.ts";
 import type { StatusRequestView } from "../store/statusRequests.ts";
 import type { Calendar } from "./calendar.ts";
 import { DomainError } from "./errors.ts";
+import type { RenderNotification } from "./notify.ts";
 import { requireRole } from "./permissions.ts";
 import {
   CadenceError,
@@ -26,11 +27,13 @@ import {
   type StatusAnswer,
 } from "./statusPings.ts";
 import type { Locale, Person, StatusUpdate } from "./types.ts";
+import { changeWorkPackage } from "./workPackages.ts";
 
 /** The cards the service sends, rendered in the recipient's language (src/cards). */
 export interface StatusCards {
   form(locale: Locale, options: StatusFormOptions): unknown;
   escalation(locale: Locale, info: EscalationInfo): unknown;
+  notification: RenderNotification;
 }
 
 export interface StatusServiceDeps {
@@ -326,11 +329,9 @@ export function createStatusService(deps: StatusServiceDeps) {
         if (!deputy) throw new DomainError("invalid_input", `unknown e-mail ${arg}`, { detailKey: "status.deputy.unknown", email: arg.slice(0, 200) });
         if (deputy.id === person.id) throw new DomainError("invalid_input", "own deputy", { detailKey: "status.deputy.self" });
       }
+      // The same change as the admin card's: lead roles, audit and notices follow.
       await store.transaction(async (tx) => {
-        for (const wp of wps) {
-          await tx.workPackages.setDeputy(wp.id, deputy?.id ?? null);
-          await tx.audit.record({ actorId: person.id, action: "workPackage.deputy", subject: `wp:${wp.id}`, before: wp.deputyId, after: deputy?.id ?? null });
-        }
+        for (const wp of wps) await changeWorkPackage(tx, cards.notification, person.id, wp, { deputyId: deputy?.id ?? null });
       });
       return { deputy, codes: wps.map((wp) => wp.code) };
     },
