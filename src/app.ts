@@ -27,7 +27,7 @@ import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import type { Store } from "./store/index.ts";
-import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard } from "./cards/notificationCard.ts";
+import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard } from "./cards/needNotifications.ts";
 
 export interface App {
   config: Config;

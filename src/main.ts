@@ -10,7 +10,7 @@ import { createLogger } from "./log.ts";
 import { createSlackChannel } from "./bots/slack/app.ts";
 import { allJobs } from "./jobs/index.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
-import { applyOrgFile } from "./organisationFile.ts";
+import { applyOrgFile } from "./applyOrgFile.ts";
 import { createHttpServer, type ChannelMount } from "./server.ts";
 import { openStore } from "./store/index.ts";
 import { seedDemo } from "./store/seed.ts";

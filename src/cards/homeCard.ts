@@ -10,7 +10,7 @@ const NEEDS_SHOWN = 10;
 
 export interface HomeContent {
   reported: Need[];
-  requests: { subject: string; dueAt: Date }[];
+  requests: { label: string; dueAt: Date }[];
   /** Needs waiting for triage; set for coordinators only. */
   triageCount?: number;
 }
@@ -27,7 +27,7 @@ export function homeCard(ctx: CardContext, content: HomeContent): AdaptiveCard {
   if (content.requests.length > 0) {
     body.push(
       subheading(t("slack.home.requests")),
-      paragraph(content.requests.map((r) => `- ${t("slack.home.request", { subject: r.subject, due: formatDate(locale, r.dueAt) })}`).join("\n")),
+      paragraph(content.requests.map((r) => `- ${t("slack.home.request", { label: r.label, due: formatDate(locale, r.dueAt) })}`).join("\n")),
       paragraph(t("slack.home.requestsHint"), { subtle: true }),
     );
   }

@@ -45,7 +45,7 @@ export interface DigestData {
   newNeeds: { total: number; items: DigestNeed[] };
   waiting: { total: number; overdue: number; awaitingReply: number; targetDays: number; items: DigestNeed[] };
   grid: { code: string; name: string; now: Health | null; before: Health | null; trend: Trend; lastUpdateAt: Date | null }[];
-  overdueRequests: { total: number; items: { subject: string; recipientName: string | null; dueAt: Date }[] };
+  overdueRequests: { total: number; items: { label: string; recipientName: string | null; dueAt: Date }[] };
   staleInitiatives: { total: number; weeks: number; items: { code: string; title: string; lastUpdateAt: Date | null }[] };
   figures: {
     medianWorkingDaysToTriage: number | null;
@@ -90,8 +90,8 @@ export function isQuiet(data: DigestData): boolean {
   return data.newNeeds.total === 0 && data.waiting.total === 0 && data.overdueRequests.total === 0 && data.staleInitiatives.total === 0;
 }
 
-/** Checks a cadence (a five-field cron expression) the way the digest uses it. */
-export function parseCadence(cadence: string, zone: string, at: Date) {
+/** The digest cadence (a plain five-field cron expression, unlike a ping cadence) as a schedule around `at`. */
+function digestSchedule(cadence: string, zone: string, at: Date) {
   try {
     return CronExpressionParser.parse(cadence, { currentDate: new Date(at.getTime() + 1), tz: zone });
   } catch (err) {
@@ -101,7 +101,7 @@ export function parseCadence(cadence: string, zone: string, at: Date) {
 
 /** The latest scheduled digest at or before `now`, and the period it covers (since the one before). */
 export function scheduledPeriod(cadence: string, zone: string, now: Date): DigestPeriod {
-  const schedule = parseCadence(cadence, zone, now);
+  const schedule = digestSchedule(cadence, zone, now);
   const to = schedule.prev().toDate();
   const from = schedule.prev().toDate();
   return { from, to, key: to.toISOString() };

@@ -139,7 +139,7 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
   }
 
   /** Queues one notification card per person, each in the person's own language. */
-  async function notify(repos: Repositories, need: Need, personIds: number[], build: (locale: Person["locale"]) => unknown, kind: string): Promise<void> {
+  async function notifyAboutNeed(repos: Repositories, need: Need, personIds: number[], build: (locale: Person["locale"]) => unknown, kind: string): Promise<void> {
     const people = await repos.people.byIds([...new Set(personIds)]);
     for (const person of people) {
       await repos.outbox.enqueue({
@@ -247,10 +247,10 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
         }
 
         if (action === "ask") {
-          await notify(tx, updated, [need.reporterId], (locale) => cards.question(locale, updated, input.note!, person.displayName), "need.question");
+          await notifyAboutNeed(tx, updated, [need.reporterId], (locale) => cards.question(locale, updated, input.note!, person.displayName), "need.question");
         } else {
           const recipients = audience.filter((id) => id !== person.id);
-          await notify(tx, updated, recipients, (locale) => cards.update(locale, updated, change), "need.update");
+          await notifyAboutNeed(tx, updated, recipients, (locale) => cards.update(locale, updated, change), "need.update");
         }
         return updated;
       });
@@ -271,7 +271,7 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
         const asker = await tx.needs.lastActor(need.id, "question");
         const updated = await tx.needs.update(need.id, version, { awaitingReply: false }, { actorId: person.id, kind: "answered", note: answer });
         if (asker !== null && asker !== person.id) {
-          await notify(tx, updated, [asker], (locale) => cards.answer(locale, updated, answer, person.displayName), "need.answer");
+          await notifyAboutNeed(tx, updated, [asker], (locale) => cards.answer(locale, updated, answer, person.displayName), "need.answer");
         }
         return updated;
       });

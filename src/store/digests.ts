@@ -13,7 +13,8 @@ export interface WorkPackageHealthRow {
 }
 
 export interface OverdueRequestRow {
-  subject: string;
+  /** The work package or initiative asked, as shown ("WP4 Strategisk kommunikation"). */
+  label: string;
   recipientName: string | null;
   dueAt: Date;
 }
@@ -119,7 +120,7 @@ export function createDigestsRepository(db: Tx) {
       return {
         total,
         items: rows.map((r) => ({
-          subject: r.workPackage ? `${r.workPackage.code} ${r.workPackage.name}` : r.initiative ? `${r.initiative.code} ${r.initiative.title}` : "?",
+          label: r.workPackage ? `${r.workPackage.code} ${r.workPackage.name}` : r.initiative ? `${r.initiative.code} ${r.initiative.title}` : "?",
           recipientName:
             (r.recipientId !== null ? names.get(r.recipientId) : undefined) ?? r.workPackage?.lead?.displayName ?? r.initiative?.owner?.displayName ?? null,
           dueAt: r.dueAt,

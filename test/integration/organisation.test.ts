@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config.ts";
 import { exportOrganisation } from "../../src/domain/organisation.ts";
 import { OrgFileError } from "../../src/domain/orgFile.ts";
 import { describeChange } from "../../src/domain/orgModel.ts";
-import { applyOrgFile } from "../../src/organisationFile.ts";
+import { applyOrgFile } from "../../src/applyOrgFile.ts";
 import { EXAMPLE_ORG_FILE } from "../../src/store/seed.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 import { cardText, startTestServer } from "../helpers/server.ts";

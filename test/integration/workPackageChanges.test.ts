@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
-import { applyOrgFile } from "../../src/organisationFile.ts";
+import { applyOrgFile } from "../../src/applyOrgFile.ts";
 import { EXAMPLE_ORG_FILE } from "../../src/store/seed.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 import { clockedApp, type ClockedApp } from "../helpers/jobs.ts";

@@ -5,7 +5,7 @@
 import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
 import { clip, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
-import { notify, person, present, postCard, texts, turn, userOf, type Origin, type SlackDeps } from "./present.ts";
+import { person, present, postCard, tellEphemeral, texts, turn, userOf, type Origin, type SlackDeps } from "./present.ts";
 import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
 
 type ActionBody = {
@@ -33,11 +33,11 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     try {
       cardAction = buttonAction(button, b.state);
     } catch {
-      await notify(deps, { user, channel, locale: who.locale }, "slack.badValue");
+      await tellEphemeral(deps, { user, channel, locale: who.locale }, "slack.badValue");
       return;
     }
     if (cardAction.verb === TOO_LARGE_VERB) {
-      await notify(deps, { user, channel, locale: who.locale }, "slack.tooLarge");
+      await tellEphemeral(deps, { user, channel, locale: who.locale }, "slack.tooLarge");
       return;
     }
     const origin: Origin = {
@@ -66,7 +66,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       if (acked) return;
       await answer();
       const user = userOf(body.team?.id ?? body.user.team_id, body.user.id);
-      if (user) await notify(deps, { user }, "errors.unexpected").catch(() => undefined);
+      if (user) await tellEphemeral(deps, { user }, "errors.unexpected").catch(() => undefined);
     }
   });
 
@@ -86,7 +86,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       submitted = viewSubmission(view);
     } catch {
       await ack();
-      await notify(deps, { user, locale: who.locale }, "slack.badRequest");
+      await tellEphemeral(deps, { user, locale: who.locale }, "slack.badRequest");
       return;
     }
     const origin: Origin = { user, person: who, channel: submitted.channel };

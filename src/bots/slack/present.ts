@@ -56,7 +56,7 @@ export async function postCard(deps: SlackDeps, origin: Origin, card: AdaptiveCa
 }
 
 /** A short text for the person: ephemeral in the channel it came from, else in their DM. */
-export async function notify(deps: SlackDeps, origin: { user: SlackUser; channel?: string; locale?: Person["locale"] }, key: string): Promise<void> {
+export async function tellEphemeral(deps: SlackDeps, origin: { user: SlackUser; channel?: string; locale?: Person["locale"] }, key: string): Promise<void> {
   const t = translator(origin.locale ?? deps.app.config.defaultLocale);
   if (origin.channel) {
     try {
