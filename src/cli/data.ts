@@ -1,4 +1,5 @@
 // Data commands: export needs (CSV or JSON) and erase a person (GDPR).
+import { auditSubject } from "../domain/auditSubjects.ts";
 import { loadConfig } from "../config.ts";
 import type { Need } from "../domain/types.ts";
 import { openStore } from "../store/index.ts";
@@ -85,7 +86,7 @@ async function personErase(args: string[], io: CliIo): Promise<number> {
     }
     await store.transaction(async (tx) => {
       await tx.people.erase(person.id, new Date());
-      await tx.audit.record({ actorId: null, action: "person.erase", subject: `person:${person.id}` });
+      await tx.audit.record({ actorId: null, action: "person.erase", subject: auditSubject.person(person.id) });
     });
     io.out(`Erased the personal data of person ${person.id}. Their needs remain, attributed to "Erased person ${person.id}".`);
     return 0;

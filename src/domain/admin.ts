@@ -3,6 +3,7 @@
 // change is audited with before and after, and the people it concerns are
 // told through the outbox in the same transaction. A refused attempt changes
 // nothing and is audited as "denied".
+import { auditSubject } from "./auditSubjects.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import type { Calendar } from "./calendar.ts";
 import { cadenceProblem, nextFire } from "./cadence.ts";
@@ -43,7 +44,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
   /** Refuses anyone but an admin, and records the attempt. */
   async function requireAdmin(actor: Person, action: string, data: Record<string, unknown> = {}): Promise<void> {
     if (isAdmin(actor)) return;
-    await store.audit.record({ actorId: actor.id, action: "denied", subject: `admin:${action}`, after: JSON.parse(JSON.stringify(data)) as unknown });
+    await store.audit.record({ actorId: actor.id, action: "denied", subject: auditSubject.refusedAdminAction(action), after: JSON.parse(JSON.stringify(data)) as unknown });
     throw new DomainError("forbidden", `person ${actor.id} is not an admin (${action})`);
   }
 
@@ -182,7 +183,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
           await repos.needs.update(need.id, need.version, { initiativeId: initiative.id }, { actorId: actor.id, kind: "initiative", note: initiative.code });
         }
         if (owner) await repos.people.syncLeadRole(owner.id);
-        const auditId = await repos.audit.record({ actorId: actor.id, action: "initiative.create", subject: `initiative:${initiative.code}`, after: initiative });
+        const auditId = await repos.audit.record({ actorId: actor.id, action: "initiative.create", subject: auditSubject.initiative(initiative.code), after: initiative });
         const params = { code: initiative.code, title: initiative.title, reference: need?.reference ?? "" };
         if (owner) await notify(repos, render, { personId: owner.id, dedupeKey: `audit:${auditId}:person:${owner.id}`, key: "admin.notify.initiativeOwner", params });
         if (need && need.reporterId !== owner?.id) {
@@ -228,7 +229,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
     const auditId = await repos.audit.record({
       actorId: actor.id,
       action: `role.${how}`,
-      subject: `person:${person.id}`,
+      subject: auditSubject.person(person.id),
       before: { roles: person.roles },
       after: { roles: after.roles },
     });

@@ -5,6 +5,7 @@
 // helpers below are pure.
 import { CronExpressionParser } from "cron-parser";
 import type { Store } from "../store/index.ts";
+import { personAddress } from "./addresses.ts";
 import { DomainError } from "./errors.ts";
 import { requireRole } from "./permissions.ts";
 import { TRIAGE_ROLES } from "./triage.ts";
@@ -132,7 +133,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       store.needs.reportedBetween(period.from, period.to, TOP_ITEMS),
       store.needs.triageQueue(TOP_ITEMS),
       store.needs.countWaitingSince(calendar.workingDaysCutoff(now, targetDays, options.zone)),
-      store.digests.workPackageHealth(),
+      store.digests.workPackageHealth(now),
       store.digests.overdueRequests(now, TOP_ITEMS),
       store.digests.staleInitiatives(new Date(now.getTime() - staleWeeks * 7 * DAY), TOP_ITEMS),
       store.needs.triageTimes(new Date(now.getTime() - TRIAGE_TIME_WINDOW_DAYS * DAY), TRIAGE_TIME_SAMPLE),
@@ -188,7 +189,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       const coordinators = await store.people.withRole("coordinator");
       const channels = await store.settings.get("digest.channels");
       return [
-        ...coordinators.map((p) => ({ key: `person:${p.id}`, locale: p.locale })),
+        ...coordinators.map((p) => ({ key: personAddress(p.id), locale: p.locale })),
         ...channels.map((key) => ({ key, locale: options.defaultLocale })),
       ];
     },
@@ -196,7 +197,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
     /** A digest now, for one coordinator: since their last scheduled digest (or the last week). */
     async onDemand(person: Person, now: Date): Promise<DigestData> {
       requireRole(person, ...TRIAGE_ROLES);
-      const last = await store.digests.lastSentAt(`person:${person.id}`, DIGEST_KIND);
+      const last = await store.digests.lastSentAt(personAddress(person.id), DIGEST_KIND);
       const from = last && last < now ? last : new Date(now.getTime() - 7 * DAY);
       return build({ from, to: now, key: `now:${now.toISOString()}` });
     },

@@ -2,6 +2,7 @@
 // file asks for reduce to the same shape, so the diff (added, changed,
 // deactivated) and the export are plain functions of it.
 import { stringify } from "yaml";
+import { channelAddress, decodeAddress } from "./addresses.ts";
 import type { OrgFile } from "./orgFile.ts";
 import { ORG_FILE_SETTINGS, type KeyOfOrgFilePath, type OrgFilePath, type SettingValue } from "./settings.ts";
 import type { InitiativeStage, Locale, Role } from "./types.ts";
@@ -140,7 +141,7 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
   ];
 
   const settings: OrgSettings = { ...current.settings };
-  if (org.digest) settings["digest.channels"] = org.digest.channels.map((c) => (c.teams !== undefined ? `teams:${c.teams}` : `slack:${c.slack}`));
+  if (org.digest) settings["digest.channels"] = org.digest.channels.map((c) => (c.teams !== undefined ? channelAddress("teams", c.teams) : channelAddress("slack", c.slack!)));
   if (org.triage) settings["triage.targetWorkingDays"] = org.triage.targetWorkingDays;
   if (org.reminders) {
     settings["reminders.afterWorkingDays"] = org.reminders.afterWorkingDays;
@@ -235,9 +236,9 @@ export function exportModel(model: OrgModel, options: { timezone: string }): str
   const s = model.settings;
   if (s["digest.channels"]) {
     file.digest = {
-      channels: s["digest.channels"].map((c) => {
-        const [platform, ...rest] = c.split(":");
-        return { [platform]: rest.join(":") };
+      channels: s["digest.channels"].flatMap((c) => {
+        const address = decodeAddress(c);
+        return address?.kind === "channel" ? [{ [address.platform]: address.id }] : [];
       }),
     };
   }

@@ -1,6 +1,7 @@
 // Applying an organisation file: read the organisation as it is, check the
 // people the file names, compute the diff, and write it, all in one
 // transaction, so a file with any problem changes nothing.
+import { auditSubject } from "./auditSubjects.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import { notify, type RenderNotification } from "./notify.ts";
 import { namedPeople, OrgFileError, unknownPeople, type ParsedOrgFile } from "./orgFile.ts";
@@ -54,7 +55,7 @@ export async function applyOrganisationIn(repos: Repositories, parsed: ParsedOrg
       });
     }
   }
-  await repos.audit.record({ actorId: options.actorId ?? null, action: "org.apply", subject: "organisation", after: changes.map(describeChange) });
+  await repos.audit.record({ actorId: options.actorId ?? null, action: "org.apply", subject: auditSubject.organisation, after: changes.map(describeChange) });
   return changes;
 }
 

@@ -3,6 +3,7 @@
 // changes it. The store reads and writes only these keys, validated by these
 // schemas, so a setting cannot be written under one name and read under another.
 import { z } from "zod";
+import { decodeAddress } from "./addresses.ts";
 
 /** Who changes a setting: admins through the organisation file, the bot itself, or only an operator in the database. */
 export type SettingWriter = "organisationFile" | "bot" | "operator";
@@ -17,16 +18,13 @@ interface SettingDefinition<S extends z.ZodType> {
 }
 const define = <S extends z.ZodType, P extends string | undefined = undefined>(d: SettingDefinition<S> & { orgFile?: P }) => d as SettingDefinition<S> & { orgFile: P };
 
-/** `teams:<conversation id>` or `slack:<channel id>`: where a digest goes besides coordinators' own chats. */
-const CHANNEL_TARGET = /^(teams|slack):\S+$/;
-
 /**
  * Digest channels: the valid, distinct targets of a list. A stray entry in a
  * stored list is dropped rather than failing every digest.
  */
 export function channelTargets(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
-  return [...new Set(value.filter((v): v is string => typeof v === "string" && CHANNEL_TARGET.test(v)))];
+  return [...new Set(value.filter((v): v is string => typeof v === "string" && decodeAddress(v)?.kind === "channel"))];
 }
 
 export const SETTINGS = {

@@ -2,12 +2,12 @@
 // remind and escalate, take answers, away and deputy, ping again. Every
 // proactive message is written to the outbox in the same transaction as the
 // state change that causes it.
+import { auditSubject } from "./auditSubjects.ts";
 import { DateTime } from "luxon";
-import type { EscalationInfo } from "../cards/escalationCard.ts";
-import type { StatusFormOptions } from "../cards/statusForm.ts";
 import type { Store } from "../store/index.ts";
 import type { StatusRequestView } from "../store/statusRequests.ts";
 import type { Calendar } from "./calendar.ts";
+import { personAddress } from "./addresses.ts";
 import { DomainError } from "./errors.ts";
 import type { RenderNotification } from "./notify.ts";
 import { requireRole } from "./permissions.ts";
@@ -24,7 +24,9 @@ import {
   workingDaysOverdue,
   type PingRules,
   type PingSubject,
+  type EscalationInfo,
   type StatusAnswer,
+  type StatusFormOptions,
 } from "./statusPings.ts";
 import type { Locale, Person, StatusUpdate } from "./types.ts";
 import { changeWorkPackage } from "./workPackages.ts";
@@ -142,7 +144,7 @@ export function createStatusService(deps: StatusServiceDeps) {
         const previous = await tx.statusRequests.latestUpdate(subject.key, { beforeRequestId: created.id });
         await tx.outbox.enqueue({
           dedupeKey: `status-ping:${created.id}`,
-          target: `person:${person.id}`,
+          target: personAddress(person.id),
           kind: "status.ping",
           availableAt: now,
           payload: cards.form(person.locale, formOptions(request, previous, now, { kind: "ping" }, person.id)),
@@ -169,7 +171,7 @@ export function createStatusService(deps: StatusServiceDeps) {
         if (recipient) {
           await tx.outbox.enqueue({
             dedupeKey: `status-reminder:${request.id}:${step.number}`,
-            target: `person:${recipient.id}`,
+            target: personAddress(recipient.id),
             kind: "status.reminder",
             availableAt: now,
             payload: cards.form(recipient.locale, formOptions(request, previous, now, { kind: "reminder", number: step.number }, recipient.id)),
@@ -200,7 +202,7 @@ export function createStatusService(deps: StatusServiceDeps) {
       for (const c of coordinators) {
         await tx.outbox.enqueue({
           dedupeKey: `status-escalation:${request.id}:person:${c.id}`,
-          target: `person:${c.id}`,
+          target: personAddress(c.id),
           kind: "status.escalation",
           availableAt: now,
           payload: cards.escalation(c.locale, info),
@@ -215,7 +217,7 @@ export function createStatusService(deps: StatusServiceDeps) {
     const now = clock();
     return store.transaction(async (tx) => {
       const saved = await tx.statusRequests.saveUpdate(request.id, answer, person.id, { late: now > request.dueAt, at: now });
-      await tx.audit.record({ actorId: person.id, action: saved.first ? "status.answer" : "status.change", subject: `status-request:${request.id}`, after: answer });
+      await tx.audit.record({ actorId: person.id, action: saved.first ? "status.answer" : "status.change", subject: auditSubject.statusRequest(request.id), after: answer });
       return saved;
     });
   }
@@ -313,7 +315,7 @@ export function createStatusService(deps: StatusServiceDeps) {
       const until = parseAwayUntil(dateText, clock(), zone);
       await store.transaction(async (tx) => {
         await tx.people.setAwayUntil(person.id, until);
-        await tx.audit.record({ actorId: person.id, action: "person.away", subject: `person:${person.id}`, before: person.awayUntil, after: until });
+        await tx.audit.record({ actorId: person.id, action: "person.away", subject: auditSubject.person(person.id), before: person.awayUntil, after: until });
       });
       return until;
     },
@@ -355,12 +357,12 @@ export function createStatusService(deps: StatusServiceDeps) {
       const queued = await store.transaction(async (tx) => {
         const isNew = await tx.outbox.enqueue({
           dedupeKey: `status-ping:${request.id}:again:${day}`,
-          target: `person:${recipient.id}`,
+          target: personAddress(recipient.id),
           kind: "status.ping",
           availableAt: now,
           payload: cards.form(recipient.locale, formOptions(request, previous, now, { kind: "form" }, recipient.id)),
         });
-        if (isNew) await tx.audit.record({ actorId: person.id, action: "status.pingAgain", subject: `status-request:${request.id}`, after: { recipientId: recipient.id } });
+        if (isNew) await tx.audit.record({ actorId: person.id, action: "status.pingAgain", subject: auditSubject.statusRequest(request.id), after: { recipientId: recipient.id } });
         return isNew;
       });
       return { recipient, request, queued };

@@ -3,6 +3,7 @@
 // taken from which status; every decision is checked against the acting person
 // and the version the triage card was built from, so a forged, replayed or
 // racing action changes nothing.
+import { personAddress } from "./addresses.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock, NeedService } from "./needs.ts";
@@ -144,7 +145,7 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
     for (const person of people) {
       await repos.outbox.enqueue({
         dedupeKey: `need:${need.id}:v${need.version}:person:${person.id}`,
-        target: `person:${person.id}`,
+        target: personAddress(person.id),
         kind,
         payload: build(person.locale),
       });

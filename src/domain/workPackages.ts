@@ -2,6 +2,7 @@
 // or active state, whoever makes it (the admin card, a lead in chat, the
 // organisation file): the lead role follows, the change is audited under one
 // subject, and the people it concerns are told, all in the caller's transaction.
+import { auditSubject } from "./auditSubjects.ts";
 import type { Repositories } from "../store/index.ts";
 import { notify, type RenderNotification } from "./notify.ts";
 import type { WorkPackage } from "./types.ts";
@@ -10,9 +11,6 @@ import type { WorkPackage } from "./types.ts";
 export type WorkPackagePatch = Partial<Pick<WorkPackage, "leadId" | "deputyId" | "cadence" | "pingsPaused" | "active">>;
 type Field = keyof WorkPackagePatch;
 const FIELDS: readonly Field[] = ["leadId", "deputyId", "cadence", "pingsPaused", "active"];
-
-/** The audit subject of a work package, the same for every kind of change. */
-export const workPackageSubject = (code: string) => `workPackage:${code}`;
 
 export interface ChangeResult {
   after: WorkPackage;
@@ -56,7 +54,7 @@ export async function recordWorkPackageChange(
     }
   }
   const pick = (wp: WorkPackage) => Object.fromEntries(fields.map((f) => [f, wp[f]]));
-  const auditId = await repos.audit.record({ actorId, action: actionOf(fields, after), subject: workPackageSubject(after.code), before: pick(before), after: pick(after) });
+  const auditId = await repos.audit.record({ actorId, action: actionOf(fields, after), subject: auditSubject.workPackage(after.code), before: pick(before), after: pick(after) });
   const params = { code: after.code, name: after.name, cadence: after.cadence };
   for (const notice of notices(before, after)) {
     await notify(repos, render, { personId: notice.personId, key: notice.key, params, dedupeKey: `audit:${auditId}:person:${notice.personId}` });

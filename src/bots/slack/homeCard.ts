@@ -1,10 +1,10 @@
 // The Slack App Home tab: the person's needs, status requests waiting for
 // them and, for coordinators, the size of the triage queue.
-import type { Need } from "../domain/types.ts";
-import { formatDate } from "../i18n/format.ts";
-import type { CardContext } from "./context.ts";
-import { actionSet, card, clean, execute, heading, paragraph, subheading, type AdaptiveCard, type Element } from "./elements.ts";
-import { needLine } from "./needCard.ts";
+import type { Need } from "../../domain/types.ts";
+import { formatDate } from "../../i18n/format.ts";
+import type { CardContext } from "../../cards/context.ts";
+import { actionSet, card, clean, execute, heading, paragraph, subheading, type AdaptiveCard, type Element } from "../../cards/elements.ts";
+import { needLine } from "../../cards/needCard.ts";
 
 const NEEDS_SHOWN = 10;
 
