@@ -1,6 +1,7 @@
 // Triage: coordinators decide what happens to each need, and the reporter and
 // supporters hear about it. The decisions table (DECISIONS) says, per decision,
-// taken from which status; every decision is checked against the acting person
+// from which status it is taken, what it needs, writes and tells; every
+// decision is checked against the acting person
 // and the version the triage card was built from, so a forged, replayed or
 // racing action changes nothing.
 import { personAddress } from "./addresses.ts";
