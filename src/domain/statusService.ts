@@ -23,6 +23,7 @@ import {
   pingRecipient,
   workingDaysOverdue,
   type PingRules,
+  type Period,
   type PingSubject,
   type EscalationInfo,
   type StatusAnswer,
@@ -47,6 +48,17 @@ export interface StatusServiceDeps {
   cards: StatusCards;
   log: { warn(obj: object, msg: string): void };
 }
+
+/**
+ * What a tick does for one subject or request, planned from the stored state
+ * before anything is written; one executor prints it (`--dry-run`) or applies it.
+ */
+export type PingStep =
+  | { kind: "invalid"; subject: PingSubject; problem: string }
+  | { kind: "wait"; subject: PingSubject; period: Period; reason: "away" | "no_lead" }
+  | { kind: "ask"; subject: PingSubject; period: Period; person: Person; as: "lead" | "deputy"; dueAt: Date }
+  | { kind: "remind"; request: StatusRequestView; number: number; recipient: Person | null }
+  | { kind: "escalate"; request: StatusRequestView; coordinators: Person[] };
 
 export interface RunOptions {
   dryRun: boolean;
@@ -109,34 +121,76 @@ export function createStatusService(deps: StatusServiceDeps) {
     return (await store.statusRequests.updateOf(request.id)) ?? (await store.statusRequests.latestUpdate(request.subjectKey, { beforeRequestId: request.id }));
   }
 
-  /** Starts the period of one subject if it is due and has no request yet. */
-  async function startPeriod(subject: PingSubject, now: Date, pingRules: PingRules, options: RunOptions): Promise<"created" | "waiting" | "invalid" | "none"> {
-    if (!subject.cadence) return "none";
+  /** Plans the start of one subject's period if it is due and has no request yet. */
+  async function planPeriod(subject: PingSubject, now: Date, pingRules: PingRules): Promise<PingStep | null> {
+    if (!subject.cadence) return null;
     let period;
     try {
       if (!isValidZone(subject.timezone)) throw new CadenceError(`unknown time zone ${subject.timezone}`);
       period = currentPeriod(parseCadence(subject.cadence), now, subject.timezone, calendar);
     } catch (err) {
       if (!(err instanceof CadenceError)) throw err;
-      log.warn({ subject: subject.key, cadence: subject.cadence }, `invalid cadence of ${subject.code}, skipped: ${err.message}`);
-      options.out(`${subject.code}: invalid cadence, skipped (${err.message})`);
-      return "invalid";
+      return { kind: "invalid", subject, problem: err.message };
     }
-    if (!period || (await store.statusRequests.find(subject.key, period.key))) return "none";
-    // A new period has begun: the previous one closes even if this one has to wait.
-    if (!options.dryRun) await store.statusRequests.closeEarlier(subject.key, period.key, now);
+    if (!period || (await store.statusRequests.find(subject.key, period.key))) return null;
     const people = await store.people.byIds([subject.leadId, subject.deputyId].filter((id): id is number => id !== null));
     const lead = people.find((p) => p.id === subject.leadId) ?? null;
     const deputy = people.find((p) => p.id === subject.deputyId) ?? null;
     const recipient = pingRecipient(lead, deputy, now);
-    if (recipient.kind === "wait") {
-      options.out(`${subject.code}: period ${period.key} waits (${recipient.reason === "away" ? "lead away, no deputy available" : "no lead"})`);
-      return "waiting";
+    if (recipient.kind === "wait") return { kind: "wait", subject, period, reason: recipient.reason };
+    const person = recipient.kind === "lead" ? lead : deputy;
+    if (!person) return { kind: "wait", subject, period, reason: "no_lead" };
+    return { kind: "ask", subject, period, person, as: recipient.kind, dueAt: dueDate(now, pingRules, subject.timezone, calendar) };
+  }
+
+  /** Plans the reminder or escalation one request is due for, if any. */
+  async function planFollowUp(request: StatusRequestView, now: Date, pingRules: PingRules, coordinators: Person[]): Promise<PingStep | null> {
+    const due = followUpDue(request, now, pingRules, request.subject.timezone, calendar);
+    if (!due) return null;
+    if (due.kind === "escalation") return { kind: "escalate", request, coordinators };
+    const recipient = request.recipientId ? await store.people.byId(request.recipientId) : null;
+    return { kind: "remind", request, number: due.number, recipient };
+  }
+
+  /** The line a tick prints for a step, in a dry run or for real. */
+  function describeStep(step: PingStep, dryRun: boolean): string {
+    switch (step.kind) {
+      case "invalid":
+        return `${step.subject.code}: invalid cadence, skipped (${step.problem})`;
+      case "wait":
+        return `${step.subject.code}: period ${step.period.key} waits (${step.reason === "away" ? "lead away, no deputy available" : "no lead"})`;
+      case "ask":
+        return `${step.subject.code}: ${dryRun ? "would ask" : "asking"} ${step.person.displayName} (${step.as}) for period ${step.period.key}, due ${step.dueAt.toISOString()}`;
+      case "remind":
+        return `${step.request.subject.code}: ${dryRun ? "would send" : "sending"} reminder ${step.number} to ${step.recipient?.displayName ?? "nobody"}`;
+      case "escalate":
+        return `${step.request.subject.code}: ${dryRun ? "would escalate" : "escalating"} to ${step.coordinators.length} coordinator(s)`;
     }
-    const person = recipient.kind === "lead" ? lead! : deputy!;
-    const dueAt = dueDate(now, pingRules, subject.timezone, calendar);
-    options.out(`${subject.code}: ${options.dryRun ? "would ask" : "asking"} ${person.displayName} (${recipient.kind}) for period ${period.key}, due ${dueAt.toISOString()}`);
-    if (options.dryRun) return "created";
+  }
+
+  /** Prints a step, and unless it is a dry run applies it; false when another tick got there first. */
+  async function execute(step: PingStep, now: Date, options: RunOptions): Promise<boolean> {
+    if (step.kind === "invalid") log.warn({ subject: step.subject.key, cadence: step.subject.cadence }, `invalid cadence of ${step.subject.code}, skipped: ${step.problem}`);
+    options.out(describeStep(step, options.dryRun));
+    if (options.dryRun) return true;
+    switch (step.kind) {
+      case "invalid":
+        return true;
+      case "wait":
+        // A new period has begun: the previous one closes even if this one has to wait.
+        await store.statusRequests.closeEarlier(step.subject.key, step.period.key, now);
+        return true;
+      case "ask":
+        await store.statusRequests.closeEarlier(step.subject.key, step.period.key, now);
+        return ask(step, now);
+      case "remind":
+        return remind(step, now);
+      case "escalate":
+        return escalate(step, now);
+    }
+  }
+
+  async function ask({ subject, period, person, dueAt }: Extract<PingStep, { kind: "ask" }>, now: Date): Promise<boolean> {
     try {
       await store.transaction(async (tx) => {
         const created = await tx.statusRequests.create({ subjectKey: subject.key, periodKey: period.key, recipientId: person.id, askedAt: now, dueAt });
@@ -151,38 +205,31 @@ export function createStatusService(deps: StatusServiceDeps) {
         });
       });
     } catch (err) {
-      if (isConflict(err)) return "none"; // another replica started the same period
+      if (isConflict(err)) return false; // another replica started the same period
       throw err;
     }
-    return "created";
+    return true;
   }
 
-  async function followUp(request: StatusRequestView, now: Date, pingRules: PingRules, coordinators: Person[], options: RunOptions): Promise<"reminder" | "escalation" | "none"> {
-    const step = followUpDue(request, now, pingRules, request.subject.timezone, calendar);
-    if (!step) return "none";
+  async function remind({ request, number, recipient }: Extract<PingStep, { kind: "remind" }>, now: Date): Promise<boolean> {
+    const previous = await previousOf(request);
+    return store.transaction(async (tx) => {
+      if (!(await tx.statusRequests.markReminded(request.id, number, now))) return false;
+      if (recipient) {
+        await tx.outbox.enqueue({
+          dedupeKey: `status-reminder:${request.id}:${number}`,
+          target: personAddress(recipient.id),
+          kind: "status.reminder",
+          availableAt: now,
+          payload: cards.form(recipient.locale, formOptions(request, previous, now, { kind: "reminder", number }, recipient.id)),
+        });
+      }
+      return true;
+    });
+  }
+
+  async function escalate({ request, coordinators }: Extract<PingStep, { kind: "escalate" }>, now: Date): Promise<boolean> {
     const code = request.subject.code;
-    if (step.kind === "reminder") {
-      const recipient = request.recipientId ? await store.people.byId(request.recipientId) : null;
-      options.out(`${code}: ${options.dryRun ? "would send" : "sending"} reminder ${step.number} to ${recipient?.displayName ?? "nobody"}`);
-      if (options.dryRun) return "reminder";
-      const previous = await previousOf(request);
-      const sent = await store.transaction(async (tx) => {
-        if (!(await tx.statusRequests.markReminded(request.id, step.number, now))) return false;
-        if (recipient) {
-          await tx.outbox.enqueue({
-            dedupeKey: `status-reminder:${request.id}:${step.number}`,
-            target: personAddress(recipient.id),
-            kind: "status.reminder",
-            availableAt: now,
-            payload: cards.form(recipient.locale, formOptions(request, previous, now, { kind: "reminder", number: step.number }, recipient.id)),
-          });
-        }
-        return true;
-      });
-      return sent ? "reminder" : "none";
-    }
-    options.out(`${code}: ${options.dryRun ? "would escalate" : "escalating"} to ${coordinators.length} coordinator(s)`);
-    if (options.dryRun) return "escalation";
     if (coordinators.length === 0) log.warn({ request: request.id }, `status of ${code} is overdue but there are no coordinators to tell`);
     const people = await store.people.byIds([request.subject.leadId, request.recipientId].filter((id): id is number => id !== null));
     const lead = people.find((p) => p.id === request.subject.leadId);
@@ -197,7 +244,7 @@ export function createStatusService(deps: StatusServiceDeps) {
       workingDaysOverdue: workingDaysOverdue(request.dueAt, now, request.subject.timezone, calendar),
       remindersSent: request.remindersSent,
     };
-    const escalated = await store.transaction(async (tx) => {
+    return store.transaction(async (tx) => {
       if (!(await tx.statusRequests.markEscalated(request.id, now))) return false;
       for (const c of coordinators) {
         await tx.outbox.enqueue({
@@ -210,7 +257,6 @@ export function createStatusService(deps: StatusServiceDeps) {
       }
       return true;
     });
-    return escalated ? "escalation" : "none";
   }
 
   async function saveAnswer(person: Person, request: StatusRequestView, answer: StatusAnswer) {
@@ -254,8 +300,12 @@ export function createStatusService(deps: StatusServiceDeps) {
       const pingRules = await rules();
       const counts = { created: 0, waiting: 0, invalid: 0 };
       for (const subject of await store.statusRequests.pingSubjects(zone)) {
-        const outcome = await startPeriod(subject, now, pingRules, options);
-        if (outcome !== "none") counts[outcome]++;
+        const step = await planPeriod(subject, now, pingRules);
+        if (!step) continue;
+        const applied = await execute(step, now, options);
+        if (step.kind === "invalid") counts.invalid++;
+        else if (step.kind === "wait") counts.waiting++;
+        else if (applied) counts.created++;
       }
       return counts;
     },
@@ -266,9 +316,10 @@ export function createStatusService(deps: StatusServiceDeps) {
       const counts = { reminders: 0, escalations: 0 };
       const coordinators = await store.people.withRole("coordinator");
       for (const request of await store.statusRequests.awaitingAnswer(zone)) {
-        const outcome = await followUp(request, now, pingRules, coordinators, options);
-        if (outcome === "reminder") counts.reminders++;
-        if (outcome === "escalation") counts.escalations++;
+        const step = await planFollowUp(request, now, pingRules, coordinators);
+        if (!step || !(await execute(step, now, options))) continue;
+        if (step.kind === "remind") counts.reminders++;
+        if (step.kind === "escalate") counts.escalations++;
       }
       return counts;
     },
