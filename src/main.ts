@@ -9,7 +9,7 @@ import { createLogger } from "./log.ts";
 import { isLoopbackHost } from "./loopback.ts";
 import { allJobs } from "./jobs/index.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
-import { applyOrgFile } from "./organisationFile.ts";
+import { applyOrgFile } from "./applyOrgFile.ts";
 import { createHttpServer, listen, type ChannelMount, type HttpServer } from "./server.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { databaseFailure } from "./store/openFailure.ts";

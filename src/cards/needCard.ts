@@ -25,7 +25,7 @@ const HISTORY_SHOWN = 15;
 const LIST_SHOWN = 20;
 
 function statusText(ctx: CardContext, need: Need): string {
-  return ctx.t(`status.${need.status}`);
+  return ctx.t(`need.status.${need.status}`);
 }
 
 export function needFacts(ctx: CardContext, need: Need): Element {
@@ -51,7 +51,7 @@ export function eventText(ctx: CardContext, e: NeedEvent): string {
   const what = EVENT_WORDS.includes(e.kind)
     ? t(`history.${e.kind}`)
     : e.fromStatus && e.toStatus
-      ? t("history.status", { from: t(`status.${e.fromStatus}`), to: t(`status.${e.toStatus}`) })
+      ? t("history.status", { from: t(`need.status.${e.fromStatus}`), to: t(`need.status.${e.toStatus}`) })
       : e.kind;
   const line = e.actorName ? t("history.by", { what, actor: plainText(e.actorName) }) : what;
   return `${formatDateTime(locale, e.createdAt)}: ${line}${e.note ? ` (${plainText(truncate(e.note, 200))})` : ""}`;
