@@ -159,8 +159,7 @@ export class SimilarityIndex {
       }
       qNorm[kind] = Math.sqrt(qNorm[kind]);
     }
-    const g = this.options.gramWeight;
-    const useGrams = qNorm.grams > 0 ? g : 0;
+    const useGrams = this.options.gramWeight;
     const scores = new Map<number, number>();
     for (const entryId of new Set([...dots.words.keys(), ...dots.grams.keys()])) {
       if ((shared.get(entryId) ?? 0) < this.options.minShared) continue;
