@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyse, detectLanguage, isStopword, stem } from "../../src/domain/textAnalysis.ts";
+import { analyse, detectLanguage, isStopword, splitCompound, stem } from "../../src/domain/textAnalysis.ts";
 
 describe("text analysis", () => {
   it("reduces Swedish inflections to one stem, definite forms included", () => {
@@ -46,6 +46,17 @@ describe("text analysis", () => {
     expect(shared.length).toBeGreaterThanOrEqual(4);
     expect(analyse("bil", "sv").grams).toEqual([]);
     expect(analyse("parkeringsplatser", "sv", { gramSize: 0 }).grams).toEqual([]);
+  });
+
+  it("splits Swedish compounds against a word list (the measured alternative to n-grams)", () => {
+    const words = new Set(["parkering", "platser", "plats", "skol", "uppgifter", "förskola", "gård", "gårdar", "hem", "tjänst"]);
+    expect(splitCompound("parkeringsplatser", words)).toEqual(["parkering", "platser"]);
+    expect(splitCompound("skoluppgifterna", words)).toEqual(["skol", "uppgifterna"]);
+    expect(splitCompound("hemtjänst", words)).toEqual(["hem", "tjänst"]);
+    expect(splitCompound("platser", words)).toEqual([]);
+    const parts = analyse("parkeringsplatser", "sv", { gramSize: 0, lexicon: words });
+    expect(parts.words).toEqual([stem("parkeringsplatser", "sv"), stem("parkering", "sv"), stem("platser", "sv")]);
+    expect(parts.grams).toEqual([]);
   });
 
   it("maps synonyms onto one concept across languages when asked", () => {
