@@ -5,7 +5,6 @@
 // cross-language figure and the lookup latency with 10,000 open needs.
 // BENCH_QUICK=1: 2,000 needs and fewer lookups.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parse } from "yaml";
@@ -138,10 +137,10 @@ function latency(sets: Record<Lang, DataSet>, options: SimilarityOptions) {
  * The Swedish word list of dictionary-sv (Hunspell, LGPL; a devDependency used
  * by this benchmark only): base forms and compound-forming stems ("abborr-").
  */
-function swedishWords(): Set<string> {
-  const file = createRequire(import.meta.url).resolve("dictionary-sv/index.dic");
+async function swedishWords(): Promise<Set<string>> {
+  const { default: dictionary } = (await import("dictionary-sv")) as { default: { dic: Uint8Array } };
   return new Set(
-    readFileSync(file, "utf8")
+    new TextDecoder().decode(dictionary.dic)
       .split("\n")
       .slice(1)
       .map((line) => line.split("/")[0].toLowerCase().replace(/-$/, ""))
@@ -150,7 +149,7 @@ function swedishWords(): Set<string> {
 }
 
 /** The analysis variants compared (docs/PERFORMANCE.md): compounds by n-grams or not, synonyms or not. */
-const variants = (): Record<string, SimilarityOptions> => ({
+const variants = async (): Promise<Record<string, SimilarityOptions>> => ({
   "stems only": { analysis: { gramSize: 0, synonyms: false }, gramWeight: 0 },
   "stems + synonyms": { analysis: { gramSize: 0, synonyms: true }, gramWeight: 0 },
   "stems + 3-grams": { analysis: { gramSize: 3, synonyms: false } },
@@ -158,7 +157,7 @@ const variants = (): Record<string, SimilarityOptions> => ({
   "stems + 5-grams": { analysis: { gramSize: 5, synonyms: false } },
   "stems + 4-grams + synonyms": { analysis: { gramSize: 4, synonyms: true } },
   "stems + 4-grams, two shared words": { minShared: 2 },
-  "stems + decompounding against dictionary-sv": { analysis: { gramSize: 0, lexicon: swedishWords() }, gramWeight: 0 },
+  "stems + decompounding against dictionary-sv": { analysis: { gramSize: 0, lexicon: await swedishWords() }, gramWeight: 0 },
 });
 
 const THRESHOLDS = [0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.275, 0.3, 0.325, 0.35, 0.4, 0.45];
@@ -172,7 +171,7 @@ const FALSE_BUDGET = 12.5;
 export async function run() {
   const sets = { sv: loadSet("sv"), en: loadSet("en") };
   const compared: Record<string, unknown> = {};
-  for (const [name, options] of Object.entries(variants())) {
+  for (const [name, options] of Object.entries(await variants())) {
     let best: { threshold: number; tune: Record<Lang, Quality>; heldOut: Record<Lang, Quality> } | undefined;
     for (const threshold of THRESHOLDS) {
       const o = { ...options, threshold };

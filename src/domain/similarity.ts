@@ -34,6 +34,14 @@ export interface Scored {
 
 type Vector = Map<string, number>;
 
+/**
+ * Terms held by more than this share of the entries (and at least COMMON_MIN_DF)
+ * are scored only for entries a rarer term found: the lookup then costs the
+ * rare terms' postings, not the common ones' (docs/PERFORMANCE.md).
+ */
+const COMMON_SHARE = 0.02;
+const COMMON_MIN_DF = 50;
+
 /** One analysis of one need (a need of unclear language has one per language). */
 interface Entry {
   needId: number;
@@ -145,6 +153,12 @@ export class SimilarityIndex {
     const dots = { words: new Map<number, number>(), grams: new Map<number, number>() };
     const shared = new Map<number, number>();
     const qNorm = { words: 0, grams: 0 };
+    const common: { kind: "words" | "grams"; term: string; weight: number }[] = [];
+    const commonDf = Math.max(COMMON_MIN_DF, this.entries.size * COMMON_SHARE);
+    const add = (kind: "words" | "grams", entryId: number, value: number) => {
+      dots[kind].set(entryId, (dots[kind].get(entryId) ?? 0) + value);
+      if (kind === "words") shared.set(entryId, (shared.get(entryId) ?? 0) + 1);
+    };
     for (const kind of ["words", "grams"] as const) {
       const postings = this[kind];
       for (const [term, tf] of q[kind]) {
@@ -152,16 +166,23 @@ export class SimilarityIndex {
         if (idf === 0) continue;
         const qw = tf * idf;
         qNorm[kind] += qw * qw;
-        for (const [entryId, dw] of postings.byTerm.get(term)!) {
-          dots[kind].set(entryId, (dots[kind].get(entryId) ?? 0) + qw * dw * idf);
-          if (kind === "words") shared.set(entryId, (shared.get(entryId) ?? 0) + 1);
-        }
+        // A term most needs hold cannot make a need similar on its own: it only adds to needs found by rarer terms (below).
+        if (postings.df(term) > commonDf) common.push({ kind, term, weight: qw * idf });
+        else for (const [entryId, dw] of postings.byTerm.get(term)!) add(kind, entryId, qw * idf * dw);
       }
       qNorm[kind] = Math.sqrt(qNorm[kind]);
     }
+    const candidates = new Set([...dots.words.keys(), ...dots.grams.keys()]);
+    for (const { kind, term, weight } of common) {
+      const list = this[kind].byTerm.get(term)!;
+      for (const entryId of candidates) {
+        const dw = list.get(entryId);
+        if (dw !== undefined) add(kind, entryId, weight * dw);
+      }
+    }
     const useGrams = this.options.gramWeight;
     const scores = new Map<number, number>();
-    for (const entryId of new Set([...dots.words.keys(), ...dots.grams.keys()])) {
+    for (const entryId of candidates) {
       if ((shared.get(entryId) ?? 0) < this.options.minShared) continue;
       const entry = this.entries.get(entryId)!;
       const cos = (kind: "words" | "grams") => {
