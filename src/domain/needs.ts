@@ -59,6 +59,12 @@ export function createNeedService(store: Store, clock: Clock) {
 
     similarTo,
 
+    /** Builds the similarity index now (at start) rather than at the first lookup; the count of open needs in it. */
+    async warm(): Promise<number> {
+      await syncSimilarity();
+      return similarity.size;
+    },
+
     /** Open needs like `text`, for a person looking for one to support (same index, same threshold). */
     async find(text: string, limit = FOUND_SHOWN): Promise<Need[]> {
       return openNeeds(await similarTo(text, limit));
