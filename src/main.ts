@@ -65,6 +65,11 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
   }
   let scheduler: Scheduler | undefined;
   if (config.jobs) scheduler = startScheduler(app, allJobs());
+  // Built in the background so the first person to report a need after a restart does not wait for it (seconds at 10,000 needs).
+  app.needs.warm().then(
+    (needs) => log.info({ needs }, "similar-needs index built"),
+    (err: unknown) => log.warn({ err }, "similar-needs index not built at start; the first lookup builds it"),
+  );
 
   let stopping: Promise<void> | undefined;
   return {
