@@ -92,7 +92,7 @@ describe("finding methods", () => {
 });
 
 describe("methods attached to a need", () => {
-  it("a coordinator attaches methods when accepting; the reporter's card names them and the digest counts them", async () => {
+  it("a coordinator attaches methods when accepting; the reporter's cards (accepted, then the outcome) name them and the digest counts them", async () => {
     const need = (await server.app.store.needs.withStatus(["submitted"])).find((n) => n.title.startsWith("Felanmälningar om gatubelysning"))!;
     const [td, iu] = await Promise.all([methodByCode("service-design"), methodByCode("innovation-procurement")]);
     const wp3 = (await server.app.store.workPackages.byCode("WP3"))!;
@@ -119,6 +119,16 @@ describe("methods attached to a need", () => {
     const toLars = sentTexts(larsChat.conversationId).find((t) => t.includes(need.reference))!;
     expect(toLars).toContain("Metoder och verktyg");
     expect(toLars).toContain("Tjänstedesign, Innovationsupphandling");
+
+    // The outcome card, when the need is done, names them too.
+    await annaChat.execute("triage.view", { needId: need.id });
+    const done = findAction(lastCard(annaChat.conversationId), "triage.done")!;
+    await annaChat.execute("triage.done", { ...done.data, note: "En ny felanmälan i en kanal." });
+    connector.reset();
+    await runJob(server.app, jobByName("outbox")!, { now: new Date(Date.now() + 5_000) });
+    const outcome = sentTexts(larsChat.conversationId).find((t) => t.includes(need.reference))!;
+    expect(outcome).toContain("En ny felanmälan i en kanal.");
+    expect(outcome).toContain("Tjänstedesign, Innovationsupphandling");
 
     const digest = await server.app.digests.build({ from: new Date("2026-11-26T00:00:00Z"), to: new Date("2026-11-28T00:00:00Z"), key: "test" });
     expect(digest.methods.items.map((m) => [m.name, m.count])).toEqual([
