@@ -43,6 +43,7 @@ const schema = z
     JOBS: bool.default(true),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     ORG_FILE: z.string().optional(),
+    PRISMA_COUNT_QUERIES: bool.default(false),
   })
   .transform((env) => {
     const production = env.NODE_ENV === "production";
@@ -75,6 +76,8 @@ const schema = z
       // How long a replica's claim on an outbox message holds before another may take it over.
       outboxLeaseMs: env.OUTBOX_LEASE_SECONDS * 1000,
       orgFile: env.ORG_FILE,
+      // Benchmarks and tests count SQL statements per request (GET /debug/statements); never in production.
+      countStatements: env.PRISMA_COUNT_QUERIES && !production,
     };
   });
 

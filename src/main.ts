@@ -25,7 +25,7 @@ export interface Running {
 /** `clock` stands in for the time of day (tests with a fixed clock). */
 export async function start(config: Config, options: { clock?: () => Date } = {}): Promise<Running> {
   const log = createLogger(config.logLevel);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { countStatements: config.countStatements });
   if (config.seed) {
     const { seeded } = await seedDemo(store);
     if (seeded) log.info("empty database: demo data loaded (SEED=false to skip)");

@@ -19,6 +19,14 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
     res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
   });
 
+  // PRISMA_COUNT_QUERIES outside production: the statements sent so far, read
+  // before and after one request to learn what it cost (bench/inbound.ts).
+  if (app.store.statements() !== null) {
+    server.get("/debug/statements", (_req, res) => {
+      res.json({ statements: app.store.statements() });
+    });
+  }
+
   for (const mount of channels) await mount(server, app);
 
   if (app.config.webChat) {

@@ -1,0 +1,52 @@
+// What a request costs in SQL statements, counted through Prisma's query
+// events (PRISMA_COUNT_QUERIES): a need submission stays at four or fewer, so
+// a change that adds a read-back or a lookup per request fails here.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, webChat, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+let baseUrl: string;
+
+async function statements(): Promise<number> {
+  const res = await fetch(`${baseUrl}/debug/statements`);
+  return ((await res.json()) as { statements: number }).statements;
+}
+
+/** Statements sent while `request` ran (the test sends one request at a time; jobs are off). */
+async function cost(request: () => Promise<unknown>): Promise<number> {
+  const before = await statements();
+  await request();
+  return (await statements()) - before;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ PRISMA_COUNT_QUERIES: "1" });
+  baseUrl = server.url;
+});
+afterAll(async () => server?.cleanup());
+
+describe("statements per request", () => {
+  it("a need submission costs at most 4 statements, and the need is stored", async () => {
+    const [lars] = await server.app.store.people.all();
+    const chat = webChat(baseUrl, lars!.id);
+    const submit = (i: number) => chat.click("need.submit", { title: `Cost test ${i}`, problem: `Counting statements, run ${i}.`, urgency: "low", skipSimilar: true });
+    await submit(0); // first contact: caches fill
+    const spent = await cost(() => submit(1));
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(4);
+    const stored = (await server.app.store.needs.reportedBy(lars!.id)).find((n) => n.title === "Cost test 1");
+    expect(stored).toMatchObject({ status: "submitted", reporterId: lars!.id, urgency: "low" });
+    expect(stored!.reference).toMatch(/^N-\d{4}-\d{4}$/);
+    expect(await server.app.store.needs.events(stored!.id)).toMatchObject([{ kind: "created", toStatus: "submitted" }]);
+  });
+
+  it("is not served unless asked for", async () => {
+    const plain = await startTestServer();
+    try {
+      expect(plain.app.store.statements()).toBeNull();
+      expect((await fetch(`${plain.url}/debug/statements`)).status).toBe(404);
+    } finally {
+      await plain.cleanup();
+    }
+  });
+});
