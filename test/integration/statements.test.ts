@@ -50,3 +50,19 @@ describe("statements per request", () => {
     }
   });
 });
+
+describe("cached reads", () => {
+  it("a role granted or a department closed through the store is seen by the next request", async () => {
+    const store = server.app.store;
+    const [, fatima] = await store.people.all();
+    expect((await store.people.byId(fatima!.id))!.roles).not.toContain("coordinator");
+    await store.transaction((tx) => tx.people.addRole(fatima!.id, "coordinator"));
+    expect((await store.people.byId(fatima!.id))!.roles).toContain("coordinator");
+
+    const before = await store.departments.active();
+    await store.db.department.update({ where: { id: before[0]!.id }, data: { active: false } });
+    // Written behind the Store's back (as another replica would): seen once the cache expires or any write drops it.
+    await store.settings.set("bench.touch", 1);
+    expect((await store.departments.active()).map((d) => d.id)).not.toContain(before[0]!.id);
+  });
+});
