@@ -19,9 +19,16 @@ export function sqliteFilePath(url: string): string {
   return path.resolve(url.slice("file:".length).replace(/\?.*$/, ""));
 }
 
+/** The file a `file:` URL names, its directory created when missing (a fresh clone has no ./data). */
+export function ensureSqliteFile(url: string): string {
+  const file = sqliteFilePath(url);
+  mkdirSync(path.dirname(file), { recursive: true });
+  return file;
+}
+
 /**
  * Counts the SQL statements a client sends, through Prisma's query events
- * (transaction BEGIN/COMMIT included). Off unless asked for: the events cost a
+ * (a transaction's COMMIT is reported, its BEGIN is not). Off unless asked for: the events cost a
  * little on every statement.
  */
 export interface StatementCounter {
@@ -37,8 +44,7 @@ function countStatements(client: { $on(event: "query", fn: () => void): void }, 
 export async function createPrismaClient(url: string, counter?: StatementCounter): Promise<Db> {
   const events = counter ? queryEvents : {};
   if (databaseKind(url) === "sqlite") {
-    const file = sqliteFilePath(url);
-    mkdirSync(path.dirname(file), { recursive: true });
+    const file = ensureSqliteFile(url);
     // busy timeout: the CLI and the server may write the same file at once.
     const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }), ...events });
     countStatements(client as never, counter);
