@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { startBotConnector } from "../test/helpers/botConnector.ts";
 import { payload, slackRequest, startSlackApi, TEAM_ID } from "../test/helpers/slackApi.ts";
 import { teamsClient, teamsUser, TENANT } from "../test/helpers/teams.ts";
-import { closedLoop, openLoop, startServerProcess, tempDbUrl, type LatencyStats } from "./lib.ts";
+import { closedLoop, ensureBuilt, openLoop, startServerProcess, tempDbUrl } from "./lib.ts";
 
 const SECRET = "bench-signing-secret-0123456789ab";
 const PEOPLE = [
@@ -120,6 +120,7 @@ export async function run() {
     connector.members.set(user.id, { ...user, email: `${p.key}@stockholm.example`, userPrincipalName: `${p.key}@stockholm.example`, tenantId: TENANT });
     slackApi.users.set(slackUserId(p.key), { id: slackUserId(p.key), name: p.name, email: `${p.key}@stockholm.example`, locale: "sv-SE" });
   }
+  await ensureBuilt(); // the server runs as `npm start` runs it; its build is not measured
   const server = await startServerProcess(
     { DATABASE_URL: tempDbUrl(), SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: "xoxb-bench", SLACK_API_URL: slackApi.url, PRISMA_COUNT_QUERIES: "1" },
     39_201,
