@@ -5,6 +5,7 @@ import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Stat
 import { createReadCache, NO_CACHE, transactionView, type ReadCache } from "./cache.ts";
 import { createDepartmentsRepository } from "./departments.ts";
 import { createDigestsRepository } from "./digests.ts";
+import { createErasureRepository } from "./erasure.ts";
 import { createInboundRepository } from "./inbound.ts";
 import { createInitiativesRepository } from "./initiatives.ts";
 import { createJobRunsRepository } from "./jobRuns.ts";
@@ -35,6 +36,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind, cache: ReadCache 
     statusRequests: createStatusRequestsRepository(db),
     organisation: createOrganisationRepository(db, cache),
     jobRuns: createJobRunsRepository(db),
+    erasure: createErasureRepository(db, cache),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
