@@ -40,6 +40,15 @@ describe("statements per request", () => {
     expect(await server.app.store.needs.events(stored!.id)).toMatchObject([{ kind: "created", toStatus: "submitted" }]);
   });
 
+  it("a submission from a rendered card adds only its double-click guard (issue 17): one insert", async () => {
+    const [lars] = await server.app.store.people.all();
+    const chat = webChat(baseUrl, lars!.id);
+    const data = { title: "Cost test from a card", problem: "Counting statements with a turn id.", urgency: "low", skipSimilar: true };
+    const spent = await cost(() => chat.post({ personId: lars!.id, turnId: "turn-cost-1", action: { verb: "need.submit", data } }));
+    expect(spent).toBeLessThanOrEqual(5);
+    expect((await server.app.store.needs.reportedBy(lars!.id)).filter((n) => n.title === data.title)).toHaveLength(1);
+  });
+
   it("is not served unless asked for", async () => {
     const plain = await startTestServer();
     try {
