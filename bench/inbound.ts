@@ -198,10 +198,12 @@ async function statementRows(serverUrl: string, serviceUrl: string, slackApiUrl:
       new URLSearchParams({ token: "legacy", team_id: TEAM_ID, team_domain: "stockholm", channel_id: "C0GENERAL", user_id: slackUser, command: "/samordna", text, api_app_id: "A0SAMORDNA", response_url: `${slackApiUrl}response/cost`, trigger_id: "trigger-cost" }).toString(),
       { contentType: "application/x-www-form-urlencoded" },
     );
+  // Each submission a new one (a repeated Slack view id is a double click, answered from the guard).
+  let seq = 1_000_000;
   const kinds: [string, () => Promise<unknown>, number?][] = [
-    ["need submit, web chat", () => webSubmitter([employee])(serverUrl)(1_000_001), 4],
-    ["need submit, Teams invoke", () => teamsSubmitter(serviceUrl)(serverUrl)(1_000_002), 4],
-    ["need submit, Slack view_submission", () => slackSubmitter()(serverUrl)(1_000_003), 4],
+    ["need submit, web chat", () => webSubmitter([employee])(serverUrl)(++seq), 4],
+    ["need submit, Teams invoke", () => teamsSubmitter(serviceUrl)(serverUrl)(++seq), 4],
+    ["need submit, Slack view_submission", () => slackSubmitter()(serverUrl)(++seq), 4],
     ['"my needs", web chat', web(employee, { text: "mina behov" })],
     ["triage queue, web chat", web(coordinator, { action: { verb: "triage.queue", data: {} } })],
     ['"status" (a lead\'s status forms), web chat', web(lead, { text: "status" })],
