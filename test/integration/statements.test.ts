@@ -71,7 +71,7 @@ describe("cached reads", () => {
     const before = await store.departments.active();
     await store.db.department.update({ where: { id: before[0]!.id }, data: { active: false } });
     // Written behind the Store's back (as another replica would): seen once the cache expires or any write drops it.
-    await store.settings.set("bench.touch", 1);
+    await store.settings.set("statusPings.maxReminders", 2);
     expect((await store.departments.active()).map((d) => d.id)).not.toContain(before[0]!.id);
   });
 });
