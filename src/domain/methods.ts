@@ -82,9 +82,10 @@ export function searchMethods(methods: Method[], words: string, limit = METHODS_
 }
 
 const text = (value: unknown) => (typeof value === "string" ? normaliseText(value).trim() : "");
-const list = (value: unknown) =>
+/** The entries of a list field, split at `separator`, each a single line. */
+const list = (value: unknown, separator: RegExp) =>
   text(value)
-    .split(/[\n,]+/)
+    .split(separator)
     .map((s) => singleLine(s))
     .filter(Boolean);
 
@@ -106,10 +107,11 @@ export function parseMethodEdit(data: Record<string, unknown>): MethodEdit {
   tooLong("goodForEn", texts.goodForEn, METHOD_LIMITS.goodFor);
   const effort = text(data.effort) || "medium";
   if (!(EFFORTS as readonly string[]).includes(effort)) errors.effort = { key: "validation.invalidChoice" };
-  const links = list(data.links);
+  // URLs hold no whitespace but may hold commas; tags are separated by commas or lines.
+  const links = list(data.links, /\s+/);
   if (links.some((l) => !isHttpsUrl(l))) errors.links = { key: "methods.error.links" };
   else if (links.length > METHOD_LIMITS.links) errors.links = { key: "validation.tooMany", params: { max: METHOD_LIMITS.links } };
-  const tags = [...new Set(list(data.tags).map((t) => t.toLocaleLowerCase("sv")))];
+  const tags = [...new Set(list(data.tags, /[\n,]+/).map((t) => t.toLocaleLowerCase("sv")))];
   if (tags.length > METHOD_LIMITS.tags) errors.tags = { key: "validation.tooMany", params: { max: METHOD_LIMITS.tags } };
   else if (tags.some((t) => t.length > METHOD_LIMITS.tag)) errors.tags = { key: "validation.tooLong", params: { max: METHOD_LIMITS.tag } };
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
@@ -134,8 +136,16 @@ export function createMethodService(store: Store) {
     return !!wp && wp.active && (wp.leadId === person.id || wp.deputyId === person.id);
   }
 
+  /** A method to edit; refused unless this person may edit it. */
+  async function editable(person: Person, methodId: unknown): Promise<Method> {
+    const method = await load(methodId);
+    if (!(await canEdit(person, method))) throw new DomainError("forbidden", `person ${person.id} may not edit method ${method.code}`);
+    return method;
+  }
+
   return {
     canEdit,
+    editable,
 
     /** The best matches, each with whether this person may edit it. */
     async search(person: Person, words: string): Promise<{ method: Method; editable: boolean }[]> {
@@ -143,16 +153,9 @@ export function createMethodService(store: Store) {
       return Promise.all(found.map(async (method) => ({ method, editable: await canEdit(person, method) })));
     },
 
-    /** A method to edit; refused unless this person may edit it. */
-    async editable(person: Person, methodId: unknown): Promise<Method> {
-      const method = await load(methodId);
-      if (!(await canEdit(person, method))) throw new DomainError("forbidden", `person ${person.id} may not edit method ${method.code}`);
-      return method;
-    },
-
     /** Saves a chat edit, with an audit entry; checked again on the server, whatever the card said. */
     async edit(person: Person, data: Record<string, unknown>): Promise<Method> {
-      const method = await this.editable(person, data.methodId);
+      const method = await editable(person, data.methodId);
       const patch = parseMethodEdit(data);
       return store.transaction(async (tx) => {
         const updated = await tx.methods.update(method.id, patch);

@@ -24,6 +24,8 @@ interface Fixtures {
   requestId: number;
   workPackageId: number;
   outsiderId: number;
+  /** A method of a work package none of ACTORS leads or deputises (WP3). */
+  methodId: number;
 }
 
 /** Who may use each verb on someone else's things; `data` forges the action. */
@@ -63,10 +65,13 @@ const MATRIX: Record<string, { allowed: Role[]; data: (f: Fixtures) => Record<st
   "admin.coordinators": { allowed: ["admin"], data: () => ({}) },
   "admin.coordinatorGrant": { allowed: ["admin"], data: () => ({ email: "lars.andersson@stockholm.example" }) },
   "admin.coordinatorRevoke": { allowed: ["admin"], data: (f) => ({ personId: f.outsiderId }) },
+  // Admins and the lead or deputy of the owning work package (none of ACTORS for WP3).
+  "method.edit": { allowed: ["admin"], data: (f) => ({ methodId: f.methodId }) },
+  "method.save": { allowed: ["admin"], data: (f) => ({ methodId: f.methodId, name: "Forged method", links: "https://forged.example" }) },
 };
 
 /** The tables a refusal must not touch (audit rows and inbound ids are how refusals are recorded). */
-const GUARDED = ["need", "needEvent", "needSupporter", "workPackage", "initiative", "statusRequest", "statusUpdate", "personRole", "setting", "outboxMessage", "digest"] as const;
+const GUARDED = ["need", "needEvent", "needSupporter", "workPackage", "initiative", "statusRequest", "statusUpdate", "personRole", "setting", "outboxMessage", "digest", "method", "needMethod"] as const;
 
 let server: TestServer;
 let store: Store;
@@ -110,7 +115,13 @@ beforeAll(async () => {
   const request = await store.db.statusRequest.create({
     data: { subjectKey: `wp:${wp.id}`, periodKey: "2026-11-30T09:00", workPackageId: wp.id, recipientId: wp.leadId, dueAt: new Date("2026-12-02T09:00:00Z") },
   });
-  fixtures = { need: { id: need.id, version: need.version + 1 }, requestId: request.id, workPackageId: wp.id, outsiderId: (await personByEmail(store, "anna.lindqvist")).id };
+  fixtures = {
+    need: { id: need.id, version: need.version + 1 },
+    requestId: request.id,
+    workPackageId: wp.id,
+    outsiderId: (await personByEmail(store, "anna.lindqvist")).id,
+    methodId: (await store.db.method.findUniqueOrThrow({ where: { code: "service-design" } })).id,
+  };
 });
 afterAll(async () => {
   await store.close();

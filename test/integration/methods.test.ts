@@ -61,7 +61,7 @@ describe("finding methods", () => {
     const chat = teamsClient(server.url, connector.url, lars);
     expect((await chat.say("metoder upphandling")).status).toBe(200);
     const [summary, ...cards] = sentTexts(chat.conversationId);
-    expect(summary).toContain('matchar "upphandling"');
+    expect(summary).toContain('Metoder och verktyg för "upphandling", bäst först');
     expect(cards[0]).toContain("Innovationsupphandling");
     expect(cards[0]).toContain("Bra för / när den passar");
     expect(cards[0]).toContain("Maria Svensson");
@@ -74,7 +74,7 @@ describe("finding methods", () => {
     const chat = teamsClient(server.url, connector.url, nora, { locale: "en-GB" });
     await chat.say("methods service design");
     const [summary, first] = sentTexts(chat.conversationId);
-    expect(summary).toContain('match "service design"');
+    expect(summary).toContain('Methods and tools for "service design", best match first');
     expect(first).toContain("Service design");
     expect(first).toContain("Good for / when to use");
     expect(first).toContain("with the people who use and deliver it");

@@ -116,10 +116,10 @@ describe("finding methods", () => {
 });
 
 describe("a chat edit", () => {
-  const valid = { name: " Tjänstedesign ", nameEn: "Service design", effort: "low", links: "https://example.org/a\nhttps://example.org/b", tags: "Användare, prototyp" };
+  const valid = { name: " Tjänstedesign ", nameEn: "Service design", effort: "low", links: "https://example.org/a\n https://example.org/b,c ", tags: "Användare, prototyp" };
 
   it("reads the fields and lists", () => {
-    expect(parseMethodEdit(valid)).toMatchObject({ name: "Tjänstedesign", effort: "low", links: ["https://example.org/a", "https://example.org/b"], tags: ["användare", "prototyp"] });
+    expect(parseMethodEdit(valid)).toMatchObject({ name: "Tjänstedesign", effort: "low", links: ["https://example.org/a", "https://example.org/b,c"], tags: ["användare", "prototyp"] });
   });
 
   it("names every invalid field at once", () => {
