@@ -1,5 +1,6 @@
 // The Store: repositories over one database, and transactions that hand the
 // same repositories bound to the transaction.
+import { createAnnouncementsRepository } from "./announcements.ts";
 import { createAuditRepository } from "./audit.ts";
 import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Tx } from "./client.ts";
 import { createDepartmentsRepository } from "./departments.ts";
@@ -35,6 +36,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind) {
     organisation: createOrganisationRepository(db),
     jobRuns: createJobRunsRepository(db),
     erasure: createErasureRepository(db),
+    announcements: createAnnouncementsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
