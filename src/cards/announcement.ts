@@ -122,7 +122,7 @@ export function announcementReportCard(ctx: CardContext, a: Announcement, report
     [t("announce.outcome.acknowledged"), String(report.acknowledged)],
     ...(report.cancelled ? [[t("announce.outcome.cancelled"), String(report.cancelled)] as [string, string]] : []),
   ];
-  const open = a.state === "draft" || a.state === "scheduled" || a.state === "sending";
+  const open = a.state === "draft" || a.state === "scheduled" || a.state === "sending" || (a.state === "sent" && report.queued > 0);
   return clean(
     card(
       [heading(t("announce.report.title", { id: a.id, title: plainText(title) })), facts(rows)],

@@ -253,6 +253,17 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
 
     get: owned,
 
+    /** The domain's objections to a form (https, audience, time), for showing with the card's own. */
+    async formErrors(data: Record<string, unknown>): Promise<Record<string, FieldError>> {
+      try {
+        parseAnnouncementForm(data, { channels: await channels(), zone: deps.zone, now: clock() });
+        return {};
+      } catch (err) {
+        if (err instanceof ValidationError) return err.fields;
+        throw err;
+      }
+    },
+
     /** Sends now, or schedules when the draft has a time; a second send is refused. */
     async send(person: Person, id: unknown): Promise<{ announcement: Announcement; queued: number | null }> {
       const announcement = await owned(person, id);
@@ -269,8 +280,9 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
     async cancel(person: Person, id: unknown): Promise<{ withdrawn: number }> {
       const announcement = await owned(person, id);
       return store.transaction(async (repos) => {
-        if (!(await repos.announcements.transition(announcement.id, ["draft", "scheduled", "sending"], "cancelled", clock()))) {
-          throw new DomainError("invalid_state", `announcement ${announcement.id} is ${announcement.state}`, { detailKey: "announce.state.notCancellable" });
+        // "sent" means every message is queued: those still waiting in the outbox can be stopped.
+        if (!(await repos.announcements.transition(announcement.id, ["draft", "scheduled", "sending", "sent"], "cancelled", clock()))) {
+          throw new DomainError("invalid_state", `announcement ${announcement.id} is ${announcement.state}`, { detailKey: "announce.state.alreadyCancelled" });
         }
         return { withdrawn: await repos.announcements.withdrawPending(announcement.id) };
       });

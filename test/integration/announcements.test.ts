@@ -65,8 +65,11 @@ beforeAll(async () => {
 
   // The department of Lars (TK): its members reach the bot on Teams and Slack, alternately.
   const lars = await personByEmail(store, "lars.andersson");
+  for (const [name, locale] of [["Tove Lund", "en"], ["Omar Haddad", "sv"], ["Emma Wright", "en"]] as const) {
+    await store.people.create({ displayName: name, email: `${name.split(" ")[0]!.toLowerCase()}@stockholm.example`, locale, departmentId: lars.departmentId, roles: ["employee"] });
+  }
   const rows = await store.db.person.findMany({ where: { departmentId: lars.departmentId }, orderBy: { id: "asc" } });
-  expect(rows.length).toBeGreaterThanOrEqual(2);
+  expect(rows.length).toBeGreaterThanOrEqual(4);
   department = { id: lars.departmentId!, members: [] };
   for (const [i, p] of rows.entries()) {
     if (i % 2 === 0) {
@@ -80,6 +83,8 @@ beforeAll(async () => {
       department.members.push({ id: p.id, email: p.email!, locale: p.locale, platform: "slack", address: `DUTK${p.id}` });
     }
   }
+  // The bot is in the Teams news channel (its reference is remembered when it is added).
+  await teamsClient(server.url, connector.url, teamsUser("kanal", "Kanal"), { channel: { id: "19:news@thread.tacv2", teamId: "19:team@thread.tacv2", teamName: "Stockholm" } }).install();
   // Someone outside the department, reachable too: must get nothing.
   await store.people.ensureFromAccount({ platform: "slack", tenantId: TEAM_ID, userId: "UFATIMA", displayName: "Fatima Ali", email: "fatima.ali@stockholm.example" }, { locale: "sv" });
 });
@@ -95,8 +100,11 @@ describe("announcements", () => {
   it("shows the compose form with the reach of the chosen audience", async () => {
     const form = await communicator.say("meddelande");
     expect(cardText(form.cards[0])).toContain("Nytt meddelande");
-    const counted = await communicator.click("announce.count", { departments: String(department.id), channels: `${NEWS_SLACK},slack:CFORGED` });
+    const counted = await communicator.click("announce.count", { departments: String(department.id), channels: NEWS_SLACK });
     expect(cardText(counted.replace)).toContain(`Når ${department.members.length} personer och 1 kanaler.`);
+    // A channel that is not configured is not a choice: refused, not counted or sent to.
+    const forged = await communicator.click("announce.count", { departments: String(department.id), channels: "slack:CFORGED" });
+    expect(Object.keys(forged.fieldErrors ?? {})).toEqual(["channels"]);
   });
 
   it("marks empty, oversized and non-https fields and stores nothing", async () => {
@@ -150,7 +158,8 @@ describe("announcements", () => {
     expect(text).toMatch(/Lästa \(kvitterade\)\s*1\b/);
     expect(text).toMatch(/I kö\s*0\b/);
 
-    const csv = await runCliCaptured("announcements", "report", String(id), "--format", "csv");
+    process.env.DATABASE_URL = server.databaseUrl;
+    const csv = await runCliCaptured("announcements", "report", String(id), "--format", "csv").finally(() => delete process.env.DATABASE_URL);
     expect(csv.code).toBe(0);
     expect(csv.out[0]).toBe("target,locale,outcome,error");
     expect(csv.out).toHaveLength(delivered + 1);

@@ -36,7 +36,16 @@ export function createAnnounceFeature(deps: AnnounceFeatureDeps): Feature {
     return { departments, workPackages: await deps.workPackages(), initiatives: await deps.initiatives(), channels: await announcements.channels() };
   }
 
-  const form: FormDefinition = { form: async (ctx, data) => announceForm(ctx, { ...(await formOptions(ctx)), values: data }) };
+  const countForm: FormDefinition = { form: async (ctx, data) => announceForm(ctx, { ...(await formOptions(ctx)), values: data }) };
+  const previewForm: FormDefinition = {
+    ...countForm,
+    // The card's own rules (lengths, choices) and the domain's (https, audience, time) together: every problem at once.
+    invalid: async (ctx, data, errors) => {
+      const options = await formOptions(ctx);
+      const all = { ...(await announcements.formErrors(data)), ...errors };
+      return invalid(ctx, new ValidationError(all), (fields) => announceForm(ctx, { ...options, values: data, errors: fields }));
+    },
+  };
 
   async function report(ctx: HandlerContext, id: unknown): Promise<Reply> {
     const { announcement, report } = await announcements.report(ctx.person, id);
@@ -53,7 +62,7 @@ export function createAnnounceFeature(deps: AnnounceFeatureDeps): Feature {
         handle: async (ctx) => reply(announceForm(ctx, await formOptions(ctx))),
       },
     ],
-    forms: { [ANNOUNCE_VERBS.count]: form, [ANNOUNCE_VERBS.preview]: form },
+    forms: { [ANNOUNCE_VERBS.count]: countForm, [ANNOUNCE_VERBS.preview]: previewForm },
     once: [ANNOUNCE_VERBS.preview, ANNOUNCE_VERBS.send, ANNOUNCE_VERBS.cancel],
     actions: {
       [ANNOUNCE_VERBS.count]: async (ctx, data) => {
