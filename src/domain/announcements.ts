@@ -222,10 +222,16 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
         const current = await repos.announcements.byId(announcement.id);
         if (current?.state !== "sending") return false;
         await repos.announcements.addRecipients(announcement.id, chunk);
-        for (const r of chunk) {
-          const payload = cardFor(r.locale, announcement.acknowledge && r.personId !== null);
-          await repos.outbox.enqueue({ dedupeKey: announcementDedupeKey(announcement.id, r.target), target: r.target, kind: "announcement", payload, availableAt: now });
-        }
+        // Recipients and their messages land together, so a resumed run skips exactly what was queued.
+        await repos.outbox.enqueueMany(
+          chunk.map((r) => ({
+            dedupeKey: announcementDedupeKey(announcement.id, r.target),
+            target: r.target,
+            kind: "announcement",
+            payload: cardFor(r.locale, announcement.acknowledge && r.personId !== null),
+            availableAt: now,
+          })),
+        );
         return true;
       });
       if (!going) return queued;

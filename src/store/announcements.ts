@@ -2,6 +2,7 @@
 // createMany; each recipient's delivery is its outbox row (same dedupe key),
 // so the report reads outcomes with one join instead of a hook in the worker.
 import type { Tx } from "./client.ts";
+import { Prisma } from "./generated/client.ts";
 import { announcementDedupeKey, announcementDedupePrefix, type Announcement, type AnnouncementAudience, type AnnouncementContent, type AnnouncementState, type RecipientRow } from "../domain/announcements.ts";
 import type { Locale } from "../domain/types.ts";
 
@@ -101,10 +102,14 @@ export function createAnnouncementsRepository(db: Tx) {
       return new Set(rows.map((r) => r.target));
     },
 
+    /** Records recipients, 500 rows per INSERT (createMany through the driver adapter goes row by row). */
     async addRecipients(announcementId: number, recipients: { target: string; personId: number | null; locale: Locale }[]): Promise<void> {
-      await db.announcementRecipient.createMany({
-        data: recipients.map((r) => ({ announcementId, ...r, dedupeKey: announcementDedupeKey(announcementId, r.target) })),
-      });
+      for (let i = 0; i < recipients.length; i += 500) {
+        const rows = recipients
+          .slice(i, i + 500)
+          .map((r) => Prisma.sql`(${announcementId}, ${r.target}, ${r.personId}, ${r.locale}, ${announcementDedupeKey(announcementId, r.target)})`);
+        await db.$executeRaw`INSERT INTO "AnnouncementRecipient" ("announcementId", "target", "personId", "locale", "dedupeKey") VALUES ${Prisma.join(rows)}`;
+      }
     },
 
     /** Withdraws the messages not yet claimed by a worker; returns how many. */
