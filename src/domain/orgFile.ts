@@ -69,6 +69,8 @@ export const orgFileSchema = z.strictObject({
   departments: z.array(departmentSchema).default([]),
   people: z.array(personSchema).default([]),
   coordinators: z.array(email).default([]),
+  /** Who may write announcements (work package 4), besides coordinators and admins. */
+  communicators: z.array(email).default([]),
   admins: z.array(email).default([]),
   workPackages: z.array(workPackageSchema).default([]),
   initiatives: z.array(initiativeSchema).default([]),
@@ -236,6 +238,7 @@ export function namedPeople(org: OrgFile): { email: string; path: Path }[] {
     ]),
     ...org.initiatives.flatMap((ini, i) => (ini.owner ? [{ email: ini.owner, path: ["initiatives", i, "owner"] }] : [])),
     ...org.coordinators.map((e, i) => ({ email: e, path: ["coordinators", i] })),
+    ...org.communicators.map((e, i) => ({ email: e, path: ["communicators", i] })),
     ...org.admins.map((e, i) => ({ email: e, path: ["admins", i] })),
   ];
 }

@@ -6,7 +6,7 @@ import type { OrgFile } from "./orgFile.ts";
 import type { InitiativeStage, Locale, Role } from "./types.ts";
 
 /** The roles the organisation file manages; `employee` belongs to everyone and is never touched. */
-export const MANAGED_ROLES = ["lead", "coordinator", "admin"] as const satisfies readonly Role[];
+export const MANAGED_ROLES = ["lead", "coordinator", "communicator", "admin"] as const satisfies readonly Role[];
 export type ManagedRole = (typeof MANAGED_ROLES)[number];
 
 export interface DepartmentEntry {
@@ -127,9 +127,15 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
   const structure = { workPackages: keep(workPackages, current.workPackages), initiatives: keep(initiatives, current.initiatives) };
   const leads = leadEmails(structure);
   const coordinators = new Set(org.coordinators);
+  const communicators = new Set(org.communicators);
   const admins = new Set(org.admins);
   const rolesOf = (email: string) =>
-    sortedRoles([...(leads.has(email) ? ["lead" as const] : []), ...(coordinators.has(email) ? ["coordinator" as const] : []), ...(admins.has(email) ? ["admin" as const] : [])]);
+    sortedRoles([
+      ...(leads.has(email) ? ["lead" as const] : []),
+      ...(coordinators.has(email) ? ["coordinator" as const] : []),
+      ...(communicators.has(email) ? ["communicator" as const] : []),
+      ...(admins.has(email) ? ["admin" as const] : []),
+    ]);
 
   const listed = byKey(org.people, (p) => p.email);
   const people: PersonEntry[] = [
@@ -215,6 +221,8 @@ export function exportModel(model: OrgModel, options: { timezone: string }): str
     departments: model.departments.map((d) => ({ code: d.code, name: d.name, ...(d.nameEn ? { nameEn: d.nameEn } : {}), ...(d.active ? {} : { active: false }) })),
     people: people.map((p) => ({ email: p.email, name: p.name, locale: p.locale, ...(p.department ? { department: p.department } : {}) })),
     coordinators: people.filter((p) => p.roles.includes("coordinator")).map((p) => p.email),
+    // Listed only when someone has the role: files written before announcements stay as they were.
+    ...(people.some((p) => p.roles.includes("communicator")) ? { communicators: people.filter((p) => p.roles.includes("communicator")).map((p) => p.email) } : {}),
     admins: people.filter((p) => p.roles.includes("admin")).map((p) => p.email),
     workPackages: model.workPackages.map((w) => ({
       code: w.code,
