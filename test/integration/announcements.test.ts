@@ -11,9 +11,10 @@ import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts
 import { runCliCaptured } from "../helpers/cli.ts";
 import { personByEmail } from "../helpers/db.ts";
 import { cardText, findAction, startTestServer, webChat, type TestServer } from "../helpers/server.ts";
-import { startSlackApi, TEAM_ID, type SlackApiStandIn } from "../helpers/slackApi.ts";
+import { form, slackRequest, startSlackApi, TEAM_ID, type SlackApiStandIn } from "../helpers/slackApi.ts";
 import { cardOf, teamsClient, teamsUser, TENANT } from "../helpers/teams.ts";
 
+const SECRET = "00112233445566778899aabbccddeeff";
 const NEWS_SLACK = "slack:C0NEWS";
 const NEWS_TEAMS = "teams:19:news@thread.tacv2";
 
@@ -56,7 +57,7 @@ const slackPosts = (channel: string) => api.callsTo("chat.postMessage").filter((
 beforeAll(async () => {
   api = await startSlackApi();
   connector = await startBotConnector();
-  server = await startTestServer({ SLACK_SIGNING_SECRET: "00112233445566778899aabbccddeeff", SLACK_BOT_TOKEN: "xoxb-test", SLACK_API_URL: api.url });
+  server = await startTestServer({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: "xoxb-test", SLACK_API_URL: api.url });
   store = await openStore(server.databaseUrl, { migrate: false });
   await store.settings.set(ANNOUNCEMENT_CHANNELS_SETTING, [NEWS_SLACK, NEWS_TEAMS]);
   const karin = await personByEmail(store, "karin.ek");
@@ -105,6 +106,16 @@ describe("announcements", () => {
     // A channel that is not configured is not a choice: refused, not counted or sent to.
     const forged = await communicator.click("announce.count", { departments: String(department.id), channels: "slack:CFORGED" });
     expect(Object.keys(forged.fieldErrors ?? {})).toEqual(["channels"]);
+  });
+
+  it("opens the form as a Slack modal from /samordna announce", async () => {
+    api.users.set("UKARIN", { id: "UKARIN", name: "karin", email: "karin.ek@stockholm.example", locale: "sv-SE" });
+    const body = form({ team_id: TEAM_ID, user_id: "UKARIN", command: "/samordna", text: "announce", trigger_id: "trigger-announce", channel_id: "C0GENERAL", api_app_id: "A0SAMORDNA", response_url: `${api.url}response/1` });
+    expect((await slackRequest(server.url, SECRET, body, { contentType: "application/x-www-form-urlencoded" })).status).toBe(200);
+    const [open] = await api.waitFor("views.open", (c) => c.body.trigger_id === "trigger-announce");
+    const view = open!.body.view as { blocks: unknown[] };
+    expect(JSON.stringify(view.blocks)).toContain("Rubrik (svenska)");
+    expect(JSON.stringify(view.blocks)).toContain("Trafikkontoret");
   });
 
   it("marks empty, oversized and non-https fields and stores nothing", async () => {
