@@ -5,7 +5,6 @@
 // second "send" of the same announcement is refused, not queued again.
 import { DateTime } from "luxon";
 import type { AdaptiveCard } from "../cards/elements.ts";
-import { channelTargets } from "./digests.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import { requireRole } from "./permissions.ts";
 import { LOCALES, ROLES, type Locale, type Person, type Role } from "./types.ts";
@@ -19,7 +18,7 @@ export type AnnouncementOutcome = (typeof ANNOUNCEMENT_OUTCOMES)[number];
 /** Who may announce (admins always may, see hasRole). */
 export const ANNOUNCER_ROLES: Role[] = ["communicator", "coordinator"];
 /** Settings key: the Teams and Slack channels an announcement may go to ("teams:<conversation id>", "slack:C123"). */
-export const ANNOUNCEMENT_CHANNELS_SETTING = "announcements.channels";
+export const ANNOUNCEMENT_CHANNELS_SETTING = "announcements.channels" as const;
 export const ANNOUNCEMENT_LIMITS = { title: 150, text: 2500, url: 500 } as const;
 /** Recipients written per transaction: big enough to be fast, small enough not to hold SQLite's one writer for long. */
 const QUEUE_CHUNK = 1000;
@@ -192,7 +191,7 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
   }
 
   async function channels(): Promise<string[]> {
-    return channelTargets(await store.settings.get<unknown>(ANNOUNCEMENT_CHANNELS_SETTING, []));
+    return store.settings.get(ANNOUNCEMENT_CHANNELS_SETTING);
   }
 
   /**
