@@ -4,7 +4,7 @@
 // sent, or cancelled before sent. Every move is one conditional update, so a
 // second "send" of the same announcement is refused, not queued again.
 import { DateTime } from "luxon";
-import type { AdaptiveCard } from "../cards/elements.ts";
+import { personAddress } from "./addresses.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import { requireRole } from "./permissions.ts";
 import { LOCALES, ROLES, type Locale, type Person, type Role } from "./types.ts";
@@ -177,7 +177,7 @@ export interface AnnouncementServiceDeps {
   zone: string;
   defaultLocale: Locale;
   /** The announcement as a recipient sees it; channels get no "I have read it" button (a channel cannot read). */
-  render: (locale: Locale, announcement: Announcement, options: { acknowledge: boolean }) => AdaptiveCard;
+  render: (locale: Locale, announcement: Announcement, options: { acknowledge: boolean }) => unknown;
 }
 
 export function createAnnouncementService(deps: AnnouncementServiceDeps) {
@@ -204,7 +204,7 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
     const people = await store.announcements.audiencePeople(announcement.audience);
     const done = await store.announcements.recipientTargets(announcement.id);
     const all = [
-      ...people.map((p) => ({ target: `person:${p.id}`, personId: p.id, locale: p.locale })),
+      ...people.map((p) => ({ target: personAddress(p.id), personId: p.id, locale: p.locale })),
       ...announcement.audience.channels.map((c) => ({ target: c, personId: null, locale: deps.defaultLocale })),
     ].filter((r) => !done.has(r.target));
     const cards = new Map<string, unknown>();

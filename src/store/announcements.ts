@@ -1,6 +1,7 @@
 // Announcements and their recipients. Recipients are written in chunks with
 // createMany; each recipient's delivery is its outbox row (same dedupe key),
 // so the report reads outcomes with one join instead of a hook in the worker.
+import { personAddress } from "../domain/addresses.ts";
 import type { Tx } from "./client.ts";
 import { Prisma } from "./generated/client.ts";
 import { announcementDedupeKey, announcementDedupePrefix, type Announcement, type AnnouncementAudience, type AnnouncementContent, type AnnouncementState, type RecipientRow } from "../domain/announcements.ts";
@@ -123,7 +124,7 @@ export function createAnnouncementsRepository(db: Tx) {
 
     async acknowledge(announcementId: number, personId: number, at: Date): Promise<boolean> {
       const { count } = await db.announcementRecipient.updateMany({
-        where: { announcementId, target: `person:${personId}`, acknowledgedAt: null },
+        where: { announcementId, target: personAddress(personId), acknowledgedAt: null },
         data: { acknowledgedAt: at, outcome: "acknowledged" },
       });
       return count === 1;
