@@ -22,6 +22,8 @@ export const ANNOUNCEMENT_CHANNELS_SETTING = "announcements.channels" as const;
 export const ANNOUNCEMENT_LIMITS = { title: 150, text: 2500, url: 500 } as const;
 /** Recipients written per transaction: big enough to be fast, small enough not to hold SQLite's one writer for long. */
 const QUEUE_CHUNK = 1000;
+/** A "sending" announcement untouched this long was left half-queued (its run died): the job finishes it. */
+const STALLED_MS = 2 * 60_000;
 
 /** The outbox dedupe key of one recipient; the prefix selects a whole announcement's messages. */
 export function announcementDedupeKey(announcementId: number, target: string): string {
@@ -218,8 +220,7 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
       const chunk = all.slice(i, i + QUEUE_CHUNK);
       const now = clock();
       const going = await store.transaction(async (repos) => {
-        const current = await repos.announcements.byId(announcement.id);
-        if (current?.state !== "sending") return false;
+        if (!(await repos.announcements.continueSending(announcement.id, now))) return false;
         await repos.announcements.addRecipients(announcement.id, chunk);
         // Recipients and their messages land together, so a resumed run skips exactly what was queued.
         await repos.outbox.enqueueMany(
@@ -308,7 +309,8 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
     /** The job's tick: queues scheduled announcements that are due and resumes half-queued ones. */
     async runDue(now: Date, options: { dryRun?: boolean } = {}): Promise<{ queued: number; announcements: number }> {
       let queued = 0;
-      const ids = await store.announcements.due(now);
+      // A run still queuing touches its announcement every chunk: only one silent for a while was interrupted.
+      const ids = await store.announcements.due(now, new Date(clock().getTime() - STALLED_MS));
       if (options.dryRun) return { queued, announcements: ids.length };
       for (const id of ids) {
         await store.announcements.transition(id, ["scheduled"], "sending", now);

@@ -71,10 +71,19 @@ export function createAnnouncementsRepository(db: Tx) {
       return count === 1;
     },
 
-    /** Scheduled ones whose time has come, and ones left half-queued (a crash while sending). */
-    async due(now: Date): Promise<number[]> {
+    /**
+     * Marks a chunk of queuing under way (and locks the row on PostgreSQL, so two
+     * runs queue one after the other); false when it is no longer sending (cancelled).
+     */
+    async continueSending(id: number, at: Date): Promise<boolean> {
+      const { count } = await db.announcement.updateMany({ where: { id, state: "sending" }, data: { updatedAt: at } });
+      return count === 1;
+    },
+
+    /** Scheduled ones whose time has come, and ones left half-queued: sending, untouched since `stalledBefore` (a crash while sending). */
+    async due(now: Date, stalledBefore: Date): Promise<number[]> {
       const rows = await db.announcement.findMany({
-        where: { OR: [{ state: "scheduled", scheduledAt: { lte: now } }, { state: "sending" }] },
+        where: { OR: [{ state: "scheduled", scheduledAt: { lte: now } }, { state: "sending", updatedAt: { lt: stalledBefore } }] },
         orderBy: { id: "asc" },
         select: { id: true },
       });

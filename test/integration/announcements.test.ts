@@ -190,7 +190,7 @@ describe("announcements", () => {
     expect(cardText(report.replace)).toMatch(/Skickade\s*0\b/);
   });
 
-  it("schedules for later: the job queues it when due, not before, and not after a cancel", async () => {
+  it("schedules for later: the job queues it when due, not before, not after a cancel, and finishes interrupted queuing", async () => {
     const at = new Date(Date.now() + 2 * 86_400_000);
     const day = at.toISOString().slice(0, 10);
     const { id, sendReply } = await announce({ sendDate: day, sendTime: "09:00" });
@@ -202,6 +202,17 @@ describe("announcements", () => {
     await runJob(server.app, announcementsJob, { now: new Date(at.getTime() + 86_400_000) });
     expect(await store.db.announcementRecipient.count({ where: { announcementId: id } })).toBe(department.members.length + 2);
     expect((await store.db.announcement.findUniqueOrThrow({ where: { id } })).state).toBe("sent");
+
+    // Queuing that died half-way is finished by the job, once it has been silent for a while.
+    const preview = await communicator.click("announce.preview", composed());
+    const stalled = Number(findAction(preview.cards[1], "announce.send")!.data.announcementId);
+    await store.db.announcement.update({ where: { id: stalled }, data: { state: "sending", updatedAt: new Date() } });
+    await runJob(server.app, announcementsJob, { now: new Date() });
+    expect(await store.db.announcementRecipient.count({ where: { announcementId: stalled } })).toBe(0);
+    await store.db.announcement.update({ where: { id: stalled }, data: { updatedAt: new Date(Date.now() - 10 * 60_000) } });
+    await runJob(server.app, announcementsJob, { now: new Date() });
+    expect(await store.db.announcementRecipient.count({ where: { announcementId: stalled } })).toBe(department.members.length + 2);
+    expect((await store.db.announcement.findUniqueOrThrow({ where: { id: stalled } })).state).toBe("sent");
 
     const second = await announce({ sendDate: day, sendTime: "10:00" });
     await communicator.click("announce.cancel", { announcementId: second.id });
