@@ -16,6 +16,8 @@ const SUBCOMMANDS: Record<string, string> = {
   help: "help",
   methods: "methods",
   metoder: "metoder",
+  announce: "announce",
+  meddelande: "announce",
 };
 
 export function registerCommands(bolt: BoltApp, deps: SlackDeps): void {
