@@ -6,6 +6,7 @@ import { announcementCard } from "./cards/announcement.ts";
 import { createAnnouncementService, type AnnouncementService } from "./domain/announcements.ts";
 import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createMeFeature } from "./bots/core/features/me.ts";
+import { createMethodsFeature } from "./bots/core/features/methods.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
 import { createTriageFeature } from "./bots/core/features/triage.ts";
 import { createStatusFeature } from "./bots/core/features/status.ts";
@@ -24,6 +25,7 @@ import type { Config } from "./config.ts";
 import { createDigestService, type DigestService } from "./domain/digests.ts";
 import { createAdminService } from "./domain/admin.ts";
 import { createMeService } from "./domain/me.ts";
+import { createMethodService } from "./domain/methods.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
 import { createTriageService, type TriageService } from "./domain/triage.ts";
 import { setDisplayZone } from "./i18n/format.ts";
@@ -91,6 +93,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       createTriageFeature({ triage, digests, clock }),
       createAdminFeature({ admin: createAdminService(store, { clock, render: notificationCard, calendar }), workPackages: () => store.workPackages.active() }),
       createMeFeature({ me: createMeService(store, clock, calendar) }),
+      createMethodsFeature({ methods: createMethodService(store) }),
       createAnnounceFeature({
         announcements,
         departments: () => store.departments.active(),

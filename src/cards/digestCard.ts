@@ -6,6 +6,7 @@ import { isQuiet, type DigestData, type DigestNeed } from "../domain/digests.ts"
 import type { Health } from "../domain/types.ts";
 import { formatDate, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
+import { methodName } from "./methodCard.ts";
 import { card, clean, container, execute, facts, heading, paragraph, plainText, subheading, unescapeMarkdown, type AdaptiveCard, type Element } from "./elements.ts";
 
 const HEALTH_MARK: Record<Health, string> = { on_track: "🟢", at_risk: "🟡", blocked: "🔴" };
@@ -94,6 +95,15 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
           (i) => `**${plainText(i.code)}** ${plainText(truncate(i.title, 60))} · ${i.lastUpdateAt ? t("digest.stale.last", { date: date(i.lastUpdateAt) }) : t("digest.stale.never")}`,
         ),
         ...more(ctx, staleInitiatives.total, staleInitiatives.items.length),
+      ],
+    });
+  }
+  if (data.methods.total) {
+    sections.push({
+      title: t("digest.methods.title"),
+      lines: [
+        ...data.methods.items.map((m) => t("digest.methods.line", { name: plainText(truncate(methodName(ctx, m), 60)), count: m.count })),
+        ...more(ctx, data.methods.total, data.methods.items.length),
       ],
     });
   }

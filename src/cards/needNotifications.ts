@@ -5,6 +5,7 @@ import type { Need } from "../domain/types.ts";
 import { truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import { card, clean, container, execute, facts, heading, paragraph, plainText, textInput, type AdaptiveCard } from "./elements.ts";
+import { methodName } from "./methodCard.ts";
 import { needTitleLine } from "./needCard.ts";
 import type { NeedChange } from "../domain/triage.ts";
 
@@ -25,6 +26,9 @@ export function needUpdateNotificationCard(ctx: CardContext, need: Need, change:
     paragraph(t(`notify.${change.action}.body`, params)),
     ...(change.note && change.action !== "duplicate"
       ? [container([facts([[t(noteLabel[change.action] ?? "notify.label.note"), plainText(truncate(change.note, 1500))]])], { style: "emphasis" })]
+      : []),
+    ...(change.methods?.length
+      ? [facts([[t("notify.label.methods"), change.methods.map((m) => plainText(truncate(methodName(ctx, m), 100))).join(", ")]])]
       : []),
   ];
   const actions = [

@@ -6,6 +6,7 @@ import { availableActions, type QueueEntry, type TriageAction, type TriageQueue,
 import { formatDate, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import { card, choiceInput, clean, container, execute, heading, paragraph, plainText, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
+import { methodName } from "./methodCard.ts";
 import { eventText, needFacts, needListItem } from "./needCard.ts";
 
 const HISTORY_SHOWN = 5;
@@ -34,7 +35,7 @@ export function triageQueueCard(ctx: CardContext, queue: TriageQueue): AdaptiveC
 }
 
 export interface TriageFormState {
-  values?: { assignTo?: string; note?: string; original?: string };
+  values?: { assignTo?: string; note?: string; original?: string; methods?: string };
   errors?: Record<string, FieldError>;
 }
 
@@ -72,6 +73,20 @@ export function triageNeedCard(ctx: CardContext, view: TriageView, state: Triage
           ...view.initiatives.map((i) => ({ title: `${i.code} ${truncate(i.title, 80)}`, value: `init:${i.id}` })),
         ],
         error: err("assignTo"),
+      }),
+    );
+  }
+  if (actions.includes("accept") && view.methods.length > 0) {
+    body.push(
+      choiceInput({
+        id: "methods",
+        label: t("triage.field.methods"),
+        style: "compact",
+        isMultiSelect: true,
+        value: state.values?.methods,
+        placeholder: t("triage.field.methods.placeholder"),
+        choices: view.methods.map((m) => ({ title: truncate(methodName(ctx, m), 80), value: String(m.id) })),
+        error: err("methods"),
       }),
     );
   }

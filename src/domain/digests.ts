@@ -48,6 +48,8 @@ export interface DigestData {
   grid: { code: string; name: string; now: Health | null; before: Health | null; trend: Trend; lastUpdateAt: Date | null }[];
   overdueRequests: { total: number; items: { label: string; recipientName: string | null; dueAt: Date }[] };
   staleInitiatives: { total: number; weeks: number; items: { code: string; title: string; lastUpdateAt: Date | null }[] };
+  /** How often each method of the catalogue was attached to a need in the period, most first. */
+  methods: { total: number; items: { name: string; nameEn: string; count: number }[] };
   figures: {
     medianWorkingDaysToTriage: number | null;
     triaged: number;
@@ -129,7 +131,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       store.settings.get("triage.targetWorkingDays"),
       store.settings.get("digest.staleInitiativeWeeks"),
     ]);
-    const [newNeeds, queue, overdue, health, overdueRequests, stale, triageTimes, pings, byDept, bySust, departments] = await Promise.all([
+    const [newNeeds, queue, overdue, health, overdueRequests, stale, triageTimes, pings, byDept, bySust, departments, methods] = await Promise.all([
       store.needs.reportedBetween(period.from, period.to, TOP_ITEMS),
       store.needs.triageQueue(TOP_ITEMS),
       store.needs.countWaitingSince(calendar.workingDaysCutoff(now, targetDays, options.zone)),
@@ -141,6 +143,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       store.needs.openCountByDepartment(OPEN_NEED_STATUSES),
       store.needs.openCountBySustainability(OPEN_NEED_STATUSES),
       store.departments.active(),
+      store.methods.attachedBetween(period.from, period.to),
     ]);
     const deptById = new Map(departments.map((d) => [d.id, d]));
     return {
@@ -159,6 +162,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       }),
       overdueRequests,
       staleInitiatives: { ...stale, weeks: staleWeeks },
+      methods: { total: methods.length, items: methods.slice(0, TOP_ITEMS).map(({ method, count }) => ({ name: method.name, nameEn: method.nameEn, count })) },
       figures: {
         medianWorkingDaysToTriage: median(triageTimes.latest.map((t) => calendar.workingDaysBetween(t.createdAt, t.triagedAt, options.zone))),
         triaged: triageTimes.total,

@@ -4,8 +4,9 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { z } from "zod";
 import { cadenceProblem, DEFAULT_CADENCE, isTimeZone } from "./cadence.ts";
+import { EFFORTS, isHttpsUrl, METHOD_LIMITS } from "./methods.ts";
 import { SETTINGS } from "./settings.ts";
-import { INITIATIVE_STAGES, LOCALES } from "./types.ts";
+import { INITIATIVE_STAGES, LOCALES, SUSTAINABILITY_AREAS } from "./types.ts";
 
 const email = z.string().trim().toLowerCase().pipe(z.email("is not an e-mail address"));
 const code = z
@@ -51,6 +52,28 @@ const initiativeSchema = z.strictObject({
   active: z.boolean().default(true),
 });
 
+/** A method or tool of the catalogue; texts in Swedish (`name`) and English (`nameEn`). */
+const methodSchema = z.strictObject({
+  code,
+  name: text(METHOD_LIMITS.name),
+  nameEn: text(METHOD_LIMITS.name).optional(),
+  description: z.string().trim().max(METHOD_LIMITS.description).default(""),
+  descriptionEn: z.string().trim().max(METHOD_LIMITS.description).default(""),
+  /** What it is good for and when to use it. */
+  goodFor: z.string().trim().max(METHOD_LIMITS.goodFor).default(""),
+  goodForEn: z.string().trim().max(METHOD_LIMITS.goodFor).default(""),
+  effort: z.enum(EFFORTS).default("medium"),
+  contact: email.optional(),
+  links: z.array(z.string().trim().refine(isHttpsUrl, "must be an https URL")).max(METHOD_LIMITS.links).default([]),
+  tags: z
+    .array(z.string().trim().toLowerCase().min(1).max(METHOD_LIMITS.tag).regex(/^[^,]+$/, "must not contain a comma"))
+    .max(METHOD_LIMITS.tags)
+    .default([]),
+  sustainability: z.array(z.enum(SUSTAINABILITY_AREAS)).default([]),
+  workPackage: code.optional(),
+  active: z.boolean().default(true),
+});
+
 const channelSchema = z
   .strictObject({
     teams: z.string().trim().min(1).optional(),
@@ -74,6 +97,7 @@ export const orgFileSchema = z.strictObject({
   admins: z.array(email).default([]),
   workPackages: z.array(workPackageSchema).default([]),
   initiatives: z.array(initiativeSchema).default([]),
+  methods: z.array(methodSchema).default([]),
   digest: z.strictObject({ channels: z.array(channelSchema) }).optional(),
   /** Channels the announcement form offers (work package 4). */
   announcements: z.strictObject({ channels: z.array(channelSchema) }).optional(),
@@ -188,6 +212,7 @@ function checkConsistency(parsed: ParsedOrgFile, defaultTimezone: string): OrgFi
   unique(org.people, "people", "email", (p) => p.email, "e-mail");
   unique(org.workPackages, "workPackages", "code", (w) => w.code, "work package code");
   unique(org.initiatives, "initiatives", "code", (i) => i.code, "initiative code");
+  unique(org.methods, "methods", "code", (m) => m.code, "method code");
 
   const departments = new Set(org.departments.map((d) => d.code));
   org.people.forEach((p, i) => {
@@ -211,6 +236,9 @@ function checkConsistency(parsed: ParsedOrgFile, defaultTimezone: string): OrgFi
       issue(["initiatives", i, "workPackage"], `work package "${ini.workPackage}" is not in workPackages`);
     }
   });
+  org.methods.forEach((m, i) => {
+    if (m.workPackage && !workPackages.has(m.workPackage)) issue(["methods", i, "workPackage"], `work package "${m.workPackage}" is not in workPackages`);
+  });
   return issues;
 }
 
@@ -231,7 +259,7 @@ function deputyCycles(parsed: ParsedOrgFile): OrgFileIssue[] {
   return issues;
 }
 
-/** Every e-mail the file names as lead, deputy, owner, coordinator or admin, with where it is named. */
+/** Every e-mail the file names as lead, deputy, owner, method contact, coordinator or admin, with where it is named. */
 export function namedPeople(org: OrgFile): { email: string; path: Path }[] {
   return [
     ...org.workPackages.flatMap((wp, i) => [
@@ -239,6 +267,7 @@ export function namedPeople(org: OrgFile): { email: string; path: Path }[] {
       ...(wp.deputy ? [{ email: wp.deputy, path: ["workPackages", i, "deputy"] }] : []),
     ]),
     ...org.initiatives.flatMap((ini, i) => (ini.owner ? [{ email: ini.owner, path: ["initiatives", i, "owner"] }] : [])),
+    ...org.methods.flatMap((m, i) => (m.contact ? [{ email: m.contact, path: ["methods", i, "contact"] }] : [])),
     ...org.coordinators.map((e, i) => ({ email: e, path: ["coordinators", i] })),
     ...org.communicators.map((e, i) => ({ email: e, path: ["communicators", i] })),
     ...org.admins.map((e, i) => ({ email: e, path: ["admins", i] })),

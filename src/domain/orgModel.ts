@@ -4,8 +4,9 @@
 import { stringify } from "yaml";
 import { channelAddress, decodeAddress } from "./addresses.ts";
 import type { OrgFile } from "./orgFile.ts";
+import { methodTexts, type MethodTexts } from "./methods.ts";
 import { ORG_FILE_SETTINGS, type KeyOfOrgFilePath, type OrgFilePath, type SettingValue } from "./settings.ts";
-import type { InitiativeStage, Locale, Role } from "./types.ts";
+import type { InitiativeStage, Locale, Role, SustainabilityArea } from "./types.ts";
 
 /** The roles the organisation file manages; `employee` belongs to everyone and is never touched. */
 export const MANAGED_ROLES = ["lead", "coordinator", "communicator", "admin"] as const satisfies readonly Role[];
@@ -43,6 +44,15 @@ export interface InitiativeEntry {
   workPackage: string | null;
   active: boolean;
 }
+export interface MethodEntry extends MethodTexts {
+  code: string;
+  contact: string | null;
+  links: string[];
+  tags: string[];
+  sustainability: SustainabilityArea[];
+  workPackage: string | null;
+  active: boolean;
+}
 /** Settings the file manages, by their path in the file; the registry (settings.ts) maps each path to its storage key. */
 export type OrgSettings = { [P in OrgFilePath]?: SettingValue<KeyOfOrgFilePath<P>> };
 export const ORG_SETTING_KEYS: readonly OrgFilePath[] = ORG_FILE_SETTINGS.map((s) => s.path);
@@ -52,10 +62,11 @@ export interface OrgModel {
   people: PersonEntry[];
   workPackages: WorkPackageEntry[];
   initiatives: InitiativeEntry[];
+  methods: MethodEntry[];
   settings: OrgSettings;
 }
 
-export type EntityKind = "department" | "person" | "workPackage" | "initiative" | "setting";
+export type EntityKind = "department" | "person" | "workPackage" | "initiative" | "method" | "setting";
 export interface FieldChange {
   field: string;
   from: unknown;
@@ -116,6 +127,16 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
     workPackage: i.workPackage ?? null,
     active: i.active,
   }));
+  const methods: MethodEntry[] = org.methods.map((m) => ({
+    code: m.code,
+    ...methodTexts({ ...m, nameEn: m.nameEn ?? "" }),
+    contact: m.contact ?? null,
+    links: m.links,
+    tags: [...new Set(m.tags)],
+    sustainability: [...new Set(m.sustainability)],
+    workPackage: m.workPackage ?? null,
+    active: m.active,
+  }));
   const keep = <T extends { code: string; active: boolean }>(wanted: T[], have: T[]) => {
     const codes = new Set(wanted.map((w) => w.code));
     return [...wanted, ...have.filter((h) => !codes.has(h.code)).map((h) => ({ ...h, active: false }))];
@@ -156,7 +177,7 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
     settings["reminders.max"] = org.reminders.max;
   }
 
-  return { departments: keep(departments, current.departments), people, ...structure, settings };
+  return { departments: keep(departments, current.departments), people, ...structure, methods: keep(methods, current.methods), settings };
 }
 
 function compare<T extends object>(entity: EntityKind, key: string, from: T | undefined, to: T, ignore: (keyof T)[] = []): OrgChange | null {
@@ -183,12 +204,14 @@ export function diffModels(current: OrgModel, desired: OrgModel): OrgChange[] {
     people: byKey(current.people, (p) => p.email),
     workPackages: byKey(current.workPackages, (w) => w.code),
     initiatives: byKey(current.initiatives, (i) => i.code),
+    methods: byKey(current.methods, (m) => m.code),
   };
   for (const d of desired.departments) changes.push(compare("department", d.code, cur.departments.get(d.code), d));
   // A person's language is theirs to choose in chat; the file only sets it for new people.
   for (const p of desired.people) changes.push(compare("person", p.email, cur.people.get(p.email), p, ["locale"]));
   for (const w of desired.workPackages) changes.push(compare("workPackage", w.code, cur.workPackages.get(w.code), w));
   for (const i of desired.initiatives) changes.push(compare("initiative", i.code, cur.initiatives.get(i.code), i));
+  for (const m of desired.methods) changes.push(compare("method", m.code, cur.methods.get(m.code), m));
   for (const key of ORG_SETTING_KEYS) {
     const to = desired.settings[key];
     const from = current.settings[key];
@@ -241,6 +264,22 @@ export function exportModel(model: OrgModel, options: { timezone: string }): str
       ...(i.owner ? { owner: i.owner } : {}),
       ...(i.workPackage ? { workPackage: i.workPackage } : {}),
       ...(i.active ? {} : { active: false }),
+    })),
+    methods: model.methods.map((m) => ({
+      code: m.code,
+      name: m.name,
+      ...(m.nameEn ? { nameEn: m.nameEn } : {}),
+      ...(m.description ? { description: m.description } : {}),
+      ...(m.descriptionEn ? { descriptionEn: m.descriptionEn } : {}),
+      ...(m.goodFor ? { goodFor: m.goodFor } : {}),
+      ...(m.goodForEn ? { goodForEn: m.goodForEn } : {}),
+      effort: m.effort,
+      ...(m.contact ? { contact: m.contact } : {}),
+      ...(m.links.length ? { links: m.links } : {}),
+      ...(m.tags.length ? { tags: m.tags } : {}),
+      ...(m.sustainability.length ? { sustainability: m.sustainability } : {}),
+      ...(m.workPackage ? { workPackage: m.workPackage } : {}),
+      ...(m.active ? {} : { active: false }),
     })),
   };
   const s = model.settings;

@@ -12,6 +12,7 @@ import type { Clock, NeedService } from "./needs.ts";
 import { hasRole, requireRole } from "./permissions.ts";
 import { OPEN_NEED_STATUSES, type Initiative, type Locale, type Need, type NeedEvent, type NeedStatus, type Person, type WorkPackage } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
+import type { Method } from "./methods.ts";
 
 export const TRIAGE_ACTIONS = ["accept", "start", "done", "decline", "duplicate", "ask"] as const;
 export type TriageAction = (typeof TRIAGE_ACTIONS)[number];
@@ -24,6 +25,8 @@ interface Prepared {
   change: Partial<NeedChange>;
   /** The need a duplicate is merged into. */
   original?: Need;
+  /** Methods of the catalogue to attach to the need. */
+  methods?: Method[];
 }
 
 /**
@@ -43,13 +46,24 @@ export interface Decision {
   /** Asking keeps the status: the history records no status change. */
   keepsStatus?: boolean;
   prepare?(tx: Repositories, need: Need, input: TriageInput): Promise<Prepared>;
-  afterwards?(tx: Repositories, need: Need, prepared: Prepared, ctx: { actorId: number; audience: number[] }): Promise<void>;
+  afterwards?(tx: Repositories, need: Need, prepared: Prepared, ctx: { actorId: number; audience: number[]; now: Date }): Promise<void>;
   /** "followers": reporter and supporters get a need update; "reporter": the reporter gets the question. */
   tells: "followers" | "reporter";
 }
 
 export const DECISIONS: Record<TriageAction, Decision> = {
-  accept: { from: ["submitted"], to: "accepted", event: "accepted", required: { assignTo: "triage.error.assignTo" }, assigns: true, tells: "followers" },
+  accept: {
+    from: ["submitted"],
+    to: "accepted",
+    event: "accepted",
+    required: { assignTo: "triage.error.assignTo" },
+    assigns: true,
+    prepare: chosenMethods,
+    async afterwards(tx, need, { methods }, { now }) {
+      if (methods?.length) await tx.methods.attach(need.id, methods.map((m) => m.id), now);
+    },
+    tells: "followers",
+  },
   start: { from: ["accepted"], to: "in_progress", event: "started", required: {}, assigns: true, tells: "followers" },
   done: {
     from: ["accepted", "in_progress"],
@@ -86,6 +100,14 @@ export const DECISIONS: Record<TriageAction, Decision> = {
   },
 };
 
+/** The methods chosen on the accept form: each must be an active method of the catalogue. */
+async function chosenMethods(tx: Repositories, _need: Need, input: TriageInput): Promise<Prepared> {
+  if (!input.methodIds?.length) return { patch: {}, change: {} };
+  const methods = await tx.methods.byIds(input.methodIds);
+  if (methods.length !== input.methodIds.length || methods.some((m) => !m.active)) throw new ValidationError({ methods: { key: "validation.invalidChoice" } });
+  return { patch: {}, change: {}, methods };
+}
+
 /** The need a duplicate points to: another need that is still open to merging. */
 async function duplicateOf(tx: Repositories, need: Need, input: TriageInput): Promise<Prepared> {
   const original = input.originalId === undefined ? null : await tx.needs.byId(input.originalId);
@@ -117,8 +139,13 @@ export function availableActions(need: Need): TriageAction[] {
 
 export type Assignment = { kind: "wp"; id: number } | { kind: "init"; id: number };
 
+/** Methods a coordinator may attach to one need at acceptance. */
+export const MAX_METHODS_ATTACHED = 10;
+
 export interface TriageInput {
   assignTo?: Assignment;
+  /** Methods of the catalogue to attach (accept only). */
+  methodIds?: number[];
   note?: string;
   originalId?: number;
 }
@@ -140,12 +167,22 @@ export function parseTriageInput(action: TriageAction, data: Record<string, unkn
   else if (text(data.assignTo)) errors.assignTo = { key: "validation.invalidChoice" };
   else if (required.assignTo) errors.assignTo = { key: required.assignTo };
 
+  const methodValues = text(data.methods).split(",").map((v) => v.trim()).filter(Boolean);
+  const methodIds = [...new Set(methodValues.map((v) => parseId(v)))];
+  if (methodIds.some((id) => id === null)) errors.methods = { key: "validation.invalidChoice" };
+  else if (methodIds.length > MAX_METHODS_ATTACHED) errors.methods = { key: "validation.tooMany", params: { max: MAX_METHODS_ATTACHED } };
+
   const original = text(data.original);
   const originalId = original ? (parseId(original) ?? undefined) : undefined;
   if (required.original && originalId === undefined) errors.original = { key: required.original };
 
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-  return { ...(assignTo ? { assignTo } : {}), ...(note ? { note } : {}), ...(originalId !== undefined ? { originalId } : {}) };
+  return {
+    ...(assignTo ? { assignTo } : {}),
+    ...(note ? { note } : {}),
+    ...(originalId !== undefined ? { originalId } : {}),
+    ...(action === "accept" && methodIds.length ? { methodIds: methodIds as number[] } : {}),
+  };
 }
 
 /** The version the card was built from; a card without one cannot prove it saw the current state. */
@@ -162,6 +199,8 @@ export interface TriageView {
   initiatives: Initiative[];
   /** Needs this one may be a duplicate of: similar ones first, then the newest open ones. */
   candidates: Need[];
+  /** The catalogue's methods, to attach at acceptance. */
+  methods: Method[];
 }
 
 export interface QueueEntry {
@@ -184,6 +223,8 @@ export interface NeedChange {
   /** "WP3 Verktyg och metoder", when the need was assigned. */
   assignment?: string;
   original?: { id: number; reference: string; title: string };
+  /** Methods attached to the need, named in each reader's language. */
+  methods?: Pick<Method, "name" | "nameEn">[];
 }
 
 /** The notification cards triage sends, rendered in each reader's language (injected: the domain knows no card layout). */
@@ -246,16 +287,17 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
     async view(person: Person, needId: unknown): Promise<TriageView> {
       requireRole(person, ...TRIAGE_ROLES);
       const need = await load(needId);
-      const [events, workPackages, initiatives, similar, newest] = await Promise.all([
+      const [events, workPackages, initiatives, similar, newest, methods] = await Promise.all([
         store.needs.events(need.id),
         store.workPackages.active(),
         store.initiatives.active(),
         needs.similarTo(`${need.title}\n${need.problem}`, DUPLICATE_CANDIDATES, need.id),
         store.needs.newestIds(OPEN_NEED_STATUSES, DUPLICATE_CANDIDATES + 1),
+        store.methods.active(),
       ]);
       const ids = [...new Set([...similar, ...newest.filter((id) => id !== need.id)])].slice(0, DUPLICATE_CANDIDATES);
       const candidates = (await Promise.all(ids.map((id) => store.needs.byId(id)))).filter((n): n is Need => n !== null);
-      return { need, events, workPackages, initiatives, candidates };
+      return { need, events, workPackages, initiatives, candidates, methods };
     },
 
     /**
@@ -300,7 +342,11 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
           toStatus: decision.keepsStatus ? null : decision.to,
           note: input.note ?? prepared.original?.reference ?? null,
         });
-        await decision.afterwards?.(tx, need, prepared, { actorId: person.id, audience });
+        await decision.afterwards?.(tx, need, prepared, { actorId: person.id, audience, now });
+
+        // The methods attached to the need (at acceptance) are named on every card its followers get.
+        const attached = await tx.methods.ofNeed(need.id);
+        if (attached.length) change = { ...change, methods: attached.map((m) => ({ name: m.name, nameEn: m.nameEn })) };
 
         if (decision.tells === "reporter") {
           await notifyAboutNeed(tx, updated, [need.reporterId], (locale) => cards.question(locale, updated, input.note ?? "", person.displayName), "need.question");

@@ -95,6 +95,7 @@ export function createErasureRepository(db: Tx, cache: ReadCache) {
       await db.workPackage.updateMany({ where: { leadId: personId }, data: { leadId: null } });
       await db.workPackage.updateMany({ where: { deputyId: personId }, data: { deputyId: null } });
       await db.initiative.updateMany({ where: { ownerId: personId }, data: { ownerId: null } });
+      await db.method.updateMany({ where: { contactId: personId }, data: { contactId: null } });
       await db.outboxMessage.deleteMany({ where: { target: personAddress(personId) } });
       await erasePerson(db, personId, at);
       // The person, their accounts and settings that quoted them: cached reads go.

@@ -10,6 +10,7 @@ import { createErasureRepository } from "./erasure.ts";
 import { createInboundRepository } from "./inbound.ts";
 import { createInitiativesRepository } from "./initiatives.ts";
 import { createJobRunsRepository } from "./jobRuns.ts";
+import { createMethodsRepository } from "./methods.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOrganisationRepository } from "./organisation.ts";
@@ -38,6 +39,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind, cache: ReadCache 
     organisation: createOrganisationRepository(db, cache),
     jobRuns: createJobRunsRepository(db),
     erasure: createErasureRepository(db, cache),
+    methods: createMethodsRepository(db),
     announcements: createAnnouncementsRepository(db),
   };
 }

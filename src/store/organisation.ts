@@ -1,12 +1,14 @@
 // The organisation as the database holds it (departments, people with their
 // managed roles, work packages, initiatives, settings), read as one model and
 // written from a computed diff. Callers run both inside one transaction.
+import { methodTexts } from "../domain/methods.ts";
 import { MANAGED_ROLES, type ManagedRole, type OrgChange, type OrgModel, type OrgSettings } from "../domain/orgModel.ts";
 import { ORG_FILE_SETTINGS } from "../domain/settings.ts";
 import { createSettingsRepository } from "./settings.ts";
 import type { InitiativeStage, Locale } from "../domain/types.ts";
 import type { ReadCache } from "./cache.ts";
 import type { Tx } from "./client.ts";
+import { methodColumns, toMethod } from "./methods.ts";
 
 export interface ClosedStatusRequest {
   id: number;
@@ -37,10 +39,14 @@ export function createOrganisationRepository(db: Tx, cache: ReadCache) {
      * role, lead, deputise or own something, or are among `alsoEmails`.
      */
     async snapshot(alsoEmails: string[] = []): Promise<OrgModel> {
-      const [departments, workPackages, initiatives] = await Promise.all([
+      const [departments, workPackages, initiatives, methods] = await Promise.all([
         db.department.findMany({ orderBy: { id: "asc" } }),
         db.workPackage.findMany({ orderBy: { code: "asc" }, include: { lead: { select: { email: true } }, deputy: { select: { email: true } } } }),
         db.initiative.findMany({ orderBy: { code: "asc" }, include: { owner: { select: { email: true } }, workPackage: { select: { code: true } } } }),
+        db.method.findMany({
+          orderBy: { code: "asc" },
+          include: { contact: { select: { displayName: true, email: true } }, workPackage: { select: { code: true } } },
+        }),
       ]);
       const people = await db.person.findMany({
         where: {
@@ -51,6 +57,7 @@ export function createOrganisationRepository(db: Tx, cache: ReadCache) {
             { leads: { some: {} } },
             { deputyFor: { some: {} } },
             { initiatives: { some: {} } },
+            { methods: { some: {} } },
             { email: { in: alsoEmails } },
           ],
         },
@@ -89,6 +96,19 @@ export function createOrganisationRepository(db: Tx, cache: ReadCache) {
           workPackage: i.workPackage?.code ?? null,
           active: i.active,
         })),
+        methods: methods.map((row) => {
+          const m = toMethod(row);
+          return {
+            code: m.code,
+            ...methodTexts(m),
+            contact: row.contact?.email ?? null,
+            links: m.links,
+            tags: m.tags,
+            sustainability: m.sustainability,
+            workPackage: m.workPackageCode,
+            active: m.active,
+          };
+        }),
         settings: settings as OrgSettings,
       };
     },
@@ -158,6 +178,18 @@ export function createOrganisationRepository(db: Tx, cache: ReadCache) {
           active: i.active,
         };
         await db.initiative.upsert({ where: { code: i.code }, create: { code: i.code, ...data }, update: data });
+      }
+
+      for (const c of of("method")) {
+        const m = find(desired.methods, (x) => x.code, c.key);
+        const data = {
+          ...methodTexts(m),
+          contactId: personId(m.contact),
+          ...methodColumns(m),
+          workPackageId: m.workPackage ? wpIds.get(m.workPackage)! : null,
+          active: m.active,
+        };
+        await db.method.upsert({ where: { code: m.code }, create: { code: m.code, ...data }, update: data });
       }
 
       for (const c of of("setting")) {

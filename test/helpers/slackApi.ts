@@ -207,6 +207,29 @@ export const payload = (p: unknown) => form({ payload: JSON.stringify(p) });
 
 let interactions = 0;
 
+/** `/samordna <text>` from `userId`, form-encoded as Slack sends it; replies go to the stand-in's response URL. */
+export function slashCommand(apiUrl: string, userId: string, text: string): { triggerId: string; body: string } {
+  const n = ++interactions;
+  const triggerId = `trigger-c${n}`;
+  return {
+    triggerId,
+    body: form({
+      token: "legacy",
+      team_id: TEAM_ID,
+      team_domain: "stockholm",
+      channel_id: "C0GENERAL",
+      channel_name: "general",
+      user_id: userId,
+      user_name: userId.toLowerCase(),
+      command: "/samordna",
+      text,
+      api_app_id: "A0SAMORDNA",
+      response_url: `${apiUrl}response/c${n}`,
+      trigger_id: triggerId,
+    }),
+  };
+}
+
 /** A Slack interactivity payload from `user` (block_actions, view_submission, …), form-encoded as Slack sends it. */
 export function interaction(type: string, user: string, fields: Record<string, unknown>): string {
   return payload({ type, team: { id: TEAM_ID, domain: "stockholm" }, user: { id: user, team_id: TEAM_ID }, api_app_id: "A0SAMORDNA", trigger_id: `trigger-i${++interactions}`, ...fields });

@@ -25,6 +25,8 @@ interface Fixtures {
   requestId: number;
   workPackageId: number;
   outsiderId: number;
+  /** A method of a work package none of ACTORS leads or deputises (WP3). */
+  methodId: number;
   /** A draft announcement of someone outside ACTORS. */
   announcementId: number;
 }
@@ -66,6 +68,9 @@ const MATRIX: Record<string, { allowed: Role[]; data: (f: Fixtures) => Record<st
   "admin.coordinators": { allowed: ["admin"], data: () => ({}) },
   "admin.coordinatorGrant": { allowed: ["admin"], data: () => ({ email: "lars.andersson@stockholm.example" }) },
   "admin.coordinatorRevoke": { allowed: ["admin"], data: (f) => ({ personId: f.outsiderId }) },
+  // Admins and the lead or deputy of the owning work package (none of ACTORS for WP3).
+  "method.edit": { allowed: ["admin"], data: (f) => ({ methodId: f.methodId }) },
+  "method.save": { allowed: ["admin"], data: (f) => ({ methodId: f.methodId, name: "Forged method", links: "https://forged.example" }) },
   "announce.count": { allowed: ANNOUNCERS, data: () => ({ everyone: "true" }) },
   "announce.preview": { allowed: ANNOUNCERS, data: () => ({ title_sv: "Förfalskat", text_sv: "Förfalskat", everyone: "true" }) },
   "announce.send": { allowed: ANNOUNCERS, data: (f) => ({ announcementId: f.announcementId }) },
@@ -76,7 +81,7 @@ const MATRIX: Record<string, { allowed: Role[]; data: (f: Fixtures) => Record<st
 };
 
 /** The tables a refusal must not touch (audit rows and inbound ids are how refusals are recorded). */
-const GUARDED = ["need", "needEvent", "needSupporter", "workPackage", "initiative", "statusRequest", "statusUpdate", "personRole", "setting", "outboxMessage", "digest", "announcement", "announcementRecipient"] as const;
+const GUARDED = ["need", "needEvent", "needSupporter", "workPackage", "initiative", "statusRequest", "statusUpdate", "personRole", "setting", "outboxMessage", "digest", "announcement", "announcementRecipient", "method", "needMethod"] as const;
 
 let server: TestServer;
 let store: Store;
@@ -136,6 +141,7 @@ beforeAll(async () => {
     requestId: request.id,
     workPackageId: wp.id,
     outsiderId: (await personByEmail(store, "anna.lindqvist")).id,
+    methodId: (await store.db.method.findUniqueOrThrow({ where: { code: "service-design" } })).id,
     announcementId: announcement.id,
   };
 });

@@ -98,6 +98,8 @@ describe("org apply", () => {
 
     const exported = write("export.yaml", await exportOrganisation(db.store, { timezone: config.timezone }));
     expect(readFileSync(exported, "utf8")).toContain("code: WP6");
+    // The methods catalogue goes with it (and so comes back unchanged below).
+    expect(readFileSync(exported, "utf8")).toMatch(/methods:\n {2}- code: benefit-realisation\n {4}name: Nyttorealisering\n {4}nameEn: Benefit realisation/);
     expect(await applyOrgFile(db.store, config, exported)).toEqual([]);
     // The original example brings everything back.
     const back = (await applyOrgFile(db.store, config, EXAMPLE_ORG_FILE)).map(describeChange);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { form, payload, slackRequest, startSlackApi, TEAM_ID, type SlackApiStandIn, type SlackCall } from "../helpers/slackApi.ts";
+import { form, payload, slackRequest, slashCommand as slashCommandOf, startSlackApi, TEAM_ID, type SlackApiStandIn, type SlackCall } from "../helpers/slackApi.ts";
 
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 let api: SlackApiStandIn;
@@ -34,26 +34,7 @@ afterAll(async () => {
 const post = (body: string, options?: Parameters<typeof slackRequest>[3]) =>
   slackRequest(server.url, SECRET, body, { contentType: "application/x-www-form-urlencoded", ...options });
 
-function slashCommand(userId: string, text: string) {
-  const triggerId = `trigger-${++seq}`;
-  return {
-    triggerId,
-    body: form({
-      token: "legacy",
-      team_id: TEAM_ID,
-      team_domain: "stockholm",
-      channel_id: "C0GENERAL",
-      channel_name: "general",
-      user_id: userId,
-      user_name: userId.toLowerCase(),
-      command: "/samordna",
-      text,
-      api_app_id: "A0SAMORDNA",
-      response_url: `${api.url}response/${seq}`,
-      trigger_id: triggerId,
-    }),
-  };
-}
+const slashCommand = (userId: string, text: string) => slashCommandOf(api.url, userId, text);
 
 function event(e: Record<string, unknown>, eventId = `Ev${++seq}`) {
   return JSON.stringify({ token: "legacy", team_id: TEAM_ID, api_app_id: "A0SAMORDNA", type: "event_callback", event_id: eventId, event_time: 1, event: e });

@@ -138,7 +138,7 @@ describe("Adaptive Card → Block Kit", () => {
     const ctx = cardContext("en");
     const workPackages = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, code: `WP${i + 1}`, name: `Work package ${i + 1}`, description: "", leadId: null, deputyId: null, cadence: "0 9 * * 1", timezone: "Europe/Stockholm", active: true, pingsPaused: false }));
     const initiatives = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, code: `I-${i + 1}`, title: `Initiative ${i + 1}`, workPackageId: 1, stage: "pilot" as const, ownerId: null, needId: null, active: true }));
-    const triage = triageNeedCard(ctx, { need: sampleNeed(), events: [], workPackages, initiatives, candidates: [] });
+    const triage = triageNeedCard(ctx, { need: sampleNeed(), events: [], workPackages, initiatives, candidates: [], methods: [] });
     for (const blocks of [toModal(triage, t).blocks, toMessage(triage, t).blocks]) {
       expect(problems(blocks, 100)).toEqual([]);
       const assign = blocks.find((b) => b.block_id === "assignTo")!.element as Obj;

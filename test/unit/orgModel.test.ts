@@ -16,6 +16,7 @@ const current: OrgModel = {
     { code: "WP1", name: "Styrning", description: "", lead: "anna@city.example", deputy: null, cadence: "0 9 * * 1", timezone: "Europe/Stockholm", active: true, pingsPaused: true },
   ],
   initiatives: [],
+  methods: [],
   settings: { "triage.targetWorkingDays": 5 },
 };
 

@@ -14,6 +14,8 @@ const SUBCOMMANDS: Record<string, string> = {
   digest: "digest",
   triage: "triage",
   help: "help",
+  methods: "methods",
+  metoder: "metoder",
   announce: "announce",
   meddelande: "announce",
 };

@@ -39,7 +39,7 @@ export function createTriageFeature(deps: TriageFeatureDeps): Feature {
       } catch (err) {
         if (err instanceof ValidationError) {
           const view = await triage.view(ctx.person, data.needId);
-          const values = { assignTo: str(data.assignTo), note: str(data.note), original: str(data.original) };
+          const values = { assignTo: str(data.assignTo), note: str(data.note), original: str(data.original), methods: str(data.methods) };
           const fieldErrors = Object.fromEntries(Object.entries(err.fields).map(([field, e]) => [field, ctx.t(e.key, e.params)]));
           return { cards: [], replace: triageNeedCard(ctx, view, { values, errors: err.fields }), fieldErrors };
         }
