@@ -5,6 +5,9 @@ import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createMeFeature } from "./bots/core/features/me.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
 import { createTriageFeature } from "./bots/core/features/triage.ts";
+import { createLessonsFeature } from "./bots/core/features/lessons.ts";
+import { lessonForm } from "./cards/lessonForm.ts";
+import { createLessonService, type LessonService } from "./domain/lessons.ts";
 import { createStatusFeature } from "./bots/core/features/status.ts";
 import { createRouter, type Router } from "./bots/core/router.ts";
 import type { Reply, Turn } from "./bots/core/types.ts";
@@ -40,6 +43,7 @@ export interface App {
   triage: TriageService;
   digests: DigestService;
   status: StatusService;
+  lessons: LessonService;
   /** Working days in HOLIDAY_COUNTRY: ping due dates, reminders, triage targets. */
   calendar: Calendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
@@ -72,6 +76,13 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       escalation: (locale, info) => escalationCard(cardContext(locale), info),
     },
   });
+  const lessons = createLessonService({
+    store,
+    clock,
+    calendar,
+    zone: config.timezone,
+    cards: { form: (locale, options) => lessonForm(cardContext(locale), options) },
+  });
   const router = createRouter(
     [
       createNeedsFeature({ needs, departments: () => store.departments.active() }),
@@ -79,6 +90,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       createTriageFeature({ triage, digests, clock }),
       createAdminFeature({ admin: createAdminService(store, { clock, render: notificationCard, calendar }), workPackages: () => store.workPackages.active() }),
       createMeFeature({ me: createMeService(store, clock, calendar) }),
+      createLessonsFeature(lessons),
       createHelpFeature(),
     ],
     { log, fallback: offerToReport },
@@ -94,6 +106,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     triage,
     digests,
     status,
+    lessons,
     calendar,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {

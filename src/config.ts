@@ -43,6 +43,8 @@ const schema = z
     JOBS: bool.default(true),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     ORG_FILE: z.string().optional(),
+    // A short key would make the pseudonyms guessable by trying every person id.
+    RESEARCH_KEY: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
   })
   .transform((env) => {
     const production = env.NODE_ENV === "production";
@@ -75,6 +77,8 @@ const schema = z
       // How long a replica's claim on an outbox message holds before another may take it over.
       outboxLeaseMs: env.OUTBOX_LEASE_SECONDS * 1000,
       orgFile: env.ORG_FILE,
+      /** HMAC key of the research export's pseudonyms; only `export research` needs it. */
+      researchKey: env.RESEARCH_KEY,
     };
   });
 

@@ -2,6 +2,8 @@
 import { loadConfig } from "../config.ts";
 import type { Need } from "../domain/types.ts";
 import { openStore } from "../store/index.ts";
+import { csvLine, option } from "./csv.ts";
+import { exportResearch, RESEARCH_USAGE } from "./research.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 
 const PAGE = 500;
@@ -23,21 +25,10 @@ const COLUMNS: (keyof Need)[] = [
   "updatedAt",
 ];
 
-function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(";") : value == null ? "" : String(value);
-  // Quote every cell; a leading =,+,-,@ is prefixed so spreadsheets do not run it as a formula.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 async function exportNeeds(args: string[], io: CliIo): Promise<number> {
+  if (args[0] === "research") return exportResearch(args.slice(1), io);
   if (args[0] !== "needs") {
-    io.err("Usage: export needs --format csv|json");
+    io.err(`Usage: export needs --format csv|json\n       ${RESEARCH_USAGE}`);
     return 2;
   }
   const format = option(args, "--format") ?? "csv";
@@ -56,7 +47,7 @@ async function exportNeeds(args: string[], io: CliIo): Promise<number> {
       const page = await store.needs.page(afterId, PAGE);
       if (page.length === 0) break;
       for (const need of page) {
-        if (format === "csv") io.out(COLUMNS.map((c) => csvCell(need[c])).join(","));
+        if (format === "csv") io.out(csvLine(COLUMNS, need));
         else io.out(`${done > 0 ? "," : ""}${JSON.stringify(Object.fromEntries(COLUMNS.map((c) => [c, need[c]])))}`);
         done++;
       }
@@ -95,6 +86,9 @@ async function personErase(args: string[], io: CliIo): Promise<number> {
 }
 
 export const dataCommands: Record<string, CliCommandDefinition> = {
-  export: { usage: "export needs --format csv|json  write all needs to standard output", run: exportNeeds },
+  export: {
+    usage: `export needs --format csv|json  write all needs to standard output\n  ${RESEARCH_USAGE}  pseudonymised dataset for research (needs RESEARCH_KEY)`,
+    run: exportNeeds,
+  },
   person: { usage: "person erase <email>         erase a person's personal data (GDPR)", run: personErase },
 };

@@ -10,6 +10,7 @@ import { requireRole } from "./permissions.ts";
 import { DEFAULT_TRIAGE_TARGET_DAYS, TRIAGE_ROLES } from "./triage.ts";
 import { OPEN_NEED_STATUSES, SUSTAINABILITY_AREAS, type Health, type Need, type Person, type SustainabilityArea } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
+import { buildResearchDigest, type ResearchDigest } from "./digestResearch.ts";
 
 /** Settings keys and their defaults. */
 export const DIGEST_SETTINGS = {
@@ -63,6 +64,8 @@ export interface DigestData {
     byDepartment: { name: string; nameEn: string | null; count: number }[];
     bySustainability: { area: SustainabilityArea; count: number }[];
   };
+  /** Evaluation figures and shared lessons (work package 5). */
+  research?: ResearchDigest;
 }
 
 export interface DigestRecipient {
@@ -185,6 +188,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
           .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
         bySustainability: countByArea(bySust),
       },
+      research: await buildResearchDigest(store, calendar, options.zone, period),
     };
   }
 

@@ -4,14 +4,17 @@ import { createAuditRepository } from "./audit.ts";
 import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Tx } from "./client.ts";
 import { createDepartmentsRepository } from "./departments.ts";
 import { createDigestsRepository } from "./digests.ts";
+import { createEvaluationRepository } from "./evaluation.ts";
 import { createInboundRepository } from "./inbound.ts";
 import { createInitiativesRepository } from "./initiatives.ts";
 import { createJobRunsRepository } from "./jobRuns.ts";
+import { createLessonsRepository } from "./lessons.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOrganisationRepository } from "./organisation.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
+import { createResearchRepository } from "./research.ts";
 import { createSettingsRepository } from "./settings.ts";
 import { createStatusRequestsRepository } from "./statusRequests.ts";
 import { createWebChatRepository } from "./webChat.ts";
@@ -33,6 +36,9 @@ export function createRepositories(db: Tx, kind: DatabaseKind) {
     statusRequests: createStatusRequestsRepository(db),
     organisation: createOrganisationRepository(db),
     jobRuns: createJobRunsRepository(db),
+    lessons: createLessonsRepository(db),
+    evaluation: createEvaluationRepository(db),
+    research: createResearchRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
