@@ -9,7 +9,7 @@ export function researchSections(ctx: CardContext, research: ResearchDigest | un
   if (!research) return [];
   const { t } = ctx;
   const { current: now, previous: before } = research.evaluation;
-  const days = (v: number | null) => (v === null ? "–" : String(v));
+  const days = (v: number | null) => (v === null ? "–" : v.toLocaleString(ctx.locale === "sv" ? "sv-SE" : "en-GB"));
   const percent = (s: Share) => (s.share === null ? "–" : `${Math.round(s.share * 100)} %`);
   const sections = [
     {

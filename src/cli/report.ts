@@ -7,6 +7,7 @@ import { csvLine, option } from "./csv.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 
 const FORMATS = ["table", "csv", "json"] as const;
+const USAGE = "report kpis [--format table|csv|json] [--at ISO-TIME]";
 
 function table(rows: KpiRow[]): string[] {
   const cells = [KPI_ROW_COLUMNS as string[], ...rows.map((r) => KPI_ROW_COLUMNS.map((c) => (r[c] === null ? "–" : String(r[c]))))];
@@ -16,14 +17,17 @@ function table(rows: KpiRow[]): string[] {
 
 async function reportKpis(args: string[], io: CliIo): Promise<number> {
   const format = option(args, "--format") ?? "table";
-  if (args[0] !== "kpis" || !(FORMATS as readonly string[]).includes(format)) {
-    io.err(`Usage: report kpis [--format ${FORMATS.join("|")}]`);
+  // --at: the figures as they stood at that time (what counts as due or past the target).
+  const at = option(args, "--at");
+  const now = at === undefined ? new Date() : new Date(at);
+  if (args[0] !== "kpis" || !(FORMATS as readonly string[]).includes(format) || Number.isNaN(now.getTime())) {
+    io.err(`Usage: ${USAGE}`);
     return 2;
   }
   const config = loadConfig();
   const store = await openStore(config.databaseUrl);
   try {
-    const report = await createKpiService(store, createCalendar(config.holidayCountry), config.timezone).report(new Date());
+    const report = await createKpiService(store, createCalendar(config.holidayCountry), config.timezone).report(now);
     if (format === "json") io.out(JSON.stringify(report, null, 2));
     else if (format === "csv") [KPI_ROW_COLUMNS.join(","), ...kpiRows(report.periods).map((r) => csvLine(KPI_ROW_COLUMNS, r))].forEach((l) => io.out(l));
     else table(kpiRows(report.periods)).forEach((l) => io.out(l));
@@ -34,5 +38,5 @@ async function reportKpis(args: string[], io: CliIo): Promise<number> {
 }
 
 export const reportCommands: Record<string, CliCommandDefinition> = {
-  report: { usage: "report kpis [--format table|csv|json]  evaluation figures per quarter and in total", run: reportKpis },
+  report: { usage: `${USAGE}  evaluation figures per quarter and in total`, run: reportKpis },
 };
