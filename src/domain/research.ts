@@ -88,6 +88,7 @@ export function coarsenDate(at: Date | null, coarsen: Coarsening | null, zone: s
 }
 
 const dateMeaning = (what: string) => `${what} (ISO 8601 UTC; with --coarsen week: the Monday of the week, YYYY-MM-DD; month: YYYY-MM; in TIMEZONE)`;
+const when = (name: string, what: string): Column => ({ name, type: "date", meaning: dateMeaning(what) });
 const person = (what: string): Column => ({ name: what.split(" ")[0]!, type: "pseudonym", meaning: `${what}: pseudonym (P- and 16 hex digits), the same person has the same one in every table and in every export with the same key` });
 const id = (name: string, meaning: string): Column => ({ name, type: "integer", meaning });
 const text = (name: string, meaning: string): Column => ({ name, type: "text", meaning: `${meaning}; free text as written, names, e-mails and platform ids of known people replaced by their pseudonyms` });
@@ -134,8 +135,8 @@ export const TABLES = {
       id("initiative_id", "initiative it is part of"),
       id("duplicate_of_id", "need it duplicates"),
       text("outcome", "outcome noted when done"),
-      { name: "reported_at", type: "date", meaning: dateMeaning("when it was reported") },
-      { name: "triaged_at", type: "date", meaning: dateMeaning("first decision, as recorded by triage") },
+      when("reported_at", "when it was reported"),
+      when("triaged_at", "first decision, as recorded by triage"),
       days("working_days_to_triage", "from the report to the first triage action (a decision or a question to the reporter)"),
       days("working_days_to_decision", `from the report to the first decision (to ${[...DECISION_STATUSES].join(", ")})`),
       days("working_days_to_done", "from the report to done"),
@@ -156,7 +157,7 @@ export const TABLES = {
       { name: "from_status", type: "string", meaning: "status before", values: NEED_STATUSES },
       { name: "to_status", type: "string", meaning: "status after", values: NEED_STATUSES },
       text("note", "note (reason, question, answer, outcome)"),
-      { name: "at", type: "date", meaning: dateMeaning("when") },
+      when("at", "when"),
       days("working_days_since_report", "from the need's report to this event"),
     ],
   },
@@ -168,7 +169,7 @@ export const TABLES = {
       person("supporter who supports it"),
       id("supporter_department_id", "the supporter's department"),
       { name: "other_department", type: "boolean", meaning: "the supporter's department differs from the need's" },
-      { name: "at", type: "date", meaning: dateMeaning("when the support was given") },
+      when("at", "when the support was given"),
     ],
   },
   workPackages: {
@@ -197,7 +198,7 @@ export const TABLES = {
       id("work_package_id", "work package"),
       id("need_id", "the need it started from"),
       { name: "active", type: "boolean", meaning: "active" },
-      { name: "started_at", type: "date", meaning: dateMeaning("when it was created") },
+      when("started_at", "when it was created"),
     ],
   },
   statusRequests: {
@@ -210,9 +211,9 @@ export const TABLES = {
       id("initiative_id", "initiative asked"),
       { name: "period", type: "string", meaning: "the ping period (local date and time of the occurrence)" },
       person("recipient who was asked"),
-      { name: "asked_at", type: "date", meaning: dateMeaning("when it was asked") },
-      { name: "due_at", type: "date", meaning: dateMeaning("when the answer was due") },
-      { name: "answered_at", type: "date", meaning: dateMeaning("first answer") },
+      when("asked_at", "when it was asked"),
+      when("due_at", "when the answer was due"),
+      when("answered_at", "first answer"),
       { name: "answered_on_time", type: "boolean", meaning: "answered by the due time" },
       days("working_days_to_answer", "from the question to the answer"),
       { name: "reminders_sent", type: "integer", meaning: "reminders sent before the answer" },
@@ -231,7 +232,7 @@ export const TABLES = {
       text("help_needed", "help needed"),
       person("author who answered"),
       { name: "late", type: "boolean", meaning: "answered after the due time" },
-      { name: "at", type: "date", meaning: dateMeaning("last change of the answer") },
+      when("at", "last change of the answer"),
     ],
   },
   lessons: {
@@ -243,9 +244,9 @@ export const TABLES = {
       id("need_id", "the need, for need_done"),
       id("initiative_id", "the initiative, otherwise"),
       person("owner who was asked"),
-      { name: "asked_at", type: "date", meaning: dateMeaning("when asked") },
+      when("asked_at", "when asked"),
       { name: "reminded", type: "boolean", meaning: "the one reminder was sent" },
-      { name: "answered_at", type: "date", meaning: dateMeaning("when answered (empty: not answered)") },
+      when("answered_at", "when answered (empty: not answered)"),
       text("worked", "what worked"),
       text("did_not_work", "what did not work"),
       text("others_should_know", "what others should know"),

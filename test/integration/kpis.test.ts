@@ -5,22 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { cardContext } from "../../src/cards/context.ts";
 import { digestText } from "../../src/cards/digestCard.ts";
-import { runCli } from "../../src/cli.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { KpiFigures } from "../../src/domain/kpis.ts";
 import { createLogger } from "../../src/log.ts";
+import { runCommand } from "../helpers/cli.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 
 let db: TestDb;
 const NOW = "2026-04-15T10:00:00Z";
 const at = (day: string) => new Date(`${day}T10:00:00Z`);
 
-const run = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-};
+const run = runCommand;
 
 beforeAll(async () => {
   db = await createTestDb({ seed: false });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli.ts";
+import { runCommand } from "../helpers/cli.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 
 const KEY = "research-key-one-0123456789abcdef0123456789";
@@ -21,9 +21,7 @@ const read = (folder: string, file: string) => readFileSync(path.join(folder, fi
 async function run(key: string | undefined, ...argv: string[]) {
   if (key === undefined) delete process.env.RESEARCH_KEY;
   else process.env.RESEARCH_KEY = key;
-  const lines = { out: [] as string[], err: [] as string[] };
-  const code = await runCli(argv, { out: (l) => lines.out.push(l), err: (l) => lines.err.push(l) });
-  return { code, ...lines };
+  return runCommand(...argv);
 }
 
 beforeAll(async () => {
