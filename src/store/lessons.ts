@@ -53,7 +53,7 @@ export function createLessonsRepository(db: Tx) {
       return { items: rows.map((r) => ({ ...toLesson(r), subject: subject(r) })), total };
     },
     /** Answers given since `since` (or ever): their times, for the evaluation figures. */
-    async answeredTimes(since: Date | null): Promise<Date[]> {
+    async answeredTimes(since?: Date): Promise<Date[]> {
       const rows = await db.lesson.findMany({ where: { answeredAt: since ? { gte: since } : { not: null } }, select: { answeredAt: true } });
       return rows.map((r) => r.answeredAt!);
     },

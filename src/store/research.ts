@@ -3,6 +3,7 @@
 // limited to the export's period; the structure (departments, work packages,
 // initiatives, people) is read whole, since rows in the period refer to it.
 import type { Tx } from "./client.ts";
+import { readPaged } from "./paged.ts";
 
 export interface Range {
   from: Date | null;
@@ -39,18 +40,23 @@ export function createResearchRepository(db: Tx) {
     },
     /** Needs reported in the range, with their history and supporters. */
     async needs(range: Range) {
-      return db.need.findMany({
-        where: { createdAt: within(range) },
-        orderBy: { id: "asc" },
-        include: {
-          events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
-          supporters: { orderBy: { createdAt: "asc" }, include: { person: { select: { departmentId: true } } } },
-        },
-      });
+      return readPaged((afterId, take) =>
+        db.need.findMany({
+          where: { id: { gt: afterId }, createdAt: within(range) },
+          orderBy: { id: "asc" },
+          take,
+          include: {
+            events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+            supporters: { orderBy: { createdAt: "asc" }, include: { person: { select: { departmentId: true } } } },
+          },
+        }),
+      );
     },
     /** Status requests asked in the range, with their answer. */
     async statusRequests(range: Range) {
-      return db.statusRequest.findMany({ where: { askedAt: within(range) }, orderBy: { id: "asc" }, include: { update: true } });
+      return readPaged((afterId, take) =>
+        db.statusRequest.findMany({ where: { id: { gt: afterId }, askedAt: within(range) }, orderBy: { id: "asc" }, take, include: { update: true } }),
+      );
     },
     /** Learning-log questions asked in the range. */
     async lessons(range: Range) {
