@@ -21,7 +21,7 @@ export function createResearchRepository(db: Tx) {
         orderBy: { id: "asc" },
         select: { id: true, displayName: true, email: true, departmentId: true, roles: { select: { role: true } }, accounts: { select: { userId: true } } },
       });
-      return rows.map((r) => ({ ...r, roles: r.roles.map((x) => x.role).sort(), userIds: r.accounts.map((a) => a.userId) }));
+      return rows.map(({ accounts, roles, ...r }) => ({ ...r, roles: roles.map((x) => x.role).sort(), userIds: accounts.map((a) => a.userId) }));
     },
     async departments() {
       return db.department.findMany({ orderBy: { id: "asc" }, select: { id: true, code: true, name: true, nameEn: true, active: true } });
