@@ -23,6 +23,12 @@ export function createLessonsFeature(lessons: LessonService): Feature {
         },
       },
     ],
+    // The form a submission came from, for the router's input rules (only its owner gets one).
+    forms: {
+      [LESSON_VERBS.submit]: {
+        form: async (ctx, data) => lessonForm(ctx, await lessons.formFor(await lessons.answerable(ctx.person, data.lessonId), {}, {})),
+      },
+    },
     actions: {
       [LESSON_VERBS.submit]: async (ctx, data) => {
         try {
