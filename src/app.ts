@@ -93,7 +93,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       createLessonsFeature(lessons),
       createHelpFeature(),
     ],
-    { log, fallback: offerToReport },
+    { log, fallback: offerToReport, submissions: { firstSeen: (p, k) => store.inbound.firstSeen(p, k), forget: (p, k) => store.inbound.forget(p, k) } },
   );
   return {
     config,

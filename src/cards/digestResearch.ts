@@ -4,6 +4,7 @@ import type { ResearchDigest } from "../domain/digestResearch.ts";
 import type { Share } from "../domain/kpis.ts";
 import { truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
+import { plainText } from "./elements.ts";
 
 export function researchSections(ctx: CardContext, research: ResearchDigest | undefined): { title: string; lines: string[] }[] {
   if (!research) return [];
@@ -28,7 +29,7 @@ export function researchSections(ctx: CardContext, research: ResearchDigest | un
     sections.push({
       title: t("digest.lessons.title", { count: lessons.total }),
       lines: [
-        ...lessons.items.map((l) => `**${truncate(l.subject, 60)}**: ${truncate(l.othersShouldKnow || l.worked || l.didNotWork, 200)}`),
+        ...lessons.items.map((l) => `**${plainText(truncate(l.subject, 60))}**: ${plainText(truncate(l.othersShouldKnow || l.worked || l.didNotWork, 200))}`),
         ...(lessons.total > lessons.items.length ? [t("common.andMore", { count: lessons.total - lessons.items.length })] : []),
       ],
     });

@@ -3,7 +3,7 @@
 import { LESSON_TEXT_LIMIT, type LessonFormOptions } from "../domain/lessons.ts";
 import { LESSON_FIELDS, type LessonAnswer } from "../domain/lessonTypes.ts";
 import type { CardContext } from "./context.ts";
-import { card, clean, execute, facts, heading, paragraph, textInput, type AdaptiveCard, type Element } from "./elements.ts";
+import { card, clean, execute, facts, heading, paragraph, plainText, textInput, type AdaptiveCard, type Element } from "./elements.ts";
 
 export const LESSON_VERBS = { submit: "lesson.submit" } as const;
 
@@ -15,8 +15,8 @@ export function lessonForm(ctx: CardContext, options: LessonFormOptions): Adapti
     return e ? t(e.key, e.params) : undefined;
   };
   const body: Element[] = [
-    heading(t("lessons.form.title", { code: options.subject.code, title: options.subject.title })),
-    paragraph(t(`lessons.form.intro.${options.occasion}`, { code: options.subject.code })),
+    heading(t("lessons.form.title", { code: plainText(options.subject.code), title: plainText(options.subject.title) })),
+    paragraph(t(`lessons.form.intro.${options.occasion}`, { code: plainText(options.subject.code) })),
     ...(options.reminder ? [paragraph(t("lessons.form.reminder"), { color: "Warning" })] : []),
     ...(options.errors && Object.keys(options.errors).length ? [paragraph(t("validation.summary"), { color: "Attention" })] : []),
     ...LESSON_FIELDS.map((field) =>
@@ -31,8 +31,8 @@ export function lessonSavedCard(ctx: CardContext, subject: { code: string; title
   const { t } = ctx;
   return clean(
     card([
-      heading(t("lessons.saved.title", { code: subject.code })),
-      facts(LESSON_FIELDS.map((f) => [t(`lessons.field.${f}`), answer[f]] as [string, string])),
+      heading(t("lessons.saved.title", { code: plainText(subject.code) })),
+      facts(LESSON_FIELDS.map((f) => [t(`lessons.field.${f}`), plainText(answer[f])] as [string, string])),
       paragraph(t(answer.shareable ? "lessons.saved.shared" : "lessons.saved.private"), { subtle: true }),
     ]),
   );

@@ -1,10 +1,10 @@
 // `export needs` and `person erase` against a real database file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCommand } from "../helpers/cli.ts";
+import { runCliCaptured } from "../helpers/cli.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 
 let db: TestDb;
-const run = runCommand;
+const run = runCliCaptured;
 
 beforeAll(async () => {
   db = await createTestDb();

@@ -8,14 +8,14 @@ import { digestText } from "../../src/cards/digestCard.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { KpiFigures } from "../../src/domain/kpis.ts";
 import { createLogger } from "../../src/log.ts";
-import { runCommand } from "../helpers/cli.ts";
+import { runCliCaptured } from "../helpers/cli.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 
 let db: TestDb;
 const NOW = "2026-04-15T10:00:00Z";
 const at = (day: string) => new Date(`${day}T10:00:00Z`);
 
-const run = runCommand;
+const run = runCliCaptured;
 
 beforeAll(async () => {
   db = await createTestDb({ seed: false });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCommand } from "../helpers/cli.ts";
+import { runCliCaptured } from "../helpers/cli.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 
 const KEY = "research-key-one-0123456789abcdef0123456789";
@@ -21,7 +21,7 @@ const read = (folder: string, file: string) => readFileSync(path.join(folder, fi
 async function run(key: string | undefined, ...argv: string[]) {
   if (key === undefined) delete process.env.RESEARCH_KEY;
   else process.env.RESEARCH_KEY = key;
-  return runCommand(...argv);
+  return runCliCaptured(...argv);
 }
 
 beforeAll(async () => {
