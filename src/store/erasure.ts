@@ -2,6 +2,8 @@
 // have been copied to is found and pseudonymised, not only the Person row:
 // settings (a Teams channel reference holds who spoke last), audit rows,
 // outbox payloads and web chat cards that quote them, digests, need texts.
+import { personAddress } from "../domain/addresses.ts";
+import { auditSubject } from "../domain/auditSubjects.ts";
 import type { Tx } from "./client.ts";
 import { erasePerson } from "./people.ts";
 
@@ -54,7 +56,7 @@ export function createErasureRepository(db: Tx) {
     /** Everything stored about a person (right of access), as plain data. */
     async personalData(personId: number) {
       const person = await db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true, accounts: true, department: true } });
-      const target = `person:${personId}`;
+      const target = personAddress(personId);
       const [reported, supported, events, statusUpdates, leads, deputyFor, initiatives, audit, outbox, webChat] = await Promise.all([
         db.need.findMany({ where: { reporterId: personId }, orderBy: { id: "asc" } }),
         db.needSupporter.findMany({ where: { personId }, include: { need: { select: { reference: true, title: true } } } }),
@@ -63,7 +65,7 @@ export function createErasureRepository(db: Tx) {
         db.workPackage.findMany({ where: { leadId: personId }, select: { code: true, name: true } }),
         db.workPackage.findMany({ where: { deputyId: personId }, select: { code: true, name: true } }),
         db.initiative.findMany({ where: { ownerId: personId }, select: { code: true, title: true } }),
-        db.auditLog.findMany({ where: { OR: [{ actorId: personId }, { subject: target }] }, orderBy: { id: "asc" } }),
+        db.auditLog.findMany({ where: { OR: [{ actorId: personId }, { subject: auditSubject.person(personId) }] }, orderBy: { id: "asc" } }),
         db.outboxMessage.findMany({ where: { target }, orderBy: { id: "asc" } }),
         db.webChatMessage.findMany({ where: { personId }, orderBy: { id: "asc" } }),
       ]);
@@ -94,7 +96,7 @@ export function createErasureRepository(db: Tx) {
       await db.workPackage.updateMany({ where: { leadId: personId }, data: { leadId: null } });
       await db.workPackage.updateMany({ where: { deputyId: personId }, data: { deputyId: null } });
       await db.initiative.updateMany({ where: { ownerId: personId }, data: { ownerId: null } });
-      await db.outboxMessage.deleteMany({ where: { target: `person:${personId}` } });
+      await db.outboxMessage.deleteMany({ where: { target: personAddress(personId) } });
       await erasePerson(db, personId, at);
       // Longest first, so a name is not half-replaced by a shorter identifier inside it.
       const sorted = [...new Set(forms)].filter((f) => f.length >= MIN_IDENTIFIER).sort((a, b) => b.length - a.length);

@@ -1,4 +1,5 @@
 // People, their roles and their chat accounts.
+import { personAddress } from "../domain/addresses.ts";
 import type { Locale, Person, Platform, Role } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
 
@@ -227,7 +228,7 @@ export async function erasePerson(db: Tx, personId: number, at: Date): Promise<v
   await db.personRole.deleteMany({ where: { personId } });
   await db.webChatMessage.deleteMany({ where: { personId } });
   await db.needSupporter.deleteMany({ where: { personId } });
-  await db.outboxMessage.deleteMany({ where: { target: `person:${personId}`, status: "pending" } });
+  await db.outboxMessage.deleteMany({ where: { target: personAddress(personId), status: "pending" } });
   await db.person.update({
     where: { id: personId },
     data: { displayName: `Erased person ${personId}`, email: null, awayUntil: null, erasedAt: at },
