@@ -8,7 +8,6 @@ import { DateTime } from "luxon";
 import type { Store } from "../store/index.ts";
 import type { Calendar } from "./calendar.ts";
 import { median } from "./digests.ts";
-import { DEFAULT_TRIAGE_TARGET_DAYS } from "./triage.ts";
 
 export interface KpiNeed {
   id: number;
@@ -201,7 +200,7 @@ export function kpiRows(periods: KpiFigures[]): KpiRow[] {
 export const DIGEST_KPI_SAMPLE = 500;
 
 export function createKpiService(store: Store, calendar: Calendar, zone: string) {
-  const targetDays = () => store.settings.get("triage.targetWorkingDays", DEFAULT_TRIAGE_TARGET_DAYS);
+  const targetDays = () => store.settings.get("triage.targetWorkingDays");
 
   return {
     /** Every quarter with data, and the total. */

@@ -7,6 +7,8 @@
 // after a few working days. Only the owner may answer, once.
 import { DateTime } from "luxon";
 import type { Store } from "../store/index.ts";
+import { personAddress } from "./addresses.ts";
+import { auditSubject } from "./auditSubjects.ts";
 import type { Calendar } from "./calendar.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import { LESSON_FIELDS, type Lesson, type LessonAnswer, type LessonOccasion } from "./lessonTypes.ts";
@@ -16,11 +18,10 @@ import type { Locale, Person } from "./types.ts";
 export const LESSON_LOOKBACK_DAYS = 14;
 /** Working days after the question before its one reminder. */
 export const LESSON_REMINDER_WORKING_DAYS = 5;
-export const DEFAULT_LESSON_MONTHS = 3;
 export const MAX_LESSON_MONTHS = 24;
 export const LESSON_TEXT_LIMIT = 2000;
 /** Settings key of an initiative's lesson cadence in months. */
-export const lessonMonthsKey = (initiativeId: number) => `lessons.everyMonths.init:${initiativeId}`;
+export const lessonMonthsKey = (initiativeId: number) => `lessons.everyMonths:init:${initiativeId}` as const;
 
 export interface LessonFormOptions {
   lessonId: number;
@@ -65,10 +66,6 @@ export function parseLessonAnswer(data: Record<string, unknown>): LessonAnswer {
 export function createLessonService(deps: { store: Store; clock: () => Date; calendar: Calendar; zone: string; cards: LessonCards }) {
   const { store, clock, calendar, zone, cards } = deps;
 
-  async function months(initiativeId: number): Promise<number> {
-    const value = await store.settings.get<unknown>(lessonMonthsKey(initiativeId), DEFAULT_LESSON_MONTHS);
-    return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_LESSON_MONTHS ? (value as number) : DEFAULT_LESSON_MONTHS;
-  }
 
   /** Every occasion at `now` that may need a question (those already asked are filtered out by the caller). */
   async function occasions(now: Date): Promise<Occasion[]> {
@@ -89,7 +86,7 @@ export function createLessonService(deps: { store: Store; clock: () => Date; cal
     }
     for (const i of underWay) {
       const base = (await store.lessons.lastAskedFor(i.id)) ?? i.createdAt;
-      const due = DateTime.fromJSDate(base, { zone }).plus({ months: await months(i.id) });
+      const due = DateTime.fromJSDate(base, { zone }).plus({ months: await store.settings.get(lessonMonthsKey(i.id)) });
       if (due.toJSDate() > now) continue;
       out.push({
         key: `init:${i.id}:${due.toISODate()}`,
@@ -142,7 +139,7 @@ export function createLessonService(deps: { store: Store; clock: () => Date; cal
           if (!lesson) return; // another run asked first
           await tx.outbox.enqueue({
             dedupeKey: `lesson:${lesson.id}`,
-            target: `person:${owner.id}`,
+            target: personAddress(owner.id),
             kind: "lesson.question",
             availableAt: now,
             payload: cards.form(owner.locale, { lessonId: lesson.id, occasion: o.occasion, subject: o.subject, reminder: false }),
@@ -166,7 +163,7 @@ export function createLessonService(deps: { store: Store; clock: () => Date; cal
           if (!(await tx.lessons.markReminded(lesson.id, now)) || !owner) return;
           await tx.outbox.enqueue({
             dedupeKey: `lesson-reminder:${lesson.id}`,
-            target: `person:${owner.id}`,
+            target: personAddress(owner.id),
             kind: "lesson.reminder",
             availableAt: now,
             payload: cards.form(owner.locale, form),
@@ -190,7 +187,7 @@ export function createLessonService(deps: { store: Store; clock: () => Date; cal
       const now = clock();
       const saved = await store.transaction(async (tx) => {
         if (!(await tx.lessons.answer(lesson.id, answer, now))) return false;
-        await tx.audit.record({ actorId: person.id, action: "lesson.answer", subject: `lesson:${lesson.id}`, after: { shareable: answer.shareable } });
+        await tx.audit.record({ actorId: person.id, action: "lesson.answer", subject: auditSubject.lesson(lesson.id), after: { shareable: answer.shareable } });
         return true;
       });
       if (!saved) throw new DomainError("invalid_state", `lesson ${lesson.id} answered`, { detailKey: "lessons.error.answered" });
@@ -209,7 +206,7 @@ export function createLessonService(deps: { store: Store; clock: () => Date; cal
       await store.transaction(async (tx) => {
         for (const i of owned) {
           await tx.settings.set(lessonMonthsKey(i.id), n);
-          await tx.audit.record({ actorId: person.id, action: "lesson.cadence", subject: `initiative:${i.code}`, after: n });
+          await tx.audit.record({ actorId: person.id, action: "lesson.cadence", subject: auditSubject.initiative(i.code), after: n });
         }
       });
       return { months: n, codes: owned.map((i) => i.code) };

@@ -14,6 +14,7 @@ import type {
   ResearchStatusRequest,
   ResearchWorkPackage,
 } from "../store/research.ts";
+import { personAddress } from "./addresses.ts";
 import type { Calendar } from "./calendar.ts";
 import { DECISION_STATUSES, isDecision, isTriage, needTimings } from "./kpis.ts";
 import { LESSON_OCCASIONS } from "./lessonTypes.ts";
@@ -51,7 +52,7 @@ export function createPseudonymiser(key: string): (personId: number | null) => s
     if (personId === null) return null;
     let p = cache.get(personId);
     if (!p) {
-      p = `P-${createHmac("sha256", key).update(`person:${personId}`).digest("hex").slice(0, 16)}`;
+      p = `P-${createHmac("sha256", key).update(personAddress(personId)).digest("hex").slice(0, 16)}`;
       cache.set(personId, p);
     }
     return p;
