@@ -43,6 +43,7 @@ const variables = z.object({
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   ORG_FILE: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  PRISMA_COUNT_QUERIES: bool.default(false),
   // A short key would make the pseudonyms guessable by trying every person id.
   RESEARCH_KEY: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
 });
@@ -94,6 +95,8 @@ const schema = variables.transform((env) => {
     orgFile: env.ORG_FILE,
     // Unset: /metrics is open in development and not served in production.
     metricsToken: env.METRICS_TOKEN,
+    // Benchmarks and tests count SQL statements per request (GET /debug/statements); never in production.
+    countStatements: env.PRISMA_COUNT_QUERIES && !production,
     /** HMAC key of the research export's pseudonyms; only `export research` needs it. */
     researchKey: env.RESEARCH_KEY,
   };
