@@ -9,6 +9,9 @@ import { createMeFeature } from "./bots/core/features/me.ts";
 import { createMethodsFeature } from "./bots/core/features/methods.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
 import { createTriageFeature } from "./bots/core/features/triage.ts";
+import { createLessonsFeature } from "./bots/core/features/lessons.ts";
+import { lessonForm } from "./cards/lessonForm.ts";
+import { createLessonService, type LessonService } from "./domain/lessons.ts";
 import { createStatusFeature } from "./bots/core/features/status.ts";
 import { createRouter, type Router } from "./bots/core/router.ts";
 import type { Reply, Turn } from "./bots/core/types.ts";
@@ -46,6 +49,7 @@ export interface App {
   digests: DigestService;
   status: StatusService;
   announcements: AnnouncementService;
+  lessons: LessonService;
   /** Working days in HOLIDAY_COUNTRY: ping due dates, reminders, triage targets. */
   calendar: Calendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
@@ -86,6 +90,13 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     defaultLocale: config.defaultLocale,
     render: (locale, announcement, options) => announcementCard(cardContext(locale), announcement, options),
   });
+  const lessons = createLessonService({
+    store,
+    clock,
+    calendar,
+    zone: config.timezone,
+    cards: { form: (locale, options) => lessonForm(cardContext(locale), options) },
+  });
   const router = createRouter(
     [
       createNeedsFeature({ needs, departments: () => store.departments.active() }),
@@ -100,6 +111,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
         workPackages: () => store.workPackages.active(),
         initiatives: () => store.initiatives.active(),
       }),
+      createLessonsFeature(lessons),
       createHelpFeature(),
     ],
     { log, fallback: offerToReport, submissions: { firstSeen: (p, k) => store.inbound.firstSeen(p, k), forget: (p, k) => store.inbound.forget(p, k) } },
@@ -116,6 +128,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     digests,
     status,
     announcements,
+    lessons,
     calendar,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {

@@ -5,6 +5,7 @@ import { dataCommands } from "./cli/data.ts";
 import { databaseCommands } from "./cli/database.ts";
 import { orgCommands } from "./cli/org.ts";
 import { jobsCommands } from "./cli/jobs.ts";
+import { reportCommands } from "./cli/report.ts";
 import type { CliCommandDefinition, CliIo } from "./cli/types.ts";
 
 const commands: Record<string, CliCommandDefinition> = {
@@ -13,6 +14,7 @@ const commands: Record<string, CliCommandDefinition> = {
   ...orgCommands,
   ...jobsCommands,
   ...announcementCommands,
+  ...reportCommands,
 };
 
 function usage(): string {

@@ -44,6 +44,8 @@ const variables = z.object({
   ORG_FILE: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   PRISMA_COUNT_QUERIES: bool.default(false),
+  // A short key would make the pseudonyms guessable by trying every person id.
+  RESEARCH_KEY: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
 });
 
 /** Every environment variable Samordna reads (the README's configuration table lists each). */
@@ -95,6 +97,8 @@ const schema = variables.transform((env) => {
     metricsToken: env.METRICS_TOKEN,
     // Benchmarks and tests count SQL statements per request (GET /debug/statements); never in production.
     countStatements: env.PRISMA_COUNT_QUERIES && !production,
+    /** HMAC key of the research export's pseudonyms; only `export research` needs it. */
+    researchKey: env.RESEARCH_KEY,
   };
 });
 

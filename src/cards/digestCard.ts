@@ -7,6 +7,7 @@ import type { Health } from "../domain/types.ts";
 import { formatDate, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import { methodName } from "./methodCard.ts";
+import { researchSections } from "./digestResearch.ts";
 import { card, clean, container, execute, facts, heading, paragraph, plainText, subheading, unescapeMarkdown, type AdaptiveCard, type Element } from "./elements.ts";
 
 const HEALTH_MARK: Record<Health, string> = { on_track: "🟢", at_risk: "🟡", blocked: "🔴" };
@@ -55,7 +56,8 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
   const gridSection: Section = { title: t("digest.grid.title"), lines: gridLines };
 
   if (isQuiet(data)) {
-    return { title, intro: t("digest.quiet"), sections: gridLines.length && data.grid.some((g) => g.now) ? [gridSection] : [], figures: [] };
+    const grid = gridLines.length && data.grid.some((g) => g.now) ? [gridSection] : [];
+    return { title, intro: t("digest.quiet"), sections: [...grid, ...researchSections(ctx, data.research)], figures: [] };
   }
 
   const { newNeeds, waiting, overdueRequests, staleInitiatives, figures } = data;
@@ -107,6 +109,7 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
       ],
     });
   }
+  sections.push(...researchSections(ctx, data.research));
   const top = <T>(list: T[], label: (x: T) => string) =>
     [...list.slice(0, TOP_FIGURES).map(label), ...(list.length > TOP_FIGURES ? [t("common.andMore", { count: list.length - TOP_FIGURES })] : [])].join(", ");
   const figureRows: [string, string][] = [

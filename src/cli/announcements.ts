@@ -3,7 +3,7 @@
 import { loadConfig } from "../config.ts";
 import { recipientOutcome, reportOf } from "../domain/announcements.ts";
 import { openStore } from "../store/index.ts";
-import { csvCell, option } from "./data.ts";
+import { csvCell, option } from "./csv.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 
 const USAGE = "Usage: announcements report <id> [--format csv|json]";

@@ -5,6 +5,8 @@ import { loadConfig } from "../config.ts";
 import { createErasureService, erasedName } from "../domain/erasure.ts";
 import type { Need } from "../domain/types.ts";
 import { openStore } from "../store/index.ts";
+import { csvLine, option } from "./csv.ts";
+import { exportResearch, RESEARCH_USAGE } from "./research.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 
 const PAGE = 500;
@@ -26,22 +28,10 @@ const COLUMNS: (keyof Need)[] = [
   "updatedAt",
 ];
 
-export function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(";") : value == null ? "" : String(value);
-  // Quote every cell; a cell that starts with =,+,-,@ once leading whitespace and control
-  // characters are skipped (spreadsheets skip them too: "\t=cmd") is prefixed, so it is not run as a formula.
-  const safe = /^[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060\ufeff]*[=+\-@]/u.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
-export function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 async function exportNeeds(args: string[], io: CliIo): Promise<number> {
+  if (args[0] === "research") return exportResearch(args.slice(1), io);
   if (args[0] !== "needs") {
-    io.err("Usage: export needs --format csv|json");
+    io.err(`Usage: export needs --format csv|json\n       ${RESEARCH_USAGE}`);
     return 2;
   }
   const format = option(args, "--format") ?? "csv";
@@ -60,7 +50,7 @@ async function exportNeeds(args: string[], io: CliIo): Promise<number> {
       const page = await store.needs.page(afterId, PAGE);
       if (page.length === 0) break;
       for (const need of page) {
-        if (format === "csv") io.out(COLUMNS.map((c) => csvCell(need[c])).join(","));
+        if (format === "csv") io.out(csvLine(COLUMNS, need));
         else io.out(`${done > 0 ? "," : ""}${JSON.stringify(Object.fromEntries(COLUMNS.map((c) => [c, need[c]])))}`);
         done++;
       }
@@ -101,6 +91,9 @@ async function person(args: string[], io: CliIo): Promise<number> {
 }
 
 export const dataCommands: Record<string, CliCommandDefinition> = {
-  export: { usage: "export needs --format csv|json  write all needs to standard output", run: exportNeeds },
+  export: {
+    usage: `export needs --format csv|json  write all needs to standard output\n  ${RESEARCH_USAGE}  pseudonymised dataset for research (needs RESEARCH_KEY)`,
+    run: exportNeeds,
+  },
   person: { usage: "person erase|export <email>  erase a person's personal data, or write all of it as JSON (GDPR)", run: person },
 };

@@ -5,6 +5,7 @@ export const auditSubject = {
   workPackage: (code: string) => `workPackage:${code}`,
   initiative: (code: string) => `initiative:${code}`,
   statusRequest: (requestId: number) => `status-request:${requestId}`,
+  lesson: (lessonId: number) => `lesson:${lessonId}`,
   organisation: "organisation",
   /** A refused admin action: the attempt, not a thing. */
   refusedAdminAction: (action: string) => `admin:${action}`,

@@ -11,6 +11,7 @@ import { requireRole } from "./permissions.ts";
 import { TRIAGE_ROLES } from "./triage.ts";
 import { OPEN_NEED_STATUSES, SUSTAINABILITY_AREAS, type Health, type Need, type Person, type SustainabilityArea } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
+import { buildResearchDigest, type ResearchDigest } from "./digestResearch.ts";
 
 export const DIGEST_KIND = "coordinator";
 /** Items shown per list; the rest is "and N more", which keeps the card within Teams' 40 KB and Slack's 50 blocks. */
@@ -58,6 +59,8 @@ export interface DigestData {
     byDepartment: { name: string; nameEn: string | null; count: number }[];
     bySustainability: { area: SustainabilityArea; count: number }[];
   };
+  /** Evaluation figures and shared lessons (work package 5). */
+  research?: ResearchDigest;
 }
 
 export interface DigestRecipient {
@@ -176,6 +179,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
           .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
         bySustainability: countByArea(bySust),
       },
+      research: await buildResearchDigest(store, calendar, options.zone, period),
     };
   }
 

@@ -86,6 +86,13 @@ export const SETTING_FAMILIES = {
     changedBy: "bot",
     about: "how to post into a Teams channel the bot has seen",
   }),
+  /** How often an initiative's owner is asked for lessons ("lessons.everyMonths:init:<id>"), set by the owner in chat. */
+  "lessons.everyMonths:": define({
+    schema: z.int().min(1).max(24),
+    default: 3,
+    changedBy: "bot",
+    about: "months between the learning-log questions to an initiative's owner",
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -94,7 +101,9 @@ type Definition<K> = K extends SettingKey
   ? (typeof SETTINGS)[K]
   : K extends `teams.channel:${string}`
     ? (typeof SETTING_FAMILIES)["teams.channel:"]
-    : never;
+    : K extends `lessons.everyMonths:${string}`
+      ? (typeof SETTING_FAMILIES)["lessons.everyMonths:"]
+      : never;
 /** What a read of the setting returns. */
 export type SettingValue<K extends SettingKey | FamilyKey> = z.output<Definition<K>["schema"]>;
 /** What a write of the setting accepts (before its schema cleans it). */

@@ -1,13 +1,14 @@
 // The list of scheduled jobs. Each feature adds its job here.
 import { announcementsJob } from "./announcements.ts";
 import { createDigestJob } from "./digest.ts";
+import { lessonsJob } from "./lessons.ts";
 import { outboxJob } from "./outbox.ts";
 import { remindersJob } from "./reminders.ts";
 import { statusPingsJob } from "./statusPings.ts";
 import type { Job } from "./types.ts";
 
 export function allJobs(): Job[] {
-  return [statusPingsJob, remindersJob, createDigestJob(), announcementsJob, outboxJob()];
+  return [statusPingsJob, remindersJob, createDigestJob(), announcementsJob, outboxJob(), lessonsJob];
 }
 
 export function jobByName(name: string): Job | undefined {

@@ -21,6 +21,7 @@ const TEXT_COLUMNS = {
   jobRun: { key: "id", columns: ["result"] },
   workPackage: { key: "id", columns: ["name", "description"] },
   initiative: { key: "id", columns: ["title"] },
+  lesson: { key: "id", columns: ["worked", "didNotWork", "othersShouldKnow"] },
 } as const;
 
 const PAGE = 500;
@@ -81,6 +82,7 @@ export function createErasureRepository(db: Tx, cache: ReadCache) {
         initiatives,
         auditLog: audit,
         messages: { outbox, webChat },
+        lessons: await db.lesson.findMany({ where: { ownerId: personId }, orderBy: { id: "asc" } }),
       };
     },
 

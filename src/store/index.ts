@@ -7,15 +7,18 @@ import { createReadCache, NO_CACHE, transactionView, type ReadCache } from "./ca
 import { createDepartmentsRepository } from "./departments.ts";
 import { createDigestsRepository } from "./digests.ts";
 import { createErasureRepository } from "./erasure.ts";
+import { createEvaluationRepository } from "./evaluation.ts";
 import { createInboundRepository } from "./inbound.ts";
 import { createInitiativesRepository } from "./initiatives.ts";
 import { createJobRunsRepository } from "./jobRuns.ts";
 import { createMethodsRepository } from "./methods.ts";
+import { createLessonsRepository } from "./lessons.ts";
 import { migrate } from "./migrate.ts";
 import { createNeedsRepository } from "./needs.ts";
 import { createOrganisationRepository } from "./organisation.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
+import { createResearchRepository } from "./research.ts";
 import { createSettingsRepository } from "./settings.ts";
 import { createStatusRequestsRepository } from "./statusRequests.ts";
 import { createWebChatRepository } from "./webChat.ts";
@@ -41,6 +44,9 @@ export function createRepositories(db: Tx, kind: DatabaseKind, cache: ReadCache 
     erasure: createErasureRepository(db, cache),
     methods: createMethodsRepository(db),
     announcements: createAnnouncementsRepository(db),
+    lessons: createLessonsRepository(db),
+    evaluation: createEvaluationRepository(db),
+    research: createResearchRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

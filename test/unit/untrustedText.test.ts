@@ -3,7 +3,7 @@
 // cadences at most daily, ids in range, invisible text refused, CSV safe.
 import { describe, expect, it } from "vitest";
 import { mrkdwn, toMessage } from "../../src/bots/slack/blockKit.ts";
-import { csvCell } from "../../src/cli/data.ts";
+import { csvCell } from "../../src/cli/csv.ts";
 import { cardContext } from "../../src/cards/context.ts";
 import { digestCard } from "../../src/cards/digestCard.ts";
 import { plainText, unescapeMarkdown } from "../../src/cards/elements.ts";
