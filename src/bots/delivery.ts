@@ -21,8 +21,14 @@ export type DeliveryFailure =
   | "unreachable"
   /** 429: try again after `retryAfterMs`. */
   | "rate_limited"
-  /** 5xx, network: retry with backoff. */
+  /** 5xx, 412, timeouts, network: retry with backoff. */
   | "transient"
+  /**
+   * The channel itself is misconfigured (expired secret, revoked token, app
+   * disabled): every message to it would fail the same way. Delivery on the
+   * platform pauses, nothing is lost, and resumes when a probe succeeds.
+   */
+  | "config"
   /** Anything else: record and give up. */
   | "permanent";
 

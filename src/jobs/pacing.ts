@@ -1,67 +1,98 @@
-// Token buckets keyed by platform, tenant and conversation, so the outbox
-// stays under each platform's published limits instead of collecting 429s.
-// Pacing is about real elapsed time, so it reads the monotonic clock, not ctx.now.
-import { setTimeout as sleep } from "node:timers/promises";
+// Rate limits per key (tenant, conversation, channel), kept the way the
+// platforms count them: sliding windows. The outbox asks before each send and
+// never waits holding a send slot: a key that must wait says for how long, and
+// the message steps aside (docs/PERFORMANCE.md, "Fan-out").
 
-export interface Rate {
-  /** Tokens added per second. */
-  perSecond: number;
-  /** Bucket size: how many may go at once after a quiet spell. */
-  burst: number;
+/** At most `limit` requests in any `ms` milliseconds. */
+export interface Window {
+  limit: number;
+  ms: number;
+}
+
+export interface LimitKey {
+  key: string;
+  windows: readonly Window[];
 }
 
 /**
- * Teams: 50 requests/s per bot and tenant, and about 7 messages/s to one
- * conversation (learn.microsoft.com "Rate limiting for bots", per-thread limits).
- * Slack: about one message per second per channel (api.slack.com chat.postMessage).
- *
- * A bucket lets `burst + perSecond` through in any one second (the burst, then
- * the refill), so burst + perSecond stays at the limit: a 50/50 tenant bucket
- * sent up to 100 in a second and collected a 429 for every second one, and
- * exactly 1/s to a Slack channel met 429s whenever the network jittered
- * (docs/PERFORMANCE.md, fan-out). The conversation bucket still bursts 7: the
- * benchmark sends each conversation too few pings to test it. The published
- * limits are in PLATFORM_LIMITS.
+ * Teams: 50 requests/s per bot and tenant; per conversation 7 per second,
+ * 8 per 2 s, 60 per 30 s and 1,800 per hour (learn.microsoft.com, "Rate
+ * limiting for bots", per-thread limits). Slack: about one message per second
+ * per channel (api.slack.com chat.postMessage); conversations.open is a Tier 3
+ * method (50+ a minute per workspace).
  */
-export const PLATFORM_LIMITS = { teamsTenant: 50, teamsConversation: 7, slackChannel: 1 } as const;
+export const PLATFORM_LIMITS = {
+  teamsTenant: [{ limit: 50, ms: 1000 }],
+  teamsConversation: [
+    { limit: 7, ms: 1000 },
+    { limit: 8, ms: 2000 },
+    { limit: 60, ms: 30_000 },
+    { limit: 1800, ms: 3_600_000 },
+  ],
+  slackChannel: [{ limit: 1, ms: 1000 }],
+  slackWorkspace: [{ limit: 50, ms: 60_000 }],
+} as const satisfies Record<string, readonly Window[]>;
 
-export const PLATFORM_RATES = {
-  teamsTenant: { perSecond: 47, burst: 3 },
-  teamsConversation: { perSecond: 7, burst: 7 },
-  slackChannel: { perSecond: 0.95, burst: 1 },
-} satisfies Record<keyof typeof PLATFORM_LIMITS, Rate>;
+/**
+ * Every window is counted this much longer than the platform's: the platform
+ * counts a request when it arrives, we when we start it, and the time between
+ * varies with the network and a busy event loop. 60 ms costs 6 % of a 1 s window.
+ */
+export const WINDOW_MARGIN_MS = 60;
 
-export interface Pacer {
-  /** Waits until every bucket in `keys` has a token, then takes one from each. */
-  take(keys: { key: string; rate: Rate }[]): Promise<void>;
+export interface Limiter {
+  /**
+   * Takes one request from every key when all of them allow it at `at` (ms)
+   * and returns 0; otherwise takes nothing and returns how many ms to wait.
+   */
+  tryTake(keys: readonly LimitKey[], at: number): Promise<number>;
+  /** A 429: nothing goes to `key` before `until` (ms), from any sender sharing this limiter. */
+  pause(key: string, until: number): Promise<void>;
 }
 
-export function createPacer(now: () => number = () => performance.now()): Pacer {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-
-  function refill(key: string, rate: Rate, t: number) {
-    const b = buckets.get(key) ?? { tokens: rate.burst, at: t };
-    b.tokens = Math.min(rate.burst, b.tokens + ((t - b.at) / 1000) * rate.perSecond);
-    b.at = t;
-    buckets.set(key, b);
-    return b;
+/** How long until `windows` allow one more request, given the times of the ones sent (ascending). */
+export function windowWait(times: readonly number[], windows: readonly Window[], at: number, margin = WINDOW_MARGIN_MS): number {
+  let wait = 0;
+  for (const { limit, ms } of windows) {
+    const span = ms + margin;
+    // The requests inside the window ending at `at`.
+    let first = times.length;
+    while (first > 0 && times[first - 1]! > at - span) first--;
+    const inside = times.length - first;
+    if (inside >= limit) wait = Math.max(wait, times[times.length - limit]! + span - at);
   }
+  return Math.max(0, Math.ceil(wait));
+}
+
+/** A limiter for one process: the windows in memory. */
+export function createMemoryLimiter(): Limiter {
+  const sent = new Map<string, number[]>();
+  const paused = new Map<string, number>();
+  const longest = (windows: readonly Window[]) => Math.max(...windows.map((w) => w.ms)) + WINDOW_MARGIN_MS;
 
   return {
-    async take(keys) {
-      for (;;) {
-        const t = now();
-        const waits = keys.map(({ key, rate }) => {
-          const b = refill(key, rate, t);
-          return b.tokens >= 1 ? 0 : ((1 - b.tokens) / rate.perSecond) * 1000;
-        });
-        const wait = Math.max(0, ...waits);
-        if (wait === 0) {
-          for (const { key } of keys) buckets.get(key)!.tokens -= 1;
-          return;
-        }
-        await sleep(Math.ceil(wait));
+    async tryTake(keys, at) {
+      let wait = 0;
+      for (const { key, windows } of keys) {
+        const times = sent.get(key) ?? [];
+        // Forget what no window looks at any more.
+        const keep = at - longest(windows);
+        let drop = 0;
+        while (drop < times.length && times[drop]! <= keep) drop++;
+        if (drop) times.splice(0, drop);
+        if (times.length === 0) sent.delete(key);
+        wait = Math.max(wait, windowWait(times, windows, at), (paused.get(key) ?? 0) - at);
       }
+      if (wait > 0) return Math.ceil(wait);
+      for (const { key } of keys) {
+        const times = sent.get(key) ?? [];
+        times.push(at);
+        sent.set(key, times);
+      }
+      return 0;
+    },
+    async pause(key, until) {
+      paused.set(key, Math.max(until, paused.get(key) ?? 0));
     },
   };
 }
