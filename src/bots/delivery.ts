@@ -45,6 +45,12 @@ export class DeliveryError extends Error {
 
 export interface Deliverer {
   platform: Platform;
+  /**
+   * Makes sure a person's conversation exists (opens the Slack DM, creates the
+   * Teams 1:1 chat) before the rate-limited send, so the send is one request;
+   * returns the target with the account as it is now.
+   */
+  prepare?(target: DeliveryTarget): Promise<DeliveryTarget>;
   deliver(target: DeliveryTarget, card: AdaptiveCard): Promise<Delivered>;
   /** Replaces a card sent earlier (status changes), where the platform can. */
   update?(ref: string, card: AdaptiveCard): Promise<void>;

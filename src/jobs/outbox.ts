@@ -238,8 +238,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     return { kind: "fail", platform: "unknown", reason: `permanent: unknown target ${target}` };
   }
 
-  function pauseChannel(platform: string, reason: string, at: number) {
+  /** Pauses a channel; a failed probe doubles the pause, other sends failing in the same pause leave it as it is. */
+  function pauseChannel(platform: string, reason: string, at: number, probe: boolean) {
     const before = paused.get(platform);
+    if (before && !probe) return;
     const delayMs = before ? Math.min(MAX_BACKOFF_MS, before.delayMs * 2) : FIRST_PROBE_MS;
     paused.set(platform, { until: at + delayMs, delayMs, reason, probing: false });
     metrics.outboxChannelPaused.set({ platform }, 1);
@@ -330,11 +332,55 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         return retry(message, platform, "paused", Math.max(pause.until, clock() + 1000), `paused: ${pause.reason}`, "none");
       }
       if (pause) pause.probing = true;
-      const turn = await takeTurn(keys);
-      if (turn) {
-        if (pause) pause.probing = false;
-        return retry(message, platform, "paced", clock() + turn.wait, null, "none");
+      try {
+        return await send(message, resolved, pause);
+      } finally {
+        if (pause && paused.get(platform) === pause) pause.probing = false;
       }
+    }
+
+    /** What a failed send or preparation leads to. */
+    async function afterFailure(message: OutboxMessage, resolved: Extract<Resolved, { kind: "deliver" }>, probe: boolean, err: unknown): Promise<Handled> {
+      const { platform, keys, accountId } = resolved;
+      const e = err instanceof DeliveryError ? err : new DeliveryError("transient", err instanceof Error ? err.message : String(err));
+      if (e.failure !== "config") resumeChannel(platform);
+      const at = clock();
+      switch (e.failure) {
+        case "rate_limited": {
+          const wait = Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, e.retryAfterMs ?? 1000));
+          // The conversation or channel waits, for every sender sharing the limiter.
+          if (keys.length) await limiter.pause(keys[keys.length - 1]!.key, at + wait);
+          return retryOrGiveUp(message, platform, "rate_limited", wait, `rate_limited: ${e.message}`, "rateLimited");
+        }
+        case "transient":
+          return retryOrGiveUp(message, platform, "transient", backoffMs(message.attempts + 1, random), `transient: ${e.message}`, "attempt");
+        case "config":
+          pauseChannel(platform, e.message, at, probe);
+          return retry(message, platform, "paused", paused.get(platform)!.until, `paused: ${e.message}`, "none");
+        case "unreachable":
+          if (accountId !== null) await store.people.markUnreachable(accountId, new Date(at));
+          return fail(message, platform, "unreachable", `unreachable: ${e.message}`);
+        default:
+          return fail(message, platform, e.failure, `${e.failure}: ${e.message}`);
+      }
+    }
+
+    const late = (message: OutboxMessage) => () =>
+      log.warn({ outbox: message.id, target: message.target }, "a send that timed out was answered after all; the retry may deliver it twice");
+
+    async function send(message: OutboxMessage, resolved: Extract<Resolved, { kind: "deliver" }>, pause: ChannelPause | undefined): Promise<Handled> {
+      const { platform, deliverer, keys } = resolved;
+      let target = resolved.target;
+      // Opening the conversation first keeps the rate-limited send a single request.
+      if (deliverer.prepare) {
+        try {
+          target = await withTimeout(deliverer.prepare(target), sendTimeoutMs, late(message));
+        } catch (err) {
+          return afterFailure(message, resolved, pause !== undefined, err);
+        }
+      }
+      const turn = await takeTurn(keys);
+      if (turn) return retry(message, platform, "paced", clock() + turn.wait, null, "none");
 
       let delivered: { ref: string };
       inFlight.add(message.id);
@@ -346,35 +392,12 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           if ((await writer.exclusive(() => store.outbox.renew([message.id], owner, new Date(until)))) !== 1) return "lost";
           lease.leaseUntil = until;
         }
-        delivered = await withTimeout(deliverer.deliver(target, message.payload as AdaptiveCard), sendTimeoutMs, () =>
-          log.warn({ outbox: message.id, target: message.target }, "a send that timed out was answered after all; the retry may deliver it twice"),
-        );
+        delivered = await withTimeout(deliverer.deliver(target, message.payload as AdaptiveCard), sendTimeoutMs, late(message));
       } catch (err) {
-        const e = err instanceof DeliveryError ? err : new DeliveryError("transient", err instanceof Error ? err.message : String(err));
-        if (e.failure !== "config") resumeChannel(platform);
-        const at = clock();
-        switch (e.failure) {
-          case "rate_limited": {
-            const wait = Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, e.retryAfterMs ?? 1000));
-            // The conversation or channel waits, for every sender sharing the limiter.
-            if (keys.length) await limiter.pause(keys[keys.length - 1]!.key, at + wait);
-            return retryOrGiveUp(message, platform, "rate_limited", wait, `rate_limited: ${e.message}`, "rateLimited");
-          }
-          case "transient":
-            return retryOrGiveUp(message, platform, "transient", backoffMs(message.attempts + 1, random), `transient: ${e.message}`, "attempt");
-          case "config":
-            pauseChannel(platform, e.message, at);
-            return retry(message, platform, "paused", paused.get(platform)!.until, `paused: ${e.message}`, "none");
-          case "unreachable":
-            if (accountId !== null) await store.people.markUnreachable(accountId, new Date(at));
-            return fail(message, platform, "unreachable", `unreachable: ${e.message}`);
-          default:
-            return fail(message, platform, e.failure, `${e.failure}: ${e.message}`);
-        }
+        return afterFailure(message, resolved, pause !== undefined, err);
       } finally {
         inFlight.delete(message.id);
         slots.release();
-        if (pause && paused.get(platform) === pause) pause.probing = false;
       }
       resumeChannel(platform);
       metrics.outboxSent.inc({ platform, kind: message.kind });

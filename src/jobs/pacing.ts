@@ -64,11 +64,12 @@ export function windowWait(times: readonly number[], windows: readonly Window[],
   return Math.max(0, Math.ceil(wait));
 }
 
-/** A limiter for one process: the windows in memory. */
-export function createMemoryLimiter(): Limiter {
+/** A limiter for one process: the windows in memory. `marginMs`: see WINDOW_MARGIN_MS. */
+export function createMemoryLimiter(options: { marginMs?: number } = {}): Limiter {
+  const margin = options.marginMs ?? WINDOW_MARGIN_MS;
   const sent = new Map<string, number[]>();
   const paused = new Map<string, number>();
-  const longest = (windows: readonly Window[]) => Math.max(...windows.map((w) => w.ms)) + WINDOW_MARGIN_MS;
+  const longest = (windows: readonly Window[]) => Math.max(...windows.map((w) => w.ms)) + margin;
 
   return {
     async tryTake(keys, at) {
@@ -81,7 +82,7 @@ export function createMemoryLimiter(): Limiter {
         while (drop < times.length && times[drop]! <= keep) drop++;
         if (drop) times.splice(0, drop);
         if (times.length === 0) sent.delete(key);
-        wait = Math.max(wait, windowWait(times, windows, at), (paused.get(key) ?? 0) - at);
+        wait = Math.max(wait, windowWait(times, windows, at, margin), (paused.get(key) ?? 0) - at);
       }
       if (wait > 0) return Math.ceil(wait);
       for (const { key } of keys) {

@@ -64,6 +64,15 @@ export function createSlackDeliverer(deps: { store: Store; client: webApi.WebCli
 
   return {
     platform: "slack",
+    async prepare(target) {
+      const account = target.kind === "person" ? target.account : null;
+      if (target.kind !== "person" || !account || account.platform !== "slack" || account.conversationRef) return target;
+      try {
+        return { ...target, account: { ...account, conversationRef: await openDm(account.id, account.userId) } };
+      } catch (err) {
+        throw classifySlackFailure(err);
+      }
+    },
     async deliver(target, card) {
       const locale = target.kind === "person" ? target.person.locale : deps.defaultLocale;
       const message = toMessage(card, translator(locale));

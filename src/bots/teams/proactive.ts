@@ -126,6 +126,19 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
   return {
     platform: "teams",
 
+    async prepare(target) {
+      if (target.kind !== "person") return target;
+      const account = await teamsAccount(target);
+      const stored = parseReference(account?.conversationRef);
+      if (!account || !stored || hasConversation(stored)) return target;
+      try {
+        const created = await createPersonalChat(stored, account);
+        return { ...target, account: { ...account, conversationRef: JSON.stringify(created) } };
+      } catch (err) {
+        throw classify(err);
+      }
+    },
+
     async deliver(target, card) {
       if (target.kind === "channel") {
         const id = channelId(target.id);
