@@ -25,7 +25,7 @@ import type { AdaptiveCard } from "../cards/elements.ts";
 import { DeliveryError, type Deliverer, type DeliveryTarget } from "../bots/delivery.ts";
 import type { Platform } from "../domain/types.ts";
 import type { OutboxMessage, OutboxOutcome } from "../store/outbox.ts";
-import { createMemoryLimiter, PLATFORM_LIMITS, type Limiter, type LimitKey } from "./pacing.ts";
+import { createLagMonitor, createMemoryLimiter, PLATFORM_LIMITS, type Limiter, type LimitKey } from "./pacing.ts";
 import type { Job, JobContext } from "./types.ts";
 
 export interface OutboxWorkerOptions {
@@ -194,11 +194,11 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const owner = options.owner ?? processOwner();
   const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
   const maxHeld = options.maxHeld ?? 1000;
-  const concurrency = options.concurrency ?? 64;
+  const concurrency = options.concurrency ?? 128;
   const sendTimeoutMs = options.sendTimeoutMs ?? Math.min(30_000, Math.round(leaseMs / 6));
   const maxPaceWaitMs = options.maxPaceWaitMs ?? 10_000;
   const retryMs = app.config.outboxRetryMs;
-  const limiter = options.limiter ?? createMemoryLimiter();
+  const limiter = options.limiter ?? createMemoryLimiter({ lag: createLagMonitor() });
   const random = options.random ?? Math.random;
   const { store, metrics, log } = app;
   const writer = createWriter((outcomes) => store.outbox.record(owner, outcomes));
@@ -267,6 +267,18 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     const clock = () => now.getTime() + Math.round(performance.now() - started);
     const slots = createSlots(concurrency);
     const chains = new Map<string, OutboxMessage[]>();
+    // Targets resolved in this drain: most targets get several messages, and
+    // resolving is two queries. Forgotten when the account turns out unreachable.
+    const resolvedTargets = new Map<string, Promise<Resolved>>();
+    const resolveOnce = (target: string) => {
+      let resolved = resolvedTargets.get(target);
+      if (!resolved) {
+        resolved = resolve(target);
+        resolvedTargets.set(target, resolved);
+        resolved.catch(() => resolvedTargets.delete(target));
+      }
+      return resolved;
+    };
     const running = new Set<Promise<void>>();
     let progressed: () => void = () => {};
 
@@ -304,16 +316,17 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       return retry(message, platform, reason, Math.min(at + delayMs, deadline), error, count);
     }
 
-    /** Takes a send slot and the rate limit; a long wait gives the message back ("paced"). */
+    /**
+     * Reserves the message's turn under its rate limits and then a send slot;
+     * a turn further away than maxPaceWaitMs gives the message back ("paced").
+     * The wait holds no slot, so other targets go meanwhile.
+     */
     async function takeTurn(keys: LimitKey[]): Promise<{ wait: number } | null> {
-      for (;;) {
-        await slots.acquire();
-        const wait = keys.length ? await limiter.tryTake(keys, clock()) : 0;
-        if (wait === 0) return null;
-        slots.release();
-        if (wait > maxPaceWaitMs || stopping) return { wait };
-        await sleep(wait);
-      }
+      const { wait, taken } = keys.length ? await limiter.take(keys, clock(), stopping ? 0 : maxPaceWaitMs) : { wait: 0, taken: true };
+      if (!taken) return { wait };
+      if (wait > 0) await sleep(wait);
+      await slots.acquire();
+      return null;
     }
 
     async function handle(message: OutboxMessage): Promise<Handled> {
@@ -321,7 +334,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         await record({ id: message.id, kind: "release" });
         return "released";
       }
-      const resolved = await resolve(message.target);
+      const resolved = await resolveOnce(message.target);
       if (resolved.kind === "fail") return fail(message, resolved.platform, "unreachable", resolved.reason);
       if (resolved.kind === "wait") return retry(message, resolved.platform, "no_deliverer", clock() + NO_DELIVERER_RETRY_MS, resolved.reason, "none");
       const { platform, deliverer, target, keys, accountId } = resolved;
@@ -358,6 +371,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           pauseChannel(platform, e.message, at, probe);
           return retry(message, platform, "paused", paused.get(platform)!.until, `paused: ${e.message}`, "none");
         case "unreachable":
+          resolvedTargets.delete(message.target);
           if (accountId !== null) await store.people.markUnreachable(accountId, new Date(at));
           return fail(message, platform, "unreachable", `unreachable: ${e.message}`);
         default:
@@ -375,6 +389,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       if (deliverer.prepare) {
         try {
           target = await withTimeout(deliverer.prepare(target), sendTimeoutMs, late(message));
+          if (target !== resolved.target) resolvedTargets.set(message.target, Promise.resolve({ ...resolved, target }));
         } catch (err) {
           return afterFailure(message, resolved, pause !== undefined, err);
         }

@@ -42,17 +42,27 @@ export const WINDOW_MARGIN_MS = 60;
 
 export interface Limiter {
   /**
-   * Takes one request from every key when all of them allow it at `at` (ms)
-   * and returns 0; otherwise takes nothing and returns how many ms to wait.
+   * Reserves, for every key at once, the earliest moment all of them allow one
+   * more request, if it is at most `maxWaitMs` after `at` (ms): the caller
+   * waits `wait` ms and sends (taken). A later moment is not reserved (not
+   * taken; `wait` says how long): the message steps aside. Reservations are
+   * first come, first served, so waiting senders do not race for each slot.
    */
-  tryTake(keys: readonly LimitKey[], at: number): Promise<number>;
+  take(keys: readonly LimitKey[], at: number, maxWaitMs: number): Promise<{ wait: number; taken: boolean }>;
   /** A 429: nothing goes to `key` before `until` (ms), from any sender sharing this limiter. */
   pause(key: string, until: number): Promise<void>;
 }
 
-/** How long until `windows` allow one more request, given the times of the ones sent (ascending). */
+/**
+ * How long until `windows` allow one more request, given the times of the ones
+ * sent (ascending). Requests are also spread evenly over the first (shortest)
+ * window, one per ms/limit: a burst of 50 started in one tick arrives spread
+ * over however long the process takes to send them, and the first of the next
+ * burst can then arrive less than a window after the last of this one.
+ */
 export function windowWait(times: readonly number[], windows: readonly Window[], at: number, margin = WINDOW_MARGIN_MS): number {
-  let wait = 0;
+  const first = windows[0];
+  let wait = first && times.length ? times[times.length - 1]! + first.ms / first.limit - at : 0;
   for (const { limit, ms } of windows) {
     const span = ms + margin;
     // The requests inside the window ending at `at`.
@@ -64,15 +74,34 @@ export function windowWait(times: readonly number[], windows: readonly Window[],
   return Math.max(0, Math.ceil(wait));
 }
 
+/**
+ * The event loop's recent delay (a decaying maximum, in ms). A busy process
+ * starts its requests that much later than it counted them, so the limiter
+ * adds it to the margin rather than collect 429s that cost a second each.
+ */
+export function createLagMonitor(periodMs = 50): () => number {
+  let recent = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    recent = Math.max(now - last - periodMs, recent * 0.95);
+    last = now;
+  }, periodMs);
+  timer.unref();
+  return () => Math.min(500, Math.max(0, recent));
+}
+
 /** A limiter for one process: the windows in memory. `marginMs`: see WINDOW_MARGIN_MS. */
-export function createMemoryLimiter(options: { marginMs?: number } = {}): Limiter {
-  const margin = options.marginMs ?? WINDOW_MARGIN_MS;
+export function createMemoryLimiter(options: { marginMs?: number; lag?: () => number } = {}): Limiter {
+  const base = options.marginMs ?? WINDOW_MARGIN_MS;
+  const lag = options.lag ?? (() => 0);
   const sent = new Map<string, number[]>();
   const paused = new Map<string, number>();
-  const longest = (windows: readonly Window[]) => Math.max(...windows.map((w) => w.ms)) + margin;
+  const longest = (windows: readonly Window[]) => Math.max(...windows.map((w) => w.ms)) + base + 500;
 
   return {
-    async tryTake(keys, at) {
+    async take(keys, at, maxWaitMs) {
+      const margin = base + lag();
       let wait = 0;
       for (const { key, windows } of keys) {
         const times = sent.get(key) ?? [];
@@ -82,15 +111,18 @@ export function createMemoryLimiter(options: { marginMs?: number } = {}): Limite
         while (drop < times.length && times[drop]! <= keep) drop++;
         if (drop) times.splice(0, drop);
         if (times.length === 0) sent.delete(key);
+        // Every reservation is later than the ones before it, so each key's
+        // constraint is a moment to wait for, whatever the other keys say.
         wait = Math.max(wait, windowWait(times, windows, at, margin), (paused.get(key) ?? 0) - at);
       }
-      if (wait > 0) return Math.ceil(wait);
+      wait = Math.ceil(wait);
+      if (wait > maxWaitMs) return { wait, taken: false };
       for (const { key } of keys) {
         const times = sent.get(key) ?? [];
-        times.push(at);
+        times.push(at + wait);
         sent.set(key, times);
       }
-      return 0;
+      return { wait, taken: true };
     },
     async pause(key, until) {
       paused.set(key, Math.max(until, paused.get(key) ?? 0));

@@ -7,20 +7,23 @@ const tenant = { key: "teams:tenant:t1", windows: PLATFORM_LIMITS.teamsTenant };
 const conversation = (id: string) => ({ key: `teams:conversation:${id}`, windows: PLATFORM_LIMITS.teamsConversation });
 
 describe("rate limiter", () => {
-  it("lets 7 messages into a Teams conversation in a second, the 8th only when the first leaves the window", async () => {
+  it("lets 7 messages into a Teams conversation in a second, spread out, the 8th only when the first leaves the window", async () => {
     const limiter = createMemoryLimiter();
-    for (let i = 0; i < 7; i++) expect(await limiter.tryTake([tenant, conversation("a")], i * 10)).toBe(0);
-    expect(await limiter.tryTake([tenant, conversation("a")], 70)).toBe(1000 + WINDOW_MARGIN_MS - 70);
+    // One every 1000/7 ms at the most.
+    expect(await limiter.take([tenant, conversation("a")], 0, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take([tenant, conversation("a")], 100, 0)).toMatchObject({ wait: 43 });
+    for (let i = 1; i < 7; i++) expect(await limiter.take([tenant, conversation("a")], i * 143, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take([tenant, conversation("a")], 1000, 0)).toMatchObject({ wait: WINDOW_MARGIN_MS });
     // Another conversation of the same tenant is not held up.
-    expect(await limiter.tryTake([tenant, conversation("b")], 70)).toBe(0);
-    expect(await limiter.tryTake([tenant, conversation("a")], 1000 + WINDOW_MARGIN_MS)).toBe(0);
+    expect(await limiter.take([tenant, conversation("b")], 1000, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take([tenant, conversation("a")], 1000 + WINDOW_MARGIN_MS, 0)).toMatchObject({ wait: 0 });
   });
 
   it("keeps the 2-second, 30-second and hourly windows of a conversation too", () => {
     const w = PLATFORM_LIMITS.teamsConversation;
     // 8 in 2 s: seven in the first second and one more right after it.
-    const eight = [0, 1, 2, 3, 4, 5, 6, 1100];
-    expect(windowWait(eight, w, 1200)).toBe(2000 + WINDOW_MARGIN_MS - 1200);
+    const eight = [0, 143, 286, 429, 572, 715, 858, 1100];
+    expect(windowWait(eight, w, 1300)).toBe(2000 + WINDOW_MARGIN_MS - 1300);
     // 60 in 30 s, spread so no shorter window is full.
     const sixty = Array.from({ length: 60 }, (_, i) => i * 400);
     expect(windowWait(sixty, w, 24_000)).toBe(30_000 + WINDOW_MARGIN_MS - 24_000);
@@ -32,19 +35,31 @@ describe("rate limiter", () => {
   it("never lets a Slack channel have two messages within a second, and a 429 pauses the key", async () => {
     const limiter = createMemoryLimiter();
     const channel = [{ key: "slack:channel:C1", windows: PLATFORM_LIMITS.slackChannel }];
-    expect(await limiter.tryTake(channel, 0)).toBe(0);
-    expect(await limiter.tryTake(channel, 999)).toBeGreaterThan(0);
-    expect(await limiter.tryTake(channel, 1000 + WINDOW_MARGIN_MS)).toBe(0);
+    expect(await limiter.take(channel, 0, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take(channel, 999, 0)).toMatchObject({ taken: false });
+    expect(await limiter.take(channel, 1000 + WINDOW_MARGIN_MS, 0)).toMatchObject({ wait: 0 });
     await limiter.pause("slack:channel:C1", 10_000);
-    expect(await limiter.tryTake(channel, 5000)).toBe(5000);
-    expect(await limiter.tryTake(channel, 10_000)).toBe(0);
+    expect(await limiter.take(channel, 5000, 0)).toMatchObject({ wait: 5000 });
+    expect(await limiter.take(channel, 10_000, 0)).toMatchObject({ wait: 0 });
   });
 
   it("takes nothing from any key when one of them must wait", async () => {
     const limiter = createMemoryLimiter();
-    for (let i = 0; i < 50; i++) expect(await limiter.tryTake([tenant, conversation(`c${i}`)], i)).toBe(0);
-    expect(await limiter.tryTake([tenant, conversation("fresh")], 100)).toBeGreaterThan(0);
-    // "fresh" was not charged: it can take 7 at once in the next second.
-    for (let i = 0; i < 7; i++) expect(await limiter.tryTake([conversation("fresh")], 200 + i)).toBe(0);
+    for (let i = 0; i < 50; i++) expect(await limiter.take([tenant, conversation(`c${i}`)], i * 20, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take([tenant, conversation("fresh")], 1010, 0)).toMatchObject({ taken: false });
+    // "fresh" was not charged: its first message can go at once.
+    expect(await limiter.take([conversation("fresh")], 1010, 0)).toMatchObject({ wait: 0 });
+  });
+
+  it("reserves turns first come, first served: waiting senders get successive moments, not the same one", async () => {
+    const limiter = createMemoryLimiter();
+    const channel = [{ key: "slack:channel:C9", windows: PLATFORM_LIMITS.slackChannel }];
+    const waits = [];
+    for (let i = 0; i < 4; i++) waits.push(await limiter.take(channel, 0, 10_000));
+    const step = 1000 + WINDOW_MARGIN_MS;
+    expect(waits).toEqual([0, step, 2 * step, 3 * step].map((wait) => ({ wait, taken: true })));
+    // Too far off: not reserved, and the next sender's turn is unchanged.
+    expect(await limiter.take(channel, 0, 1000)).toEqual({ wait: 4 * step, taken: false });
+    expect(await limiter.take(channel, 0, 10_000)).toEqual({ wait: 4 * step, taken: true });
   });
 });
