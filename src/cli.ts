@@ -4,6 +4,7 @@ import { dataCommands } from "./cli/data.ts";
 import { databaseCommands } from "./cli/database.ts";
 import { orgCommands } from "./cli/org.ts";
 import { jobsCommands } from "./cli/jobs.ts";
+import { outboxCommands } from "./cli/outbox.ts";
 import type { CliCommandDefinition, CliIo } from "./cli/types.ts";
 
 const commands: Record<string, CliCommandDefinition> = {
@@ -11,6 +12,7 @@ const commands: Record<string, CliCommandDefinition> = {
   ...dataCommands,
   ...orgCommands,
   ...jobsCommands,
+  ...outboxCommands,
 };
 
 function usage(): string {

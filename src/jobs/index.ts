@@ -2,11 +2,12 @@
 import { createDigestJob } from "./digest.ts";
 import { outboxJob } from "./outbox.ts";
 import { remindersJob } from "./reminders.ts";
+import { retentionJob } from "./retention.ts";
 import { statusPingsJob } from "./statusPings.ts";
 import type { Job } from "./types.ts";
 
 export function allJobs(): Job[] {
-  return [statusPingsJob, remindersJob, createDigestJob(), outboxJob()];
+  return [statusPingsJob, remindersJob, createDigestJob(), outboxJob(), retentionJob];
 }
 
 export function jobByName(name: string): Job | undefined {

@@ -238,7 +238,8 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
      */
     async retryFailed(which: { ids: number[] } | { all: true }, now: Date): Promise<number> {
       const { count } = await db.outboxMessage.updateMany({
-        where: { status: "failed", ...("ids" in which ? { id: { in: which.ids } } : {}) },
+        // A pruned message has nothing left to send.
+        where: { status: "failed", payload: { not: PRUNED }, ...("ids" in which ? { id: { in: which.ids } } : {}) },
         data: { status: "pending", availableAt: now, attempts: 0, rateLimited: 0, failingSince: null, leaseOwner: null, leaseUntil: null },
       });
       return count;
