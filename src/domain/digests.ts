@@ -63,6 +63,8 @@ export interface DigestData {
     byDepartment: { name: string; nameEn: string | null; count: number }[];
     bySustainability: { area: SustainabilityArea; count: number }[];
   };
+  /** Messages the outbox gave up on in the period, and the people no chat account reaches. */
+  delivery?: { failed: number; unreachable: string[] };
 }
 
 export interface DigestRecipient {
@@ -95,7 +97,8 @@ export function countByArea(rows: { sustainability: SustainabilityArea[]; count:
 
 /** True when nothing in the digest asks for attention: the card is then short and friendly. */
 export function isQuiet(data: DigestData): boolean {
-  return data.newNeeds.total === 0 && data.waiting.total === 0 && data.overdueRequests.total === 0 && data.staleInitiatives.total === 0;
+  const undelivered = (data.delivery?.failed ?? 0) > 0 || (data.delivery?.unreachable.length ?? 0) > 0;
+  return data.newNeeds.total === 0 && data.waiting.total === 0 && data.overdueRequests.total === 0 && data.staleInitiatives.total === 0 && !undelivered;
 }
 
 /** Checks a cadence (a five-field cron expression) the way the digest uses it. */
@@ -156,6 +159,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       store.departments.active(),
     ]);
     const deptById = new Map(departments.map((d) => [d.id, d]));
+    const [failed, unreachable] = await Promise.all([store.outbox.failedBetween(period.from, period.to), store.people.unreachable()]);
     return {
       period,
       newNeeds: { total: newNeeds.total, items: newNeeds.items.map((n) => toDigestNeed(n, now, calendar, options.zone, targetDays)) },
@@ -185,6 +189,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
           .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
         bySustainability: countByArea(bySust),
       },
+      delivery: { failed: failed.length, unreachable },
     };
   }
 

@@ -5,6 +5,8 @@ import { runCli } from "../../src/cli.ts";
 import { DeliveryError } from "../../src/bots/delivery.ts";
 import { createOutboxWorker } from "../../src/jobs/outbox.ts";
 import { PRUNED } from "../../src/store/outbox.ts";
+import { digestText } from "../../src/cards/digestCard.ts";
+import { cardContext } from "../../src/cards/context.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 import { clockedApp, outboxRows } from "../helpers/jobs.ts";
 
@@ -81,6 +83,31 @@ describe("outbox CLI", () => {
     expect(await cli("outbox", "retry", "12", "--failed")).toMatchObject({ code: 2 });
     expect(await cli("outbox", "retry", "999")).toMatchObject({ code: 1, out: "0 failed message(s) queued again." });
     expect(await cli("outbox", "purge")).toMatchObject({ code: 2 });
+  });
+});
+
+describe("the coordinators' digest", () => {
+  it("says how many messages could not be delivered since the last digest and who cannot be reached, in Swedish and English", async () => {
+    const t = clockedApp(db);
+    const maria = await personByEmail(db.store, "maria.svensson");
+    await db.store.people.ensureFromAccount({ platform: "slack", tenantId: "T1", userId: "UMARIA", displayName: maria.displayName, email: maria.email }, { locale: "sv" });
+    const [account] = await db.store.people.accountsOf(maria.id);
+    await db.store.people.markUnreachable(account!.id, t0);
+    const from = new Date("2026-03-23T07:00:00Z");
+    await db.store.db.outboxMessage.createMany({
+      data: [
+        { dedupeKey: "in-period", target: `person:${maria.id}`, kind: "test.notice", payload: "{}", status: "failed", lastAttemptAt: new Date("2026-03-25T07:00:00Z") },
+        { dedupeKey: "before", target: `person:${maria.id}`, kind: "test.notice", payload: "{}", status: "failed", lastAttemptAt: new Date("2026-03-20T07:00:00Z") },
+      ],
+    });
+    const data = await t.app.digests.build({ from, to: t0, key: "test" });
+    expect(data.delivery).toEqual({ failed: 1, unreachable: [maria.displayName] });
+    expect(digestText(cardContext("en"), data)).toContain(`Not delivered: 1 messages since the last digest · cannot be reached: ${maria.displayName}`);
+    expect(digestText(cardContext("sv"), data)).toContain(`Inte levererat: 1 meddelanden sedan förra sammanfattningen · kan inte nås: ${maria.displayName}`);
+    // Nothing to report: no line.
+    await db.store.people.setConversationRef(account!.id, "DMARIA");
+    const quiet = await t.app.digests.build({ from: t0, to: new Date("2026-03-31T07:00:00Z"), key: "test-2" });
+    expect(digestText(cardContext("en"), quiet)).not.toContain("Not delivered");
   });
 });
 

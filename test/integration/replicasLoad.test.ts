@@ -186,11 +186,11 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database, under load an
     const counts = received(connector);
     expect(counts.size).toBe(total);
     // At least once at the crash point: only a message the victim was sending
-    // as it died may go out twice: at most 8 at a time (the worker's
-    // concurrency) in each of its two drains (the short loop and the `outbox` fire).
+    // as it died may go out twice: at most as many as its one drain sends at
+    // once (the worker's concurrency, 128).
     const twice = [...counts].filter(([, n]) => n > 1).map(([key]) => key);
     expect(twice.every((key) => orphans.some((o) => o.dedupeKey === key))).toBe(true);
-    expect(twice.length).toBeLessThanOrEqual(16);
+    expect(twice.length).toBeLessThanOrEqual(128);
     expect([...counts.values()].every((n) => n <= 2)).toBe(true);
     const rows = await db.store.db.outboxMessage.findMany({ where: { kind: "load.notice" }, select: { status: true } });
     expect(rows.every((r) => r.status === "sent")).toBe(true);
