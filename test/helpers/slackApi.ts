@@ -9,6 +9,8 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRateWindows, type StrictWindow } from "./rateWindows.ts";
+import type { Block } from "../../src/bots/slack/blockKit.ts";
+import { blockKitProblems } from "./blockKitLimits.ts";
 
 export interface SlackCall {
   method: string;
@@ -30,6 +32,8 @@ type Failure = { status: 429; retryAfter: number } | { error: string } | { httpS
 export interface SlackApiStandIn {
   url: string;
   calls: SlackCall[];
+  /** Calls whose blocks Slack would reject (answered `invalid_blocks`, as Slack does), with the limits broken. */
+  invalid: { method: string; problems: string[] }[];
   users: Map<string, SlackUserFixture>;
   /** The next call of `method` fails this way (once). */
   failNext(method: string, failure: Failure): void;
@@ -62,11 +66,20 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> {
   return out;
 }
 
+/** What Slack would reject in a call's blocks: 50 per message, 100 per view, and every element limit. */
+function blocksRejected(method: string, body: Record<string, unknown>): string[] {
+  if (method.startsWith("chat.") && Array.isArray(body.blocks)) return blockKitProblems(body.blocks as Block[], 50);
+  const view = body.view as { blocks?: Block[] } | undefined;
+  if (method.startsWith("views.") && Array.isArray(view?.blocks)) return blockKitProblems(view.blocks, 100);
+  return [];
+}
+
 export const TEAM_ID = "T0SAMORDNA";
 export const BOT_USER_ID = "UBOT";
 
 export async function startSlackApi(): Promise<SlackApiStandIn> {
   const calls: SlackCall[] = [];
+  const invalid: { method: string; problems: string[] }[] = [];
   const users = new Map<string, SlackUserFixture>();
   const failures = new Map<string, Failure[]>();
   let ts = 1_700_000_000;
@@ -144,6 +157,13 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
       const call: SlackCall = { method, body, authorization: req.headers.authorization };
       calls.push(call);
       for (const w of waiters) w();
+      const problems = blocksRejected(method, body);
+      if (problems.length > 0) {
+        invalid.push({ method, problems });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: false, error: "invalid_blocks", response_metadata: { messages: problems } }));
+        return;
+      }
       const limited = overLimit(method, body, performance.now());
       if (method === "chat.postMessage" && stalled.has(String(body.channel))) return; // never answered
       await delay();
@@ -170,6 +190,7 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
   return {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
+    invalid,
     users,
     get roundTripMs() {
       return self.roundTripMs;
