@@ -8,7 +8,7 @@
 import type { AddressInfo } from "node:net";
 import http from "node:http";
 import express from "express";
-import { createRateWindows, type StrictWindow } from "./rateWindows.ts";
+import { createBehaviour, createRateWindows, type StrictWindow } from "./rateWindows.ts";
 
 export interface ConnectorCall {
   method: string;
@@ -71,12 +71,9 @@ export async function startBotConnector(): Promise<BotConnector> {
   const windows = createRateWindows();
   const burst: Failure[] = [];
   const stalled = new Set<string>();
-  const self = { roundTripMs: 0 as number | [number, number], limits: null as BotConnector["limits"], outage: null as Failure | null };
-  const delay = () => {
-    const rt = self.roundTripMs;
-    const ms = Array.isArray(rt) ? rt[0] + Math.random() * (rt[1] - rt[0]) : rt;
-    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-  };
+  const behaviour = createBehaviour<NonNullable<BotConnector["limits"]>, Failure>();
+  const self = behaviour.state;
+  const delay = behaviour.delay;
   const fail = (res: express.Response, call: ConnectorCall, failure: Failure) => {
     call.status = failure.status;
     res.status(failure.status).set(failure.headers ?? {}).json({ error: { code: failure.code ?? "Failure", message: `stand-in failure ${failure.status}` } });
@@ -138,31 +135,13 @@ export async function startBotConnector(): Promise<BotConnector> {
   const httpServer = http.createServer(server);
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
-  return {
+  return behaviour.expose<Omit<BotConnector, "roundTripMs" | "limits" | "outage">>({
     url: `http://127.0.0.1:${port}/`,
     calls,
     members,
     failures,
     slowMembers,
-    get roundTripMs() {
-      return self.roundTripMs;
-    },
-    set roundTripMs(value) {
-      self.roundTripMs = value;
-    },
-    get limits() {
-      return self.limits;
-    },
-    set limits(value) {
-      self.limits = value;
-    },
     refused: () => windows.refused,
-    get outage() {
-      return self.outage;
-    },
-    set outage(value) {
-      self.outage = value;
-    },
     failNext(count, failure) {
       for (let i = 0; i < count; i++) burst.push(failure);
     },
@@ -193,5 +172,5 @@ export async function startBotConnector(): Promise<BotConnector> {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
       }),
-  };
+  });
 }

@@ -32,3 +32,30 @@ export function createRateWindows() {
     },
   };
 }
+
+/**
+ * What a test changes on a stand-in while it runs: the round trip, the strict
+ * limits and an outage; `expose` puts them on the stand-in's public object as
+ * properties, `delay` waits one round trip.
+ */
+export function createBehaviour<Limits, Failure>() {
+  const state = { roundTripMs: 0 as number | [number, number], limits: null as Limits | null, outage: null as Failure | null };
+  return {
+    state,
+    delay(): Promise<void> {
+      const rt = state.roundTripMs;
+      const ms = Array.isArray(rt) ? rt[0] + Math.random() * (rt[1] - rt[0]) : rt;
+      return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+    },
+    expose<T extends object>(target: T): T & typeof state {
+      const property = <K extends keyof typeof state>(key: K): PropertyDescriptor => ({
+        enumerable: true,
+        get: () => state[key],
+        set: (value: (typeof state)[K]) => {
+          state[key] = value;
+        },
+      });
+      return Object.defineProperties(target, { roundTripMs: property("roundTripMs"), limits: property("limits"), outage: property("outage") }) as T & typeof state;
+    },
+  };
+}

@@ -8,7 +8,7 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRateWindows, type StrictWindow } from "./rateWindows.ts";
+import { createBehaviour, createRateWindows, type StrictWindow } from "./rateWindows.ts";
 import type { Block } from "../../src/bots/slack/blockKit.ts";
 import { blockKitProblems } from "./blockKitLimits.ts";
 
@@ -129,12 +129,9 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
 
   const windows = createRateWindows();
   const stalled = new Set<string>();
-  const self = { roundTripMs: 0 as number | [number, number], limits: null as SlackApiStandIn["limits"], outage: null as Failure | null };
-  const delay = () => {
-    const rt = self.roundTripMs;
-    const ms = Array.isArray(rt) ? rt[0] + Math.random() * (rt[1] - rt[0]) : rt;
-    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-  };
+  const behaviour = createBehaviour<NonNullable<SlackApiStandIn["limits"]>, Failure>();
+  const self = behaviour.state;
+  const delay = behaviour.delay;
   const overLimit = (method: string, body: Record<string, unknown>, now: number) => {
     const limits = self.limits;
     if (!limits) return false;
@@ -187,30 +184,12 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
   const { port } = server.address() as AddressInfo;
 
   const callsTo = (method: string) => calls.filter((c) => c.method === method);
-  return {
+  return behaviour.expose<Omit<SlackApiStandIn, "roundTripMs" | "limits" | "outage">>({
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     invalid,
     users,
-    get roundTripMs() {
-      return self.roundTripMs;
-    },
-    set roundTripMs(value) {
-      self.roundTripMs = value;
-    },
-    get limits() {
-      return self.limits;
-    },
-    set limits(value) {
-      self.limits = value;
-    },
     refused: () => windows.refused,
-    get outage() {
-      return self.outage;
-    },
-    set outage(value) {
-      self.outage = value;
-    },
     stalled,
     delivered(marker) {
       const counts = new Map<string, number>();
@@ -248,7 +227,7 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
+  });
 }
 
 /** POSTs a signed request to /slack/events, as Slack does. `body` is sent as JSON (events) or form (commands, payload=…). */
