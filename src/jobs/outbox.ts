@@ -22,6 +22,8 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { App } from "../app.ts";
 import type { AdaptiveCard } from "../cards/elements.ts";
+import { noticeCard } from "../cards/messages.ts";
+import { translator } from "../i18n/index.ts";
 import { DeliveryError, type Deliverer, type DeliveryTarget } from "../bots/delivery.ts";
 import type { Platform } from "../domain/types.ts";
 import type { OutboxMessage, OutboxOutcome } from "../store/outbox.ts";
@@ -246,6 +248,22 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     paused.set(platform, { until: at + delayMs, delayMs, reason, probing: false });
     metrics.outboxChannelPaused.set({ platform }, 1);
     log.error({ platform, reason, probeInMs: delayMs }, `${platform} delivery paused: the channel's configuration fails; nothing is lost, it resumes when a probe succeeds`);
+    if (!before) void tellAdmins(platform, reason, at).catch((err: unknown) => log.error({ err }, "admins not told about the paused channel"));
+  }
+
+  /** A notice to every admin (once an hour per channel): it reaches those who are on another channel that works. */
+  async function tellAdmins(platform: string, reason: string, at: number) {
+    const name = platform === "teams" ? "Microsoft Teams" : platform === "slack" ? "Slack" : platform;
+    for (const admin of await store.people.withRole("admin")) {
+      const t = translator(admin.locale);
+      await store.outbox.enqueue({
+        dedupeKey: `outbox.paused:${platform}:${Math.floor(at / 3_600_000)}:person:${admin.id}`,
+        target: `person:${admin.id}`,
+        kind: "outbox.paused",
+        payload: noticeCard(t("admin.notify.deliveryPaused", { platform: name, reason }), t("admin.notify.deliveryPaused.title", { platform: name })),
+        availableAt: new Date(at),
+      });
+    }
   }
 
   function resumeChannel(platform: string) {

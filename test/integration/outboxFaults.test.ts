@@ -127,13 +127,19 @@ describe("outbox delivery through faults", () => {
   it("pauses Teams delivery on 401 (an expired secret) without losing anything, and resumes when a probe succeeds", async () => {
     const people = await teamsPeople(3);
     await enqueue(people.flatMap((p) => [`person:${p.id}`, `person:${p.id}`]));
+    // An admin who is on Slack too hears of it there.
+    const [admin] = await db.store.people.withRole("admin");
+    await db.store.people.ensureFromAccount({ platform: "slack", tenantId: TEAM_ID, userId: "UADMIN", displayName: admin!.displayName, email: admin!.email }, { locale: "en" });
     connector.outage = { status: 401 };
     const worker = createOutboxWorker(t.app);
-    expect(await worker.drain(t0)).toMatchObject({ sent: 0, failed: 0 });
+    expect(await worker.drain(t0)).toMatchObject({ failed: 0 });
     expect(await metric('samordna_outbox_channel_paused{platform="teams"}')).toBe('samordna_outbox_channel_paused{platform="teams"} 1');
-    let rows = await outboxRows(db.store);
+    let rows = (await outboxRows(db.store)).filter((r) => r.kind === "fault.notice");
     expect(rows.every((r) => r.status === "pending" && r.attempts === 0)).toBe(true);
     expect(rows[0]!.lastError).toMatch(/^paused: Teams: 401/);
+    const told = slack.calls.filter((c) => c.method === "chat.postMessage" && c.body.channel === "DUADMIN");
+    expect(told).toHaveLength(1);
+    expect(JSON.stringify(told[0]!.body)).toMatch(/Microsoft Teams.*Teams: 401/);
 
     // Still failing at the first probe: one call, and the pause doubles.
     const before = connector.calls.length;
@@ -144,7 +150,7 @@ describe("outbox delivery through faults", () => {
 
     connector.outage = null;
     for (const s of [95, 100, 110]) await worker.drain(later(s * 1000));
-    rows = await outboxRows(db.store);
+    rows = (await outboxRows(db.store)).filter((r) => r.kind === "fault.notice");
     expect(rows.map((r) => r.status)).toEqual(Array(6).fill("sent"));
     expect(await metric('samordna_outbox_channel_paused{platform="teams"}')).toBe('samordna_outbox_channel_paused{platform="teams"} 0');
   });
@@ -207,12 +213,14 @@ describe("outbox delivery through faults", () => {
     await enqueue(["slack:C1", "slack:C2"]);
     slack.outage = { error: "invalid_auth" };
     const worker = createOutboxWorker(t.app);
-    expect(await worker.drain(t0)).toMatchObject({ sent: 0, failed: 0 });
+    expect(await worker.drain(t0)).toMatchObject({ failed: 0 });
+    // The admins hear of it where they can be reached (here: the web chat).
+    expect((await outboxRows(db.store)).filter((r) => r.kind === "outbox.paused").map((r) => r.status)).toContain("sent");
     expect(await metric('samordna_outbox_channel_paused{platform="slack"}')).toBe('samordna_outbox_channel_paused{platform="slack"} 1');
     slack.outage = null;
     await worker.drain(later(31_000));
     await worker.drain(later(33_000));
-    expect((await outboxRows(db.store)).map((r) => r.status)).toEqual(["sent", "sent"]);
+    expect((await outboxRows(db.store)).filter((r) => r.kind === "fault.notice").map((r) => r.status)).toEqual(["sent", "sent"]);
     expect(await metric('samordna_outbox_channel_paused{platform="slack"}')).toBe('samordna_outbox_channel_paused{platform="slack"} 0');
   });
 });

@@ -149,6 +149,14 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database, under load an
     const counts = received(connector);
     expect(counts.size).toBe(MESSAGES);
     expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+    // Each person got their messages in queue order, whichever replica sent them.
+    const arrivals = new Map<string, number[]>();
+    for (const call of connector.calls) {
+      const i = /load:(\d+)/.exec(JSON.stringify(call.body))?.[1];
+      if (call.kind !== "send" || call.status !== 201 || i === undefined) continue;
+      arrivals.set(call.conversationId, [...(arrivals.get(call.conversationId) ?? []), Number(i)]);
+    }
+    expect([...arrivals.values()].filter((seq) => seq.some((n, k) => k > 0 && n < seq[k - 1]!))).toEqual([]);
     const rows = await db.store.db.outboxMessage.findMany({ where: { kind: "load.notice" }, select: { status: true, attempts: true, sentRef: true, leaseOwner: true, lastError: true } });
     expect(rows.filter((r) => r.status !== "sent" || !r.sentRef || r.leaseOwner !== null)).toEqual([]);
     // A send may fail once on a busy machine (a connection reset, a timeout) and be retried; it still arrives once (above).
