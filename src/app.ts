@@ -81,7 +81,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       createMeFeature({ me: createMeService(store, clock, calendar) }),
       createHelpFeature(),
     ],
-    { log, fallback: offerToReport },
+    { log, fallback: offerToReport, submissions: { firstSeen: (p, k) => store.inbound.firstSeen(p, k), forget: (p, k) => store.inbound.forget(p, k) } },
   );
   return {
     config,

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import type { App } from "./app.ts";
+import { jsonBody } from "./bots/jsonDepth.ts";
 import { StartupError } from "./config.ts";
 import { createWebChatRoutes } from "./bots/web/routes.ts";
 
@@ -30,7 +31,7 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
 
   if (app.config.webChat) {
     const web: Router = createWebChatRoutes(app);
-    server.use(express.json({ limit: "64kb" }), web);
+    server.use(jsonBody("64kb"), web);
   }
 
   server.use((_req, res) => {

@@ -13,6 +13,7 @@ import {
   heading,
   openUrl,
   paragraph,
+  plainText,
   subheading,
   type Action,
   type AdaptiveCard,
@@ -32,8 +33,8 @@ export function needFacts(ctx: CardContext, need: Need): Element {
   return facts([
     [t("need.card.status"), statusText(ctx, need)],
     [t("need.card.urgency"), t(`urgency.${need.urgency}`)],
-    [t("need.card.department"), need.departmentName ?? ""],
-    [t("need.card.reporter"), need.reporterName],
+    [t("need.card.department"), plainText(need.departmentName ?? "")],
+    [t("need.card.reporter"), plainText(need.reporterName)],
     [t("need.card.created"), formatDate(locale, need.createdAt)],
     [t("need.card.supporters"), String(need.supporterCount)],
     [t("need.card.workPackage"), need.workPackageCode ?? ""],
@@ -52,20 +53,20 @@ export function eventText(ctx: CardContext, e: NeedEvent): string {
     : e.fromStatus && e.toStatus
       ? t("history.status", { from: t(`status.${e.fromStatus}`), to: t(`status.${e.toStatus}`) })
       : e.kind;
-  const line = e.actorName ? t("history.by", { what, actor: e.actorName }) : what;
-  return `${formatDateTime(locale, e.createdAt)}: ${line}${e.note ? ` (${truncate(e.note, 200)})` : ""}`;
+  const line = e.actorName ? t("history.by", { what, actor: plainText(e.actorName) }) : what;
+  return `${formatDateTime(locale, e.createdAt)}: ${line}${e.note ? ` (${plainText(truncate(e.note, 200))})` : ""}`;
 }
 
 export function needCard(ctx: CardContext, need: Need, events: NeedEvent[], options: { canChange: boolean }): AdaptiveCard {
   const { t } = ctx;
   const shown = events.slice(-HISTORY_SHOWN);
   const body: Element[] = [
-    heading(`${need.reference}: ${need.title}`),
+    heading(`${need.reference}: ${plainText(need.title)}`),
     needFacts(ctx, need),
-    paragraph(need.problem),
-    ...(need.affected ? [subheading(t("need.card.affected")), paragraph(need.affected)] : []),
-    ...(need.benefit ? [subheading(t("need.card.benefit")), paragraph(need.benefit)] : []),
-    ...(need.outcome ? [subheading(t("need.card.outcome")), paragraph(need.outcome)] : []),
+    paragraph(plainText(need.problem)),
+    ...(need.affected ? [subheading(t("need.card.affected")), paragraph(plainText(need.affected))] : []),
+    ...(need.benefit ? [subheading(t("need.card.benefit")), paragraph(plainText(need.benefit))] : []),
+    ...(need.outcome ? [subheading(t("need.card.outcome")), paragraph(plainText(need.outcome))] : []),
     container(
       [
         subheading(t("need.card.history")),
@@ -87,6 +88,11 @@ export function needCard(ctx: CardContext, need: Need, events: NeedEvent[], opti
   return clean(card(body, actions));
 }
 
+/** "**N-2026-0042** Title": the reference in bold, the title as the reporter typed it. */
+export function needTitleLine(need: Pick<Need, "reference" | "title">, max: number): string {
+  return `**${need.reference}** ${plainText(truncate(need.title, max))}`;
+}
+
 /** One need in a list: reference and title, a detail line, and a button. */
 export function needListItem(need: Need, detail: string, button: Action, options: { attention?: boolean } = {}): Element {
   return {
@@ -96,7 +102,7 @@ export function needListItem(need: Need, detail: string, button: Action, options
         type: "Column",
         width: "stretch",
         items: [
-          paragraph(`**${need.reference}** ${truncate(need.title, 80)}`),
+          paragraph(needTitleLine(need, 80)),
           paragraph(detail, { subtle: !options.attention, color: options.attention ? "Attention" : undefined, size: "Small" }),
         ],
       },
@@ -132,8 +138,8 @@ export function similarNeedsCard(ctx: CardContext, similar: Need[], draft: Recor
     body.push(
       container(
         [
-          paragraph(`**${need.reference}** ${truncate(need.title, 100)}`),
-          paragraph(truncate(need.problem, 300), { subtle: true }),
+          paragraph(needTitleLine(need, 100)),
+          paragraph(plainText(truncate(need.problem, 300)), { subtle: true }),
           paragraph(`${statusText(ctx, need)} · +${need.supporterCount}`, { subtle: true, size: "Small" }),
           actionSet([execute(t("need.similar.support", { reference: need.reference }), "need.support", { needId: need.id })]),
         ],

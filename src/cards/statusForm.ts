@@ -5,7 +5,7 @@ import { STATUS_LIMITS, STATUS_TEXT_FIELDS } from "../domain/statusPings.ts";
 import { HEALTHS, type StatusUpdate } from "../domain/types.ts";
 import { formatDate, formatDateTime } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
-import { card, choiceInput, clean, execute, facts, heading, paragraph, textInput, type AdaptiveCard } from "./elements.ts";
+import { card, choiceInput, clean, execute, facts, heading, paragraph, plainText, textInput, type AdaptiveCard } from "./elements.ts";
 
 export const STATUS_VERBS = { submit: "status.submit", noChange: "status.noChange", pingAgain: "status.pingAgain" } as const;
 
@@ -41,7 +41,7 @@ export function statusForm(ctx: CardContext, options: StatusFormOptions): Adapti
         : t("status.form.intro", { date: formatDate(locale, request.askedAt), due });
   const fieldLabels = { progress: "status.field.progress", blockers: "status.field.blockers", nextSteps: "status.field.nextSteps", helpNeeded: "status.field.helpNeeded" };
   const body = [
-    heading(t("status.form.title", { code: subject.code, name: subject.name })),
+    heading(t("status.form.title", { code: plainText(subject.code), name: plainText(subject.name) })),
     paragraph(intro),
     ...(options.asDeputy ? [paragraph(t("status.form.asDeputy"), { subtle: true })] : []),
     ...(options.late ? [paragraph(t("status.form.late", { due }), { color: "Warning" })] : []),

@@ -3,6 +3,7 @@
 // change is audited with before and after, and the people it concerns are
 // told through the outbox in the same transaction. A refused attempt changes
 // nothing and is audited as "denied".
+import { parseId } from "./ids.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import type { Calendar } from "./calendar.ts";
 import { cadenceProblem, nextFire } from "./cadence.ts";
@@ -10,6 +11,8 @@ import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock } from "./needs.ts";
 import { notify, type RenderNotification } from "./notify.ts";
 import { isAdmin } from "./permissions.ts";
+import { createRefusalLimiter, summariseRefusal } from "./refusals.ts";
+import { singleLine } from "./text.ts";
 import { INITIATIVE_STAGES, type Initiative, type InitiativeStage, type Person, type WorkPackage } from "./types.ts";
 
 export interface WorkPackageView extends WorkPackage {
@@ -39,16 +42,22 @@ const str = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 export function createAdminService(store: Store, deps: { clock: Clock; render: RenderNotification; calendar: Calendar }) {
   const { clock, render, calendar } = deps;
 
-  /** Refuses anyone but an admin, and records the attempt. */
+  const refusalLimit = createRefusalLimiter(clock);
+
+  /** Refuses anyone but an admin, and records the attempt (a bounded summary, rate-limited per person). */
   async function requireAdmin(actor: Person, action: string, data: Record<string, unknown> = {}): Promise<void> {
     if (isAdmin(actor)) return;
-    await store.audit.record({ actorId: actor.id, action: "denied", subject: `admin:${action}`, after: JSON.parse(JSON.stringify(data)) as unknown });
+    const { log, suppressed } = refusalLimit(actor.id);
+    if (log) {
+      const after = { ...summariseRefusal(action, data), ...(suppressed ? { suppressed } : {}) };
+      await store.audit.record({ actorId: actor.id, action: "denied", subject: `admin:${action}`, after });
+    }
     throw new DomainError("forbidden", `person ${actor.id} is not an admin (${action})`);
   }
 
   async function loadWorkPackage(repos: Repositories, id: unknown): Promise<WorkPackage> {
-    const wpId = Number(id);
-    const wp = Number.isInteger(wpId) ? await repos.workPackages.byId(wpId) : null;
+    const wpId = parseId(id);
+    const wp = wpId ? await repos.workPackages.byId(wpId) : null;
     if (!wp || !wp.active) throw new DomainError("not_found", `work package ${String(id)}`);
     return wp;
   }
@@ -196,7 +205,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
       await requireAdmin(actor, "initiative.create", values);
       return store.transaction(async (repos) => {
         const errors: Record<string, FieldError> = {};
-        const title = str(values.title);
+        const title = typeof values.title === "string" ? singleLine(values.title) : "";
         if (title.length < 3) errors.title = title ? { key: "validation.tooShort", params: { min: 3 } } : { key: "validation.required" };
         else if (title.length > 200) errors.title = { key: "validation.tooLong", params: { max: 200 } };
         else {
@@ -209,7 +218,8 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
         const owner = await personField(repos, str(values.owner).toLowerCase(), errors, "owner");
         let workPackageId: number | null = null;
         if (str(values.workPackage)) {
-          const wp = await repos.workPackages.byId(Number(values.workPackage));
+          const wpId = parseId(values.workPackage);
+          const wp = wpId ? await repos.workPackages.byId(wpId) : null;
           if (!wp || !wp.active) errors.workPackage = { key: "validation.invalidChoice" };
           else workPackageId = wp.id;
         }
@@ -259,8 +269,8 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
     async revokeCoordinator(actor: Person, personId: unknown): Promise<{ person: Person; changed: boolean }> {
       await requireAdmin(actor, "role.revoke", { personId });
       return store.transaction(async (repos) => {
-        const id = Number(personId);
-        const person = Number.isInteger(id) ? await repos.people.byId(id) : null;
+        const id = parseId(personId);
+        const person = id ? await repos.people.byId(id) : null;
         if (!person) throw new DomainError("not_found", `person ${String(personId)}`);
         return changeRole(repos, actor, person, "revoke");
       });

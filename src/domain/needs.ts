@@ -1,5 +1,6 @@
 // The need lifecycle as employees meet it: report (with similar needs shown
 // first), support, edit, withdraw, follow.
+import { parseId } from "./ids.ts";
 import type { Store } from "../store/index.ts";
 import { DomainError } from "./errors.ts";
 import { parseNeedDraft, type NeedFormValues } from "./needDraft.ts";
@@ -34,8 +35,8 @@ export function createNeedService(store: Store, clock: Clock) {
   }
 
   async function load(needId: unknown): Promise<Need> {
-    const id = Number(needId);
-    const need = Number.isInteger(id) ? await store.needs.byId(id) : null;
+    const id = parseId(needId);
+    const need = id ? await store.needs.byId(id) : null;
     if (!need) throw new DomainError("not_found", `need ${String(needId)}`);
     return need;
   }

@@ -36,10 +36,15 @@ export function parseCadence(text: string): Cadence {
   if (cron.split(/\s+/).length !== 5) throw new CadenceError(`"${text}": expected five cron fields (minute hour day month weekday)`);
   if (everyWeeks < 1) throw new CadenceError(`"${text}": the week interval must be at least 1`);
   if (!anchor.isValid) throw new CadenceError(`"${text}": the anchor date is not a valid date`);
+  let fields;
   try {
-    CronExpressionParser.parse(cron, { tz: "UTC" });
+    fields = CronExpressionParser.parse(cron, { tz: "UTC" }).fields;
   } catch (err) {
     throw new CadenceError(`"${text}": ${(err as Error).message}`);
+  }
+  // Each fire starts a period and pings a person: at most once a day (one minute and one hour).
+  if (fields.minute.values.length !== 1 || fields.hour.values.length !== 1) {
+    throw new CadenceError(`"${text}": at most one ping a day (give one minute and one hour, e.g. "0 9 * * 1")`);
   }
   return { cron, everyWeeks, anchorWeek: anchor.startOf("week").toISODate()! };
 }

@@ -2,6 +2,7 @@
 // remind and escalate, take answers, away and deputy, ping again. Every
 // proactive message is written to the outbox in the same transaction as the
 // state change that causes it.
+import { parseId } from "./ids.ts";
 import { DateTime } from "luxon";
 import type { EscalationInfo } from "../cards/escalationCard.ts";
 import type { StatusFormOptions } from "../cards/statusForm.ts";
@@ -74,8 +75,8 @@ export function createStatusService(deps: StatusServiceDeps) {
   }
 
   async function load(requestId: unknown): Promise<StatusRequestView> {
-    const id = Number(requestId);
-    const request = Number.isInteger(id) && id > 0 ? await store.statusRequests.byId(id, zone) : null;
+    const id = parseId(requestId);
+    const request = id ? await store.statusRequests.byId(id, zone) : null;
     if (!request) throw new DomainError("not_found", `status request ${String(requestId)}`);
     return request;
   }

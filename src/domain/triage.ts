@@ -3,6 +3,7 @@
 // taken from which status; every decision is checked against the acting person
 // and the version the triage card was built from, so a forged, replayed or
 // racing action changes nothing.
+import { parseId } from "./ids.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock, NeedService } from "./needs.ts";
@@ -60,12 +61,13 @@ export function parseTriageInput(action: TriageAction, data: Record<string, unkn
 
   let assignTo: Assignment | undefined;
   const assign = /^(wp|init):(\d+)$/.exec(text(data.assignTo));
-  if (assign) assignTo = { kind: assign[1] as "wp" | "init", id: Number(assign[2]) };
+  const assignId = assign ? parseId(assign[2]) : null;
+  if (assign && assignId) assignTo = { kind: assign[1] as "wp" | "init", id: assignId };
   else if (text(data.assignTo)) errors.assignTo = { key: "validation.invalidChoice" };
   else if (action === "accept") errors.assignTo = { key: "triage.error.assignTo" };
 
   const original = text(data.original);
-  const originalId = /^\d+$/.test(original) ? Number(original) : undefined;
+  const originalId = original ? (parseId(original) ?? undefined) : undefined;
   if (action === "duplicate" && originalId === undefined) errors.original = { key: "triage.error.original" };
 
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
@@ -74,8 +76,8 @@ export function parseTriageInput(action: TriageAction, data: Record<string, unkn
 
 /** The version the card was built from; a card without one cannot prove it saw the current state. */
 function expectedVersion(data: Record<string, unknown>): number {
-  const version = Number(data.version);
-  if (!Number.isInteger(version) || version < 1) throw new DomainError("invalid_input", "card carries no version", { detailKey: "triage.error.noVersion" });
+  const version = parseId(data.version);
+  if (version === null) throw new DomainError("invalid_input", "card carries no version", { detailKey: "triage.error.noVersion" });
   return version;
 }
 
@@ -119,8 +121,8 @@ export interface TriageCards {
 
 export function createTriageService(store: Store, clock: Clock, calendar: Calendar, needs: NeedService, zone: string, cards: TriageCards) {
   async function load(needId: unknown): Promise<Need> {
-    const id = Number(needId);
-    const need = Number.isInteger(id) ? await store.needs.byId(id) : null;
+    const id = parseId(needId);
+    const need = id ? await store.needs.byId(id) : null;
     if (!need) throw new DomainError("not_found", `need ${String(needId)}`);
     return need;
   }

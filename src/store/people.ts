@@ -218,10 +218,6 @@ export function createPeopleRepository(db: Tx) {
       await db.chatAccount.update({ where: { id: accountId }, data: { unreachableAt: at } });
     },
 
-    async erase(personId: number, at: Date): Promise<void> {
-      await erasePerson(db, personId, at);
-    },
-
     async setConversationRef(accountId: number, conversationRef: string): Promise<void> {
       await db.chatAccount.update({ where: { id: accountId }, data: { conversationRef, unreachableAt: null } });
     },
@@ -230,8 +226,9 @@ export function createPeopleRepository(db: Tx) {
 export type PeopleRepository = ReturnType<typeof createPeopleRepository>;
 
 /**
- * Erases a person's personal data (GDPR): name and e-mail are replaced, chat
- * accounts, roles, support marks and web chat messages deleted. Needs they
+ * The person's own rows in an erasure (store/erasure.ts does the rest): name
+ * and e-mail are replaced, chat accounts, roles, support marks and web chat
+ * messages deleted. Needs they
  * reported stay, attributed to "erased person", so the organisation keeps its
  * record of the problem.
  */

@@ -107,7 +107,8 @@ function blockAction(userId: string, button: Record<string, unknown>, where: { c
     container: where.viewId ? { type: "view", view_id: where.viewId } : { type: "message", channel_id: where.channel, message_ts: where.ts },
     ...(where.channel ? { channel: { id: where.channel, name: "directmessage" } } : {}),
     ...(where.viewId ? { view: { id: where.viewId, type: "modal", blocks: [], state: { values: {} } } } : {}),
-    actions: [{ type: "button", block_id: "b", action_ts: "1", ...button }],
+    // Slack gives every click its own action_ts; a replay repeats it.
+    actions: [{ type: "button", block_id: "b", action_ts: `1700000000.${++seq}`, ...button }],
   });
 }
 

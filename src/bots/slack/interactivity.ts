@@ -11,12 +11,13 @@ import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
 import { decodeValue } from "./values.ts";
 
 type ActionBody = {
+  actions?: { action_ts?: string }[];
   user: { id: string; team_id?: string };
   team?: { id?: string } | null;
   trigger_id?: string;
   container?: { type?: string; channel_id?: string; message_ts?: string };
   channel?: { id?: string };
-  view?: { id?: string; type?: string };
+  view?: { id?: string; type?: string; hash?: string };
   state?: { values?: unknown };
   message?: { blocks?: Block[]; text?: string };
 };
@@ -30,6 +31,12 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     if (button.value === undefined) return; // a link button: Slack opened the URL
     const user = userOf(b.team?.id ?? b.user.team_id, b.user.id);
     if (!user) return;
+    // A replayed request (same signed body within Slack's five minutes) carries the same action_ts: handled once.
+    const actionTs = b.actions?.[0]?.action_ts;
+    if (actionTs && !(await deps.app.store.inbound.firstSeen("slack", `action:${b.user.id}:${actionTs}`))) {
+      deps.app.log.info({ actionTs }, "slack: repeated block action ignored");
+      return;
+    }
     const channel = b.container?.type === "message" ? b.channel?.id : undefined;
     const who = await person(deps, user);
     if (button.action_id.startsWith("p")) {
@@ -60,7 +67,9 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
         : {}),
       ...(b.view?.type === "modal" && b.view.id ? { viewId: b.view.id } : {}),
     };
-    await present(deps, origin, await turn(deps, origin, { action: cardAction }));
+    // The clicked card: a message (channel and ts) or a modal (view id and hash).
+    const submission = origin.message ? `message:${origin.message.channel}:${origin.message.ts}` : b.view?.id ? `view:${b.view.id}:${b.view.hash ?? ""}` : undefined;
+    await present(deps, origin, await turn(deps, origin, { action: cardAction, submission }));
   });
 
   bolt.view(/.*/, async ({ ack, body, view }) => {
@@ -83,7 +92,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
 
   async function submit(
     body: { team?: { id?: string } | null; user: { id: string; team_id?: string } },
-    view: { blocks: unknown[]; callback_id: string; private_metadata: string; state: { values: unknown } },
+    view: { id?: string; hash?: string; blocks: unknown[]; callback_id: string; private_metadata: string; state: { values: unknown } },
     ack: (response?: never) => Promise<void>,
   ): Promise<void> {
     const user = userOf(body.team?.id ?? body.user.team_id, body.user.id);
@@ -101,7 +110,8 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       return;
     }
     const origin: Origin = { user, person: who, channel: submitted.channel };
-    const reply = await turn(deps, origin, { action: submitted.action });
+    // Slack's view id and hash name this form as shown: a replayed submission of it makes no second change.
+    const reply = await turn(deps, origin, { action: submitted.action, submission: view.id ? `view:${view.id}:${view.hash ?? ""}` : undefined });
     const t = texts(origin);
     // Errors keyed by block id = input id; only fields this view has (Slack rejects unknown block ids).
     const inputIds = new Set(((view.blocks ?? []) as Block[]).filter((b) => b.type === "input").map((b) => String(b.block_id)));

@@ -38,8 +38,13 @@ export function person(deps: SlackDeps, user: SlackUser, dmChannel?: string): Pr
   return personFor({ store: deps.app.store, client: deps.client, defaultLocale: deps.app.config.defaultLocale }, user, dmChannel);
 }
 
-export function turn(deps: SlackDeps, origin: Origin, input: { text: string; personal: boolean } | { action: CardAction }): Promise<Reply> {
-  return deps.app.handle({ person: origin.person, platform: "slack", personal: "action" in input ? true : input.personal, ...input });
+export function turn(
+  deps: SlackDeps,
+  origin: Origin,
+  input: { text: string; personal: boolean } | { action: CardAction; submission?: string },
+): Promise<Reply> {
+  const submission = "submission" in input && input.submission ? `${origin.person.id}:${input.submission}` : undefined;
+  return deps.app.handle({ person: origin.person, platform: "slack", personal: "action" in input ? true : input.personal, ...input, submission });
 }
 
 /**

@@ -29,7 +29,10 @@ export function createActivityHandler(app: App) {
   async function turnOf(context: TurnContext): Promise<Turn> {
     const { person } = await identify(context, deps);
     if (!isPersonal(context.activity)) await rememberChannel(context);
-    return { person, platform: "teams", personal: isPersonal(context.activity) };
+    // The message holding the clicked card: a double click on it is one submission.
+    const { replyToId, conversation } = context.activity;
+    const submission = replyToId ? `card:${person.id}:${conversation.id}|${replyToId}` : undefined;
+    return { person, platform: "teams", personal: isPersonal(context.activity), ...(submission ? { submission } : {}) };
   }
 
   /** Channels the bot has seen, so digests can be sent to `teams:<channel id>` later. */

@@ -62,6 +62,7 @@ export function createTriageFeature(deps: TriageFeatureDeps): Feature {
       { name: "triage.queue", phrases: ["triage", "triagera", "triagekö"], helpKey: "help.triage", roles: ["coordinator"], handle: queue },
       { name: "digest", phrases: ["digest", "sammanfattning"], helpKey: "help.digest", roles: ["coordinator"], handle: digest },
     ],
+    once: ["need.reply", ...TRIAGE_ACTIONS.map((a) => `triage.${a}`)],
     actions: {
       "triage.queue": queue,
       "triage.view": async (ctx, data) => reply(triageNeedCard(ctx, await triage.view(ctx.person, data.needId))),
