@@ -339,10 +339,12 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
      * a turn further away than maxPaceWaitMs gives the message back ("paced").
      * The wait holds no slot, so other targets go meanwhile.
      */
-    async function takeTurn(keys: LimitKey[]): Promise<{ wait: number } | null> {
+    async function takeTurn(keys: LimitKey[]): Promise<{ wait: number } | "stopped" | null> {
       const { wait, taken } = keys.length ? await limiter.take(keys, clock(), stopping ? 0 : maxPaceWaitMs) : { wait: 0, taken: true };
       if (!taken) return { wait };
       if (wait > 0) await sleep(wait);
+      // Shutdown while waiting for the turn: nothing new starts.
+      if (stopping) return "stopped";
       await slots.acquire();
       return null;
     }
@@ -413,6 +415,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         }
       }
       const turn = await takeTurn(keys);
+      if (turn === "stopped") {
+        await record({ id: message.id, kind: "release" });
+        return "released";
+      }
       if (turn) return retry(message, platform, "paced", clock() + turn.wait, null, "none");
 
       let delivered: { ref: string };
