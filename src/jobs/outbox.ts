@@ -39,7 +39,7 @@ export interface OutboxWorkerOptions {
   maxHeld?: number;
   /** Sends in flight at once (to different targets). */
   concurrency?: number;
-  /** A send without an answer after this long counts as a timeout (default: a sixth of the lease, at most 30 s). */
+  /** A send without an answer after this long counts as a timeout (default: a third of the lease, at most 30 s). */
   sendTimeoutMs?: number;
   /** A message whose rate limit needs a longer wait goes back to the queue until then. */
   maxPaceWaitMs?: number;
@@ -197,7 +197,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
   const maxHeld = options.maxHeld ?? 1000;
   const concurrency = options.concurrency ?? 128;
-  const sendTimeoutMs = options.sendTimeoutMs ?? Math.min(30_000, Math.round(leaseMs / 6));
+  const sendTimeoutMs = options.sendTimeoutMs ?? Math.min(30_000, Math.round(leaseMs / 3));
   const maxPaceWaitMs = options.maxPaceWaitMs ?? 10_000;
   const retryMs = app.config.outboxRetryMs;
   const limiter = options.limiter ?? createMemoryLimiter({ lag: createLagMonitor() });
@@ -426,7 +426,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       try {
         // Never start a send that could outlast the lease: renew first if it is short.
         const lease = held.get(message.id);
-        if (lease && lease.leaseUntil - clock() < 2 * sendTimeoutMs) {
+        if (lease && lease.leaseUntil - clock() < 1.5 * sendTimeoutMs) {
           const until = clock() + leaseMs;
           if ((await writer.exclusive(() => store.outbox.renew([message.id], owner, new Date(until)))) !== 1) return "lost";
           lease.leaseUntil = until;
