@@ -27,7 +27,7 @@ import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import type { Store } from "./store/index.ts";
-import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard } from "./cards/notificationCard.ts";
+import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard } from "./cards/needNotifications.ts";
 
 export interface App {
   config: Config;
@@ -70,6 +70,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     cards: {
       form: (locale, options) => statusForm(cardContext(locale), options),
       escalation: (locale, info) => escalationCard(cardContext(locale), info),
+      notification: notificationCard,
     },
   });
   const router = createRouter(

@@ -45,6 +45,7 @@ const variables = z.object({
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   ORG_FILE: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  PRISMA_COUNT_QUERIES: bool.default(false),
 });
 
 /** Every environment variable Samordna reads (the README's configuration table lists each). */
@@ -98,6 +99,8 @@ const schema = variables.transform((env) => {
     orgFile: env.ORG_FILE,
     // Unset: /metrics is open in development and not served in production.
     metricsToken: env.METRICS_TOKEN,
+    // Benchmarks and tests count SQL statements per request (GET /debug/statements); never in production.
+    countStatements: env.PRISMA_COUNT_QUERIES && !production,
   };
 });
 

@@ -80,7 +80,7 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
     sections.push({
       title: t("digest.overdue.title", { count: overdueRequests.total }),
       lines: [
-        ...overdueRequests.items.map((r) => `${plainText(truncate(r.subject, 60))} · ${plainText(r.recipientName ?? "–")} · ${t("digest.overdue.due", { date: date(r.dueAt) })}`),
+        ...overdueRequests.items.map((r) => `${plainText(truncate(r.label, 60))} · ${plainText(r.recipientName ?? "–")} · ${t("digest.overdue.due", { date: date(r.dueAt) })}`),
         ...more(ctx, overdueRequests.total, overdueRequests.items.length),
       ],
       attention: true,

@@ -1,20 +1,10 @@
 // For coordinators: a work package's status is overdue after the reminders.
+import type { EscalationInfo } from "../domain/statusPings.ts";
 import { formatDate, formatDateTime } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import { card, clean, execute, facts, heading, paragraph, plainText, type AdaptiveCard } from "./elements.ts";
 import { STATUS_VERBS } from "./statusForm.ts";
 
-export interface EscalationInfo {
-  requestId: number;
-  subject: { code: string; name: string };
-  leadName: string | null;
-  /** Who was asked, when not the lead (a deputy). */
-  askedName: string | null;
-  askedAt: Date;
-  dueAt: Date;
-  workingDaysOverdue: number;
-  remindersSent: number;
-}
 
 export function escalationCard(ctx: CardContext, info: EscalationInfo): AdaptiveCard {
   const { t, locale } = ctx;

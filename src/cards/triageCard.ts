@@ -54,7 +54,7 @@ export function triageNeedCard(ctx: CardContext, view: TriageView, state: Triage
     ...(history.length ? [container([subheading(t("need.card.history")), paragraph(history.join("\n\n"), { subtle: true, size: "Small" })], { separator: true })] : []),
   ];
   if (actions.length === 0) {
-    body.push(paragraph(t("triage.need.closed", { status: t(`status.${need.status}`) }), { subtle: true }));
+    body.push(paragraph(t("triage.need.closed", { status: t(`need.status.${need.status}`) }), { subtle: true }));
     return clean(card(body, [execute(t("triage.backToQueue"), "triage.queue")]));
   }
   body.push(subheading(t("triage.need.decide")));

@@ -2,6 +2,7 @@
 // failed messages back in the queue (dead letters an operator can see and retry).
 import { DateTime } from "luxon";
 import type { App } from "../app.ts";
+import { decodeAddress, personAddress } from "../domain/addresses.ts";
 import { withApp } from "./jobs.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 
@@ -42,7 +43,7 @@ async function list(args: string[], io: CliIo): Promise<number> {
         io.err(`No person with e-mail ${email}`);
         return 1;
       }
-      targets = [`person:${person.id}`];
+      targets = [personAddress(person.id)];
     }
     const rows = await app.store.outbox.list({ status: status as (typeof STATUSES)[number] | undefined, targets, limit });
     if (rows.length === 0) io.out("No messages.");
@@ -75,9 +76,10 @@ async function retry(args: string[], io: CliIo): Promise<number> {
 
 /** The platform a target goes to: its prefix, or for a person the platform of their first reachable account. */
 async function platformOf(app: App, target: string): Promise<string> {
-  const [prefix, id] = target.split(":");
-  if (prefix !== "person") return prefix ?? "unknown";
-  const accounts = (await app.store.people.accountsOf(Number(id))).filter((a) => !a.unreachableAt);
+  const address = decodeAddress(target);
+  if (!address) return "unknown";
+  if (address.kind === "channel") return address.platform;
+  const accounts = (await app.store.people.accountsOf(address.personId)).filter((a) => !a.unreachableAt);
   return accounts[0]?.platform ?? "web";
 }
 

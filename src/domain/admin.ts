@@ -4,6 +4,7 @@
 // told through the outbox in the same transaction. A refused attempt changes
 // nothing and is audited as "denied".
 import { parseId } from "./ids.ts";
+import { auditSubject } from "./auditSubjects.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import type { Calendar } from "./calendar.ts";
 import { cadenceProblem, nextFire } from "./cadence.ts";
@@ -13,6 +14,7 @@ import { notify, type RenderNotification } from "./notify.ts";
 import { isAdmin } from "./permissions.ts";
 import { createRefusalLimiter, summariseRefusal } from "./refusals.ts";
 import { singleLine } from "./text.ts";
+import { changeWorkPackage } from "./workPackages.ts";
 import { INITIATIVE_STAGES, type Initiative, type InitiativeStage, type Person, type WorkPackage } from "./types.ts";
 
 export interface WorkPackageView extends WorkPackage {
@@ -50,7 +52,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
     const { log, suppressed } = refusalLimit(actor.id);
     if (log) {
       const after = { ...summariseRefusal(action, data), ...(suppressed ? { suppressed } : {}) };
-      await store.audit.record({ actorId: actor.id, action: "denied", subject: `admin:${action}`, after });
+      await store.audit.record({ actorId: actor.id, action: "denied", subject: auditSubject.refusedAdminAction(action), after });
     }
     throw new DomainError("forbidden", `person ${actor.id} is not an admin (${action})`);
   }
@@ -129,37 +131,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
         if (patch.leadId === before.leadId && patch.deputyId === before.deputyId && patch.cadence === before.cadence) {
           return { workPackage: await view(repos, before), changed: false };
         }
-        const after = await repos.workPackages.update(before.id, patch);
-        for (const personId of new Set([before.leadId, before.deputyId, after.leadId, after.deputyId])) {
-          if (personId !== null) await repos.people.syncLeadRole(personId);
-        }
-        const auditId = await repos.audit.record({
-          actorId: actor.id,
-          action: "workPackage.change",
-          subject: `workPackage:${after.code}`,
-          before: { leadId: before.leadId, deputyId: before.deputyId, cadence: before.cadence },
-          after: { leadId: after.leadId, deputyId: after.deputyId, cadence: after.cadence },
-        });
-        const params = { code: after.code, name: after.name, cadence: after.cadence };
-        // One message per person: the first reason that concerns them.
-        const told = new Set<number>();
-        const once = async (personId: number | null, key: string) => {
-          if (personId === null || told.has(personId)) return;
-          told.add(personId);
-          await notify(repos, render, { personId, key, params, dedupeKey: `audit:${auditId}:person:${personId}` });
-        };
-        if (after.leadId !== before.leadId) {
-          await once(after.leadId, "admin.notify.leadNow");
-          await once(before.leadId, "admin.notify.leadNoMore");
-        }
-        if (after.deputyId !== before.deputyId) {
-          await once(after.deputyId, "admin.notify.deputyNow");
-          await once(before.deputyId, "admin.notify.deputyNoMore");
-        }
-        if (after.cadence !== before.cadence) {
-          await once(after.leadId, "admin.notify.cadence");
-          await once(after.deputyId, "admin.notify.cadence");
-        }
+        const { after } = await changeWorkPackage(repos, render, actor.id, before, patch);
         return { workPackage: await view(repos, after), changed: true };
       });
     },
@@ -170,25 +142,8 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
       await requireAdmin(actor, action, { workPackageId: id });
       return store.transaction(async (repos) => {
         const before = await loadWorkPackage(repos, id);
-        if (before.pingsPaused === paused) return { workPackage: await view(repos, before), changed: false };
-        const after = await repos.workPackages.update(before.id, { pingsPaused: paused });
-        const auditId = await repos.audit.record({
-          actorId: actor.id,
-          action,
-          subject: `workPackage:${after.code}`,
-          before: { pingsPaused: before.pingsPaused },
-          after: { pingsPaused: after.pingsPaused },
-        });
-        for (const personId of new Set([after.leadId, after.deputyId])) {
-          if (personId === null) continue;
-          await notify(repos, render, {
-            personId,
-            dedupeKey: `audit:${auditId}:person:${personId}`,
-            key: paused ? "admin.notify.paused" : "admin.notify.resumed",
-            params: { code: after.code, name: after.name },
-          });
-        }
-        return { workPackage: await view(repos, after), changed: true };
+        const { after, changed } = await changeWorkPackage(repos, render, actor.id, before, { pingsPaused: paused });
+        return { workPackage: await view(repos, after), changed };
       });
     },
 
@@ -238,7 +193,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
           await repos.needs.update(need.id, need.version, { initiativeId: initiative.id }, { actorId: actor.id, kind: "initiative", note: initiative.code });
         }
         if (owner) await repos.people.syncLeadRole(owner.id);
-        const auditId = await repos.audit.record({ actorId: actor.id, action: "initiative.create", subject: `initiative:${initiative.code}`, after: initiative });
+        const auditId = await repos.audit.record({ actorId: actor.id, action: "initiative.create", subject: auditSubject.initiative(initiative.code), after: initiative });
         const params = { code: initiative.code, title: initiative.title, reference: need?.reference ?? "" };
         if (owner) await notify(repos, render, { personId: owner.id, dedupeKey: `audit:${auditId}:person:${owner.id}`, key: "admin.notify.initiativeOwner", params });
         if (need && need.reporterId !== owner?.id) {
@@ -284,7 +239,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
     const auditId = await repos.audit.record({
       actorId: actor.id,
       action: `role.${how}`,
-      subject: `person:${person.id}`,
+      subject: auditSubject.person(person.id),
       before: { roles: person.roles },
       after: { roles: after.roles },
     });

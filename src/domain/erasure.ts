@@ -1,6 +1,7 @@
 // Erasing a person (GDPR, right to erasure) and telling the coordinators
 // which work packages lost their lead or deputy. Their needs stay, attributed
 // to "Erased person N", so the organisation keeps its record of the problem.
+import { auditSubject } from "./auditSubjects.ts";
 import type { Store } from "../store/index.ts";
 import type { Clock } from "./needs.ts";
 import { notify, type RenderNotification } from "./notify.ts";
@@ -29,7 +30,7 @@ export function createErasureService(store: Store, deps: ErasureDeps) {
       return store.transaction(async (tx) => {
         const forms = (await tx.erasure.identifiersOf(person.id)).flatMap(storedForms);
         const roles = await tx.erasure.erase(person.id, deps.clock(), forms, erasedName(person.id));
-        const auditId = await tx.audit.record({ actorId: null, action: "person.erase", subject: `person:${person.id}`, after: roles });
+        const auditId = await tx.audit.record({ actorId: null, action: "person.erase", subject: auditSubject.person(person.id), after: roles });
         if (roles.workPackages.length > 0) {
           const coordinators = await tx.people.withRole("coordinator");
           for (const c of coordinators) {

@@ -16,6 +16,8 @@ export type SubmitResult =
 
 /** Changes written by another process may carry a clock a little behind ours. */
 const SYNC_OVERLAP_MS = 10_000;
+/** Needs shown when a person searches for one to support. */
+const FOUND_SHOWN = 5;
 
 export function createNeedService(store: Store, clock: Clock) {
   const similarity = new SimilarityIndex();
@@ -28,6 +30,18 @@ export function createNeedService(store: Store, clock: Clock) {
     similarity.apply(changes.map((need) => ({ need, open: OPEN_NEED_STATUSES.includes(need.status) })));
     const last = changes.at(-1)?.updatedAt;
     if (last && (!syncedUpTo || last > syncedUpTo)) syncedUpTo = last;
+  }
+
+  /** Ids of open needs similar to `text`, most similar first. */
+  async function similarTo(text: string, limit = 3, excludeId?: number): Promise<number[]> {
+    await syncSimilarity();
+    return similarity.search(text, limit + 1).filter((id) => id !== excludeId).slice(0, limit);
+  }
+
+  /** The needs of `ids` that are still open, in that order (one may have closed since the last sync). */
+  async function openNeeds(ids: number[]): Promise<Need[]> {
+    const found = await Promise.all(ids.map((id) => store.needs.byId(id)));
+    return found.filter((n): n is Need => n !== null && OPEN_NEED_STATUSES.includes(n.status));
   }
 
   async function departmentIds(): Promise<number[]> {
@@ -44,10 +58,17 @@ export function createNeedService(store: Store, clock: Clock) {
   return {
     load,
 
-    /** Ids of open needs similar to `text`, most similar first. */
-    async similarTo(text: string, limit = 3, excludeId?: number): Promise<number[]> {
+    similarTo,
+
+    /** Builds the similarity index now (at start) rather than at the first lookup; the count of open needs in it. */
+    async warm(): Promise<number> {
       await syncSimilarity();
-      return similarity.search(text, limit + 1).filter((id) => id !== excludeId).slice(0, limit);
+      return similarity.size;
+    },
+
+    /** Open needs like `text`, for a person looking for one to support (same index, same threshold). */
+    async find(text: string, limit = FOUND_SHOWN): Promise<Need[]> {
+      return openNeeds(await similarTo(text, limit));
     },
 
     /**
@@ -59,14 +80,13 @@ export function createNeedService(store: Store, clock: Clock) {
       values: NeedFormValues,
       options: { skipSimilar?: boolean; sourceUrl?: string | null } = {},
     ): Promise<SubmitResult> {
-      const draft = parseNeedDraft(values, await departmentIds());
+      const departments = await store.departments.active();
+      const draft = parseNeedDraft(values, departments.map((d) => d.id));
       if (!draft.departmentId && person.departmentId) draft.departmentId = person.departmentId;
+      const department = draft.departmentId ? departments.find((d) => d.id === draft.departmentId) : null;
       if (!options.skipSimilar) {
         await syncSimilarity();
-        const matches = similarity.search(`${draft.title}\n${draft.problem}`);
-        const similar = (await Promise.all(matches.map((id) => store.needs.byId(id)))).filter(
-          (n): n is Need => n !== null && OPEN_NEED_STATUSES.includes(n.status),
-        );
+        const similar = await openNeeds(similarity.search(`${draft.title}\n${draft.problem}`));
         if (similar.length > 0) return { kind: "similar", similar, draft };
       }
       const need = await store.transaction((tx) =>
@@ -75,6 +95,9 @@ export function createNeedService(store: Store, clock: Clock) {
           draft,
           year: clock().getUTCFullYear(),
           sourceUrl: options.sourceUrl ?? null,
+          // What we hold already answers the reply: no read-back. Only a person's
+          // own department that is no longer active is read back (rare).
+          known: department === undefined ? undefined : { reporterName: person.displayName, departmentName: department?.name ?? null },
         }),
       );
       return { kind: "created", need };

@@ -17,6 +17,7 @@
 // guarantees"): a process killed between the platform's answer and the
 // record, a database that fails just then, and a send that timed out but
 // reached the platform all the same.
+import { decodeAddress, personAddress } from "../domain/addresses.ts";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -208,11 +209,11 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const paused = new Map<string, ChannelPause>();
 
   async function resolve(target: string): Promise<Resolved> {
-    const [prefix, ...rest] = target.split(":");
-    const id = rest.join(":");
-    if (prefix === "person") {
-      const person = await store.people.byId(Number(id));
-      if (!person) return { kind: "fail", platform: "unknown", reason: `unreachable: no person ${id}` };
+    const address = decodeAddress(target);
+    if (!address) return { kind: "fail", platform: "unknown", reason: `permanent: unknown target ${target}` };
+    if (address.kind === "person") {
+      const person = await store.people.byId(address.personId);
+      if (!person) return { kind: "fail", platform: "unknown", reason: `unreachable: no person ${address.personId}` };
       const accounts = (await store.people.accountsOf(person.id)).filter((a) => !a.unreachableAt && app.deliverers.has(a.platform));
       // A paused channel's messages wait, unless the person is reachable on another that works.
       const account = accounts.find((a) => !paused.has(a.platform)) ?? accounts[0];
@@ -232,12 +233,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       if (elsewhere) return { kind: "wait", platform: elsewhere.platform, reason: `no ${elsewhere.platform} deliverer in this process` };
       return { kind: "fail", platform: "unknown", reason: `unreachable: ${person.displayName} has no reachable chat account` };
     }
-    if (prefix === "teams" || prefix === "slack") {
-      const deliverer = app.deliverers.get(prefix);
-      if (!deliverer) return { kind: "wait", platform: prefix, reason: `no ${prefix} deliverer in this process` };
-      return { kind: "deliver", platform: prefix, deliverer, target: { kind: "channel", id }, keys: limitKeys(prefix, "", `channel:${id}`), accountId: null };
-    }
-    return { kind: "fail", platform: "unknown", reason: `permanent: unknown target ${target}` };
+    const { platform, id } = address;
+    const deliverer = app.deliverers.get(platform);
+    if (!deliverer) return { kind: "wait", platform, reason: `no ${platform} deliverer in this process` };
+    return { kind: "deliver", platform, deliverer, target: { kind: "channel", id }, keys: limitKeys(platform, "", `channel:${id}`), accountId: null };
   }
 
   /** Pauses a channel; a failed probe doubles the pause, other sends failing in the same pause leave it as it is. */
@@ -258,7 +257,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       const t = translator(admin.locale);
       await store.outbox.enqueue({
         dedupeKey: `outbox.paused:${platform}:${Math.floor(at / 3_600_000)}:person:${admin.id}`,
-        target: `person:${admin.id}`,
+        target: personAddress(admin.id),
         kind: "outbox.paused",
         payload: noticeCard(t("admin.notify.deliveryPaused", { platform: name, reason }), t("admin.notify.deliveryPaused.title", { platform: name })),
         availableAt: new Date(at),

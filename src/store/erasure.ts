@@ -2,6 +2,9 @@
 // have been copied to is found and pseudonymised, not only the Person row:
 // settings (a Teams channel reference holds who spoke last), audit rows,
 // outbox payloads and web chat cards that quote them, digests, need texts.
+import type { ReadCache } from "./cache.ts";
+import { personAddress } from "../domain/addresses.ts";
+import { auditSubject } from "../domain/auditSubjects.ts";
 import type { Tx } from "./client.ts";
 import { erasePerson } from "./people.ts";
 
@@ -46,14 +49,14 @@ async function identifiersOf(db: Tx, personId: number): Promise<string[]> {
   return [...ids].filter((s) => s.length >= MIN_IDENTIFIER);
 }
 
-export function createErasureRepository(db: Tx) {
+export function createErasureRepository(db: Tx, cache: ReadCache) {
   return {
     identifiersOf: (personId: number) => identifiersOf(db, personId),
 
     /** Everything stored about a person (right of access), as plain data. */
     async personalData(personId: number) {
       const person = await db.person.findUniqueOrThrow({ where: { id: personId }, include: { roles: true, accounts: true, department: true } });
-      const target = `person:${personId}`;
+      const target = personAddress(personId);
       const [reported, supported, events, statusUpdates, leads, deputyFor, initiatives, audit, outbox, webChat] = await Promise.all([
         db.need.findMany({ where: { reporterId: personId }, orderBy: { id: "asc" } }),
         db.needSupporter.findMany({ where: { personId }, include: { need: { select: { reference: true, title: true } } } }),
@@ -62,7 +65,7 @@ export function createErasureRepository(db: Tx) {
         db.workPackage.findMany({ where: { leadId: personId }, select: { code: true, name: true } }),
         db.workPackage.findMany({ where: { deputyId: personId }, select: { code: true, name: true } }),
         db.initiative.findMany({ where: { ownerId: personId }, select: { code: true, title: true } }),
-        db.auditLog.findMany({ where: { OR: [{ actorId: personId }, { subject: target }] }, orderBy: { id: "asc" } }),
+        db.auditLog.findMany({ where: { OR: [{ actorId: personId }, { subject: auditSubject.person(personId) }] }, orderBy: { id: "asc" } }),
         db.outboxMessage.findMany({ where: { target }, orderBy: { id: "asc" } }),
         db.webChatMessage.findMany({ where: { personId }, orderBy: { id: "asc" } }),
       ]);
@@ -92,8 +95,10 @@ export function createErasureRepository(db: Tx) {
       await db.workPackage.updateMany({ where: { leadId: personId }, data: { leadId: null } });
       await db.workPackage.updateMany({ where: { deputyId: personId }, data: { deputyId: null } });
       await db.initiative.updateMany({ where: { ownerId: personId }, data: { ownerId: null } });
-      await db.outboxMessage.deleteMany({ where: { target: `person:${personId}` } });
+      await db.outboxMessage.deleteMany({ where: { target: personAddress(personId) } });
       await erasePerson(db, personId, at);
+      // The person, their accounts and settings that quoted them: cached reads go.
+      cache.invalidate();
       // Longest first, so a name is not half-replaced by a shorter identifier inside it.
       const sorted = [...new Set(forms)].filter((f) => f.length >= MIN_IDENTIFIER).sort((a, b) => b.length - a.length);
       for (const [model, { key, columns }] of Object.entries(TEXT_COLUMNS)) {

@@ -210,6 +210,13 @@ describe("Slack", () => {
     expect(text(msg.body.blocks)).toContain("Snöröjningen av cykelbanor");
   });
 
+  it("answers /samordna find with open needs like the words, to support", async () => {
+    await post(slashCommand("ULARS", "find snöröjning cykelbanorna Essingeleden").body);
+    const [msg] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DULARS" && (c.body.blocks as Block[])[0]?.text?.text === "Behov att stödja");
+    expect(text(msg.body.blocks)).toContain("Snöröjningen av cykelbanor på Essingeleden");
+    expect(buttons(msg.body.blocks as Block[]).some((b) => b.value?.includes("need.support"))).toBe(true);
+  });
+
   it("reports a need from the message shortcut, linked to the message", async () => {
     const triggerId = `trigger-${++seq}`;
     const res = await post(

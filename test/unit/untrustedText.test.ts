@@ -8,7 +8,7 @@ import { cardContext } from "../../src/cards/context.ts";
 import { digestCard } from "../../src/cards/digestCard.ts";
 import { plainText, unescapeMarkdown } from "../../src/cards/elements.ts";
 import { myNeedsCard, needCard } from "../../src/cards/needCard.ts";
-import { needUpdateNotificationCard } from "../../src/cards/notificationCard.ts";
+import { needUpdateNotificationCard } from "../../src/cards/needNotifications.ts";
 import { triageQueueCard } from "../../src/cards/triageCard.ts";
 import { cadenceProblem } from "../../src/domain/cadence.ts";
 import { ValidationError } from "../../src/domain/errors.ts";

@@ -6,7 +6,7 @@ import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { CardTooLargeError, choiceOption, clip, expandStep, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
-import { notify, person, present, postCard, texts, turn, userOf, renderOptions, type Origin, type SlackDeps } from "./present.ts";
+import { person, present, postCard, tellEphemeral, texts, turn, userOf, renderOptions, type Origin, type SlackDeps } from "./present.ts";
 import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
 import { decodeValue } from "./values.ts";
 
@@ -51,11 +51,11 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     try {
       cardAction = buttonAction(button, b.state);
     } catch {
-      await notify(deps, { user, channel, locale: who.locale }, "slack.badValue");
+      await tellEphemeral(deps, { user, channel, locale: who.locale }, "slack.badValue");
       return;
     }
     if (cardAction.verb === TOO_LARGE_VERB) {
-      await notify(deps, { user, channel, locale: who.locale }, "slack.tooLarge");
+      await tellEphemeral(deps, { user, channel, locale: who.locale }, "slack.tooLarge");
       return;
     }
     const origin: Origin = {
@@ -86,7 +86,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       if (acked) return;
       await answer();
       const user = userOf(body.team?.id ?? body.user.team_id, body.user.id);
-      if (user) await notify(deps, { user }, "errors.unexpected").catch(() => undefined);
+      if (user) await tellEphemeral(deps, { user }, "errors.unexpected").catch(() => undefined);
     }
   });
 
@@ -106,7 +106,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       submitted = viewSubmission(view);
     } catch {
       await ack();
-      await notify(deps, { user, locale: who.locale }, "slack.badRequest");
+      await tellEphemeral(deps, { user, locale: who.locale }, "slack.badRequest");
       return;
     }
     const origin: Origin = { user, person: who, channel: submitted.channel };
@@ -135,7 +135,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     }
     if (next) await ack({ response_action: "update", view: next } as never);
     else await ack({ response_action: "clear" } as never);
-    if (tooLarge) await notify(deps, { user, locale: who.locale }, "slack.formTooLarge");
+    if (tooLarge) await tellEphemeral(deps, { user, locale: who.locale }, "slack.formTooLarge");
     for (const card of reply.cards) await postCard(deps, origin, card);
   }
 
@@ -148,7 +148,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       card = undefined;
     }
     if (!card || !triggerId) {
-      await notify(deps, { user: origin.user, locale: origin.person.locale }, "slack.badValue");
+      await tellEphemeral(deps, { user: origin.user, locale: origin.person.locale }, "slack.badValue");
       return;
     }
     await deps.client.views.push({ trigger_id: triggerId, view: toModal(card, texts(origin), { channel: origin.channel, ...renderOptions(deps) }) as never });
@@ -160,7 +160,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     try {
       value = decodeValue(button.value);
     } catch {
-      await notify(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
+      await tellEphemeral(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
       return;
     }
     const card = pushedCard(value);
@@ -168,7 +168,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     const blocks = where && Array.isArray(b.message?.blocks) ? expandStep(b.message.blocks, button.action_id, value, texts(origin), renderOptions(deps)) : undefined;
     if (blocks && where) await deps.client.chat.update({ channel: where.channel_id!, ts: where.message_ts!, blocks: blocks as never, text: b.message?.text ?? " " });
     else if (card) await postCard(deps, origin, card);
-    else await notify(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
+    else await tellEphemeral(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
   }
 
   // Type-ahead of an external select (a choice list over Slack's 100): the form is built again by the core for

@@ -40,8 +40,8 @@ export function createActivityHandler(app: App) {
     const id = channelId(context.activity.conversation.id);
     const ref = conversationReference(context.activity);
     const stored = { ...ref, conversation: { ...ref.conversation, id } };
-    const key = `teams.channel:${id}`;
-    if (JSON.stringify(await app.store.settings.get(key, null)) !== JSON.stringify(stored)) await app.store.settings.set(key, stored);
+    const key = `teams.channel:${id}` as const;
+    if (JSON.stringify(await app.store.settings.get(key)) !== JSON.stringify(stored)) await app.store.settings.set(key, { ...stored });
   }
 
   async function onMessage(context: TurnContext): Promise<void> {

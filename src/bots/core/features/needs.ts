@@ -1,8 +1,8 @@
-// Needs intake and follow-up: report, similar needs, support, my needs, view,
-// edit, withdraw.
+// Needs intake and follow-up: report, similar needs, find a need to support,
+// support, my needs, view, edit, withdraw.
 import type { CardContext } from "../../../cards/context.ts";
 import { NEED_FORM_VERBS, needForm } from "../../../cards/needForm.ts";
-import { myNeedsCard, needCard, needCreatedCard, similarNeedsCard } from "../../../cards/needCard.ts";
+import { myNeedsCard, needCard, needCreatedCard, needSearchCard, similarNeedsCard } from "../../../cards/needCard.ts";
 import { noticeCard, reportOfferCard } from "../../../cards/messages.ts";
 import { ValidationError } from "../../../domain/errors.ts";
 import { messageLink } from "../../../domain/messageLinks.ts";
@@ -93,6 +93,12 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
         phrases: ["new need", "nytt behov", "report need", "rapportera behov"],
         helpKey: "help.report",
         handle: (ctx, rest) => newForm(ctx, rest),
+      },
+      {
+        name: "need.find",
+        phrases: ["find need", "find needs", "search needs", "sök behov", "hitta behov"],
+        helpKey: "help.find",
+        handle: async (ctx, rest) => reply(needSearchCard(ctx, rest, rest ? await needs.find(rest) : [])),
       },
       {
         name: "need.mine",

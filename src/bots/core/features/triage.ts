@@ -34,7 +34,7 @@ export function createTriageFeature(deps: TriageFeatureDeps): Feature {
       try {
         const need = await triage.decide(ctx.person, action, data);
         const notice =
-          action === "ask" ? ctx.t("triage.asked", { reference: need.reference }) : ctx.t("triage.decided", { reference: need.reference, status: ctx.t(`status.${need.status}`) });
+          action === "ask" ? ctx.t("triage.asked", { reference: need.reference }) : ctx.t("triage.decided", { reference: need.reference, status: ctx.t(`need.status.${need.status}`) });
         return { cards: [noticeCard(notice)], replace: triageNeedCard(ctx, await triage.view(ctx.person, need.id)) };
       } catch (err) {
         if (err instanceof ValidationError) {
