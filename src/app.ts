@@ -1,6 +1,9 @@
 // The composition root: config, store, domain services, the core router and
 // its features. Channels (web, Teams, Slack) and jobs are given this App.
 import { createAdminFeature } from "./bots/core/features/admin.ts";
+import { createAnnounceFeature } from "./bots/core/features/announce.ts";
+import { announcementCard } from "./cards/announcement.ts";
+import { createAnnouncementService, type AnnouncementService } from "./domain/announcements.ts";
 import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createMeFeature } from "./bots/core/features/me.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
@@ -40,6 +43,7 @@ export interface App {
   triage: TriageService;
   digests: DigestService;
   status: StatusService;
+  announcements: AnnouncementService;
   /** Working days in HOLIDAY_COUNTRY: ping due dates, reminders, triage targets. */
   calendar: Calendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
@@ -73,6 +77,13 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       notification: notificationCard,
     },
   });
+  const announcements = createAnnouncementService({
+    store,
+    clock,
+    zone: config.timezone,
+    defaultLocale: config.defaultLocale,
+    render: (locale, announcement, options) => announcementCard(cardContext(locale), announcement, options),
+  });
   const router = createRouter(
     [
       createNeedsFeature({ needs, departments: () => store.departments.active() }),
@@ -80,6 +91,12 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       createTriageFeature({ triage, digests, clock }),
       createAdminFeature({ admin: createAdminService(store, { clock, render: notificationCard, calendar }), workPackages: () => store.workPackages.active() }),
       createMeFeature({ me: createMeService(store, clock, calendar) }),
+      createAnnounceFeature({
+        announcements,
+        departments: () => store.departments.active(),
+        workPackages: () => store.workPackages.active(),
+        initiatives: () => store.initiatives.active(),
+      }),
       createHelpFeature(),
     ],
     { log, fallback: offerToReport, submissions: { firstSeen: (p, k) => store.inbound.firstSeen(p, k), forget: (p, k) => store.inbound.forget(p, k) } },
@@ -95,6 +112,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     triage,
     digests,
     status,
+    announcements,
     calendar,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {
