@@ -1,11 +1,17 @@
 // Fan-out: 10,000 pings through the outbox worker to loopback stand-ins that
-// enforce the platforms' limits the strict way (a sliding one-second window):
-// Teams 50 requests/s per tenant and 7/s per conversation, Slack 1 message/s
-// per channel, 429 with Retry-After: 1 on excess. 6,000 Teams pings to 600
-// people in 3 tenants and 4,000 Slack pings to 100 channels: an ideal sender
-// needs max(2,000 / 50, 40 / 1) = 40 s, so the allowed aggregate rate is
-// 10,000 / 40 s = 250/s. That rate is the baseline: the share of it the worker
-// achieves, plus 429s, messages lost and messages delivered twice.
+// enforce the platforms' limits the strict way (sliding windows counted as
+// requests arrive): Teams 50 requests/s per tenant and, per conversation,
+// 7/1 s, 8/2 s, 60/30 s and 1,800/h; Slack 1 message/s per channel; 429 with
+// Retry-After: 1 on excess. Each stand-in answers after a round trip (0, 100
+// and 300 ms by default, ±20 %), so the rows show whether throughput depends
+// on latency. 6,000 Teams pings to 600 people in 3 tenants and 4,000 Slack
+// pings to 100 channels: an ideal sender needs max(2,000 / 50, 40 / 1) = 40 s,
+// so the allowed aggregate rate is 10,000 / 40 s = 250/s. That rate is the
+// baseline: the share of it the worker achieves, plus 429s, messages lost and
+// messages delivered twice.
+//
+//   BENCH_FANOUT_RTT=0,100,300   round trips to run, one row pair each (ms)
+//   BENCH_FANOUT_SCALE=0.2       a fifth of the pings (a quick run)
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -20,6 +26,7 @@ import { PLATFORM_LIMITS } from "../src/jobs/pacing.ts";
 import { createLogger } from "../src/log.ts";
 import { openStore } from "../src/store/index.ts";
 import { seedDemo } from "../src/store/seed.ts";
+import { createRateWindows } from "../test/helpers/rateWindows.ts";
 import { tempDbUrl } from "./lib.ts";
 
 const TENANTS = 3;
@@ -30,20 +37,12 @@ const PINGS_PER_PERSON = Math.max(1, Math.round(10 * SCALE));
 const CHANNELS = 100;
 const PINGS_PER_CHANNEL = 4 * PINGS_PER_PERSON;
 
-/** Counts requests per key in the last second; true when one more would exceed `limit`. */
-function slidingWindow() {
-  const windows = new Map<string, number[]>();
-  return (key: string, limit: number, now: number) => {
-    const times = (windows.get(key) ?? []).filter((t) => now - t < 1000);
-    windows.set(key, times);
-    if (times.length >= limit) return true;
-    times.push(now);
-    return false;
-  };
-}
+const ROUND_TRIPS = (process.env.BENCH_FANOUT_RTT ?? "0,100,300").split(",").map(Number);
 
-async function startLimitedPlatforms() {
-  const over = slidingWindow();
+async function startLimitedPlatforms(roundTripMs: number) {
+  const windows = createRateWindows();
+  const over = (key: string, limits: readonly { limit: number; ms: number }[], now: number) => !windows.admit(key, limits, now);
+  const answerLater = (fn: () => void) => (roundTripMs > 0 ? setTimeout(fn, roundTripMs * (0.8 + Math.random() * 0.4)) : fn());
   const received = new Map<string, number>();
   const counts = { teams429: 0, slack429: 0, teamsSent: 0, slackSent: 0 };
   const marker = (body: string) => /bench-ping-(\d+)/.exec(body)?.[1];
@@ -60,26 +59,28 @@ async function startLimitedPlatforms() {
         const tenant = /^a:bench-(t\d+)-/.exec(conversation)?.[1] ?? "unknown";
         if (over(`tenant:${tenant}`, PLATFORM_LIMITS.teamsTenant, now) || over(`conversation:${conversation}`, PLATFORM_LIMITS.teamsConversation, now)) {
           counts.teams429++;
-          res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ error: { code: "Throttled" } }));
+          answerLater(() => res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ error: { code: "Throttled" } })));
           return;
         }
         counts.teamsSent++;
         const m = marker(body);
         if (m) received.set(m, (received.get(m) ?? 0) + 1);
-        res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ id: `sent-${counts.teamsSent}` }));
+        const id = counts.teamsSent;
+        answerLater(() => res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ id: `sent-${id}` })));
         return;
       }
       if (url.startsWith("/api/chat.postMessage")) {
         const channel = new URLSearchParams(body).get("channel") ?? "";
         if (over(`channel:${channel}`, PLATFORM_LIMITS.slackChannel, now)) {
           counts.slack429++;
-          res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
+          answerLater(() => res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "ratelimited" })));
           return;
         }
         counts.slackSent++;
         const m = marker(body);
         if (m) received.set(m, (received.get(m) ?? 0) + 1);
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, channel, ts: `${1_700_000_000 + counts.slackSent}.000100` }));
+        const ts = `${1_700_000_000 + counts.slackSent}.000100`;
+        answerLater(() => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, channel, ts })));
         return;
       }
       res.writeHead(404).end();
@@ -98,15 +99,16 @@ async function startLimitedPlatforms() {
   };
 }
 
-export async function run() {
-  const platforms = await startLimitedPlatforms();
+/** One fan-out with the stand-ins answering after `roundTripMs`. */
+async function fanOut(roundTripMs: number) {
+  const platforms = await startLimitedPlatforms(roundTripMs);
   const url = tempDbUrl();
   const store = await openStore(url);
   await seedDemo(store);
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", SLACK_SIGNING_SECRET: "bench", SLACK_BOT_TOKEN: "xoxb-bench", SLACK_API_URL: `${platforms.url}/api/` }, "/nonexistent/.env");
   const log = createLogger("silent");
   const app = createApp({ config, store, log });
-  app.deliverers.set("teams", createTeamsDeliverer({ adapter: createTeamsAdapter(config, log), app }));
+  app.deliverers.set("teams", createTeamsDeliverer({ adapter: createTeamsAdapter(config, log, { connectorRetries: false }), app }));
   app.deliverers.set("slack", createSlackDeliverer({ store, client: createDeliveryClient("xoxb-bench", `${platforms.url}/api/`), defaultLocale: "sv" }));
 
   // People with a Teams 1:1 chat each, in TENANTS tenants.
@@ -135,7 +137,7 @@ export async function run() {
   const now = new Date();
   for (let i = 0; i < messages.length; i += 2000) await store.db.outboxMessage.createMany({ data: messages.slice(i, i + 2000).map((m) => ({ ...m, availableAt: now, createdAt: now })) });
   const total = messages.length;
-  const idealSeconds = Math.max((PEOPLE_PER_TENANT * PINGS_PER_PERSON) / PLATFORM_LIMITS.teamsTenant, PINGS_PER_CHANNEL / PLATFORM_LIMITS.slackChannel);
+  const idealSeconds = Math.max((PEOPLE_PER_TENANT * PINGS_PER_PERSON) / PLATFORM_LIMITS.teamsTenant[0].limit, PINGS_PER_CHANNEL / PLATFORM_LIMITS.slackChannel[0].limit);
   const allowedRate = total / idealSeconds;
 
   const worker = createOutboxWorker(app);
@@ -157,11 +159,11 @@ export async function run() {
   const lost = total - delivered;
   const rate = delivered / seconds;
   const share = rate / allowedRate;
-  const raw = { total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, statuses };
+  const raw = { roundTripMs, total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, statuses };
   return {
     rows: [
       {
-        benchmark: `fan-out ${total.toLocaleString("en")} pings (Teams 3 tenants, Slack ${CHANNELS} channels): rate`,
+        benchmark: `fan-out ${total.toLocaleString("en")} pings (Teams 3 tenants, Slack ${CHANNELS} channels), round trip ${roundTripMs} ms: rate`,
         value: `${rate.toFixed(1)}/s in ${seconds.toFixed(1)} s`,
         baseline: `${allowedRate}/s allowed (ideal ${idealSeconds} s)`,
         ratio: +share.toFixed(2),
@@ -169,7 +171,7 @@ export async function run() {
         met: share >= 0.9,
       },
       {
-        benchmark: "fan-out: 429s, lost, duplicated",
+        benchmark: `fan-out, round trip ${roundTripMs} ms: 429s, lost, duplicated`,
         value: `${platforms.counts.teams429 + platforms.counts.slack429} × 429 (Teams ${platforms.counts.teams429}, Slack ${platforms.counts.slack429}), ${lost} lost, ${duplicated} duplicated`,
         baseline: "0, 0, 0",
         ratio: "",
@@ -179,4 +181,10 @@ export async function run() {
     ],
     raw,
   };
+}
+
+export async function run() {
+  const runs = [];
+  for (const roundTripMs of ROUND_TRIPS) runs.push(await fanOut(roundTripMs));
+  return { rows: runs.flatMap((r) => r.rows), raw: runs.map((r) => r.raw) };
 }

@@ -6,6 +6,7 @@ import { databaseCommands } from "./cli/database.ts";
 import { orgCommands } from "./cli/org.ts";
 import { jobsCommands } from "./cli/jobs.ts";
 import { reportCommands } from "./cli/report.ts";
+import { outboxCommands } from "./cli/outbox.ts";
 import type { CliCommandDefinition, CliIo } from "./cli/types.ts";
 
 const commands: Record<string, CliCommandDefinition> = {
@@ -13,6 +14,7 @@ const commands: Record<string, CliCommandDefinition> = {
   ...dataCommands,
   ...orgCommands,
   ...jobsCommands,
+  ...outboxCommands,
   ...announcementCommands,
   ...reportCommands,
 };

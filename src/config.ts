@@ -41,6 +41,8 @@ const variables = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   JOBS: bool.default(true),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  OUTBOX_RETRY_HOURS: z.coerce.number().positive().max(720).default(24),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   ORG_FILE: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   PRISMA_COUNT_QUERIES: bool.default(false),
@@ -92,6 +94,10 @@ const schema = variables.transform((env) => {
     jobs: env.JOBS,
     // How long a replica's claim on an outbox message holds before another may take it over.
     outboxLeaseMs: env.OUTBOX_LEASE_SECONDS * 1000,
+    // How long a message that meets transient errors or 429s is retried before it fails.
+    outboxRetryMs: Math.round(env.OUTBOX_RETRY_HOURS * 3_600_000),
+    // After how many days a sent message's payload (personal data) is pruned.
+    outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
     orgFile: env.ORG_FILE,
     // Unset: /metrics is open in development and not served in production.
     metricsToken: env.METRICS_TOKEN,

@@ -47,6 +47,12 @@ export function createMetrics() {
       labelNames: ["platform", "reason"] as const,
       registers: [registry],
     }),
+    outboxChannelPaused: new Gauge({
+      name: "samordna_outbox_channel_paused",
+      help: "1 while a channel's delivery is paused by a configuration error (expired secret, revoked token), by platform",
+      labelNames: ["platform"] as const,
+      registers: [registry],
+    }),
     jobRuns: new Counter({
       name: "samordna_job_runs_total",
       help: "Scheduled job runs, by job and outcome",

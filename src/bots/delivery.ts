@@ -21,8 +21,14 @@ export type DeliveryFailure =
   | "unreachable"
   /** 429: try again after `retryAfterMs`. */
   | "rate_limited"
-  /** 5xx, network: retry with backoff. */
+  /** 5xx, 412, timeouts, network: retry with backoff. */
   | "transient"
+  /**
+   * The channel itself is misconfigured (expired secret, revoked token, app
+   * disabled): every message to it would fail the same way. Delivery on the
+   * platform pauses, nothing is lost, and resumes when a probe succeeds.
+   */
+  | "config"
   /** Anything else: record and give up. */
   | "permanent";
 
@@ -39,6 +45,12 @@ export class DeliveryError extends Error {
 
 export interface Deliverer {
   platform: Platform;
+  /**
+   * Makes sure a person's conversation exists (opens the Slack DM, creates the
+   * Teams 1:1 chat) before the rate-limited send, so the send is one request;
+   * returns the target with the account as it is now.
+   */
+  prepare?(target: DeliveryTarget): Promise<DeliveryTarget>;
   deliver(target: DeliveryTarget, card: AdaptiveCard): Promise<Delivered>;
   /** Replaces a card sent earlier (status changes), where the platform can. */
   update?(ref: string, card: AdaptiveCard): Promise<void>;

@@ -124,6 +124,10 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
     [t("digest.figures.byDepartment"), top(figures.byDepartment, (d) => `${plainText(truncate(locale === "en" && d.nameEn ? d.nameEn : d.name, 40))} ${d.count}`) || "–"],
     [t("digest.figures.bySustainability"), top(figures.bySustainability, (s) => `${t(`sustainability.${s.area}`)} ${s.count}`) || "–"],
   ];
+  const delivery = data.delivery;
+  if (delivery && (delivery.failed > 0 || delivery.unreachable.length > 0)) {
+    figureRows.push([t("digest.figures.delivery"), t("digest.figures.deliveryValue", { count: delivery.failed, people: top(delivery.unreachable, (name) => truncate(name, 40)) || "–" })]);
+  }
   return { title, intro: "", sections, figures: figureRows };
 }
 

@@ -10,7 +10,8 @@ import { createLogger } from "../log.ts";
 import { openStore } from "../store/index.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 
-async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
+/** Runs `fn` with an App over the configured database, closed afterwards (commands that need no chat channel). */
+export async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const store = await openStore(config.databaseUrl);
   try {

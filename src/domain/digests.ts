@@ -61,6 +61,8 @@ export interface DigestData {
   };
   /** Evaluation figures and shared lessons (work package 5). */
   research?: ResearchDigest;
+  /** Messages the outbox gave up on in the period, and the people no chat account reaches. */
+  delivery?: { failed: number; unreachable: string[] };
 }
 
 export interface DigestRecipient {
@@ -93,7 +95,8 @@ export function countByArea(rows: { sustainability: SustainabilityArea[]; count:
 
 /** True when nothing in the digest asks for attention: the card is then short and friendly. */
 export function isQuiet(data: DigestData): boolean {
-  return data.newNeeds.total === 0 && data.waiting.total === 0 && data.overdueRequests.total === 0 && data.staleInitiatives.total === 0;
+  const undelivered = (data.delivery?.failed ?? 0) > 0 || (data.delivery?.unreachable.length ?? 0) > 0;
+  return data.newNeeds.total === 0 && data.waiting.total === 0 && data.overdueRequests.total === 0 && data.staleInitiatives.total === 0 && !undelivered;
 }
 
 /** The digest cadence (a plain five-field cron expression, unlike a ping cadence) as a schedule around `at`. */
@@ -149,6 +152,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
       store.methods.attachedBetween(period.from, period.to),
     ]);
     const deptById = new Map(departments.map((d) => [d.id, d]));
+    const [failed, unreachable] = await Promise.all([store.outbox.failedBetween(period.from, period.to), store.people.unreachable()]);
     return {
       period,
       newNeeds: { total: newNeeds.total, items: newNeeds.items.map((n) => toDigestNeed(n, now, calendar, options.zone, targetDays)) },
@@ -180,6 +184,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
         bySustainability: countByArea(bySust),
       },
       research: await buildResearchDigest(store, calendar, options.zone, period),
+      delivery: { failed: failed.length, unreachable },
     };
   }
 

@@ -128,6 +128,8 @@ export const en = {
   "me.stored.messages": "Messages to you kept",
   "me.unreachable": "unreachable",
   "me.error.locale": "choose Svenska or English",
+  "admin.notify.deliveryPaused.title": "Messages to {platform} are paused",
+  "admin.notify.deliveryPaused": "{platform} refuses the bot's messages ({reason}). Nothing is lost: they wait and go out by themselves once {platform} accepts them again. Check the bot's credentials and whether the app is still allowed.",
 };
 
 export const sv: Record<keyof typeof en, string> = {
@@ -260,4 +262,6 @@ export const sv: Record<keyof typeof en, string> = {
   "me.stored.messages": "Sparade meddelanden till dig",
   "me.unreachable": "går inte att nå",
   "me.error.locale": "välj Svenska eller English",
+  "admin.notify.deliveryPaused.title": "Meddelanden till {platform} är pausade",
+  "admin.notify.deliveryPaused": "{platform} tar inte emot botens meddelanden ({reason}). Inget går förlorat: de väntar och skickas av sig själva när {platform} tar emot dem igen. Kontrollera botens inloggningsuppgifter och att appen fortfarande är tillåten.",
 };

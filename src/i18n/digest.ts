@@ -27,6 +27,8 @@ export const en = {
   "digest.figures.pingRateValue": "{percent} % of {count} (last 4 weeks)",
   "digest.figures.byDepartment": "Open needs by department",
   "digest.figures.bySustainability": "Open needs by sustainability area",
+  "digest.figures.delivery": "Not delivered",
+  "digest.figures.deliveryValue": "{count} messages since the last digest · cannot be reached: {people}",
   "digest.openQueue": "Open the triage queue",
 };
 
@@ -59,5 +61,7 @@ export const sv: Record<keyof typeof en, string> = {
   "digest.figures.pingRateValue": "{percent} % av {count} (senaste 4 veckorna)",
   "digest.figures.byDepartment": "Öppna behov per förvaltning",
   "digest.figures.bySustainability": "Öppna behov per hållbarhetsområde",
+  "digest.figures.delivery": "Inte levererat",
+  "digest.figures.deliveryValue": "{count} meddelanden sedan förra sammanfattningen · kan inte nås: {people}",
   "digest.openQueue": "Öppna triagekön",
 };

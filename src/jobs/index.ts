@@ -4,11 +4,12 @@ import { createDigestJob } from "./digest.ts";
 import { lessonsJob } from "./lessons.ts";
 import { outboxJob } from "./outbox.ts";
 import { remindersJob } from "./reminders.ts";
+import { retentionJob } from "./retention.ts";
 import { statusPingsJob } from "./statusPings.ts";
 import type { Job } from "./types.ts";
 
 export function allJobs(): Job[] {
-  return [statusPingsJob, remindersJob, createDigestJob(), announcementsJob, outboxJob(), lessonsJob];
+  return [statusPingsJob, remindersJob, createDigestJob(), announcementsJob, outboxJob(), lessonsJob, retentionJob];
 }
 
 export function jobByName(name: string): Job | undefined {

@@ -1,35 +1,52 @@
 // The outbox worker: claims due messages with a lease, resolves each target
 // to a platform's deliverer, paces sends under the platform limits, and
 // records the outcome: sent, retried later (429 Retry-After, transient errors
-// with backoff, no deliverer in this process) or failed. A worker that dies
-// between claim and send loses nothing: its lease expires and another takes over.
-// One that dies between send and recording it may have the message sent again
-// (at least once at the crash point: at most the messages it was sending, up
-// to `concurrency` per drain), and so may one whose database fails just then.
-import { decodeAddress } from "../domain/addresses.ts";
+// with capped backoff until OUTBOX_RETRY_HOURS, a paused channel, a rate limit
+// that needs a long wait, no deliverer in this process) or failed.
+//
+// Throughput does not depend on the platform's round trip: many sends are in
+// flight at once (different targets; one target's messages go one after
+// another, in queue order), and claims and outcomes are written in batches by
+// one writer. A message whose rate limit must wait gives up its send slot.
+//
+// Exactly once, except a crash mid-send: a send has a timeout well inside the
+// lease, and the leases of everything held are renewed while the drain runs,
+// so no other worker takes over a message being sent. A worker that dies
+// between claim and send loses nothing: its lease expires and another takes
+// over. What remains at least once (docs/PERFORMANCE.md, "Delivery
+// guarantees"): a process killed between the platform's answer and the
+// record, a database that fails just then, and a send that timed out but
+// reached the platform all the same.
+import { decodeAddress, personAddress } from "../domain/addresses.ts";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { App } from "../app.ts";
 import type { AdaptiveCard } from "../cards/elements.ts";
+import { noticeCard } from "../cards/messages.ts";
+import { translator } from "../i18n/index.ts";
 import { DeliveryError, type Deliverer, type DeliveryTarget } from "../bots/delivery.ts";
 import type { Platform } from "../domain/types.ts";
-import type { OutboxMessage } from "../store/outbox.ts";
-import { createPacer, PLATFORM_RATES, type Pacer, type Rate } from "./pacing.ts";
+import type { OutboxMessage, OutboxOutcome } from "../store/outbox.ts";
+import { createLagMonitor, createMemoryLimiter, PLATFORM_LIMITS, type Limiter, type LimitKey } from "./pacing.ts";
 import type { Job, JobContext } from "./types.ts";
 
 export interface OutboxWorkerOptions {
   /** Who holds the leases: unique per process. */
   owner?: string;
-  /** How long a claim holds; longer than any single delivery takes (default OUTBOX_LEASE_SECONDS). */
+  /** How long a claim holds without renewal (default OUTBOX_LEASE_SECONDS). */
   leaseMs?: number;
-  batchSize?: number;
-  /** Messages sent at the same time (to different targets; one target's messages go in order); default: what the database takes. */
+  /** Most messages held at once (claimed, waiting for their turn or being sent). */
+  maxHeld?: number;
+  /** Sends in flight at once (to different targets). */
   concurrency?: number;
-  /** Failed attempts (transient errors) before giving up. */
-  maxAttempts?: number;
-  /** 429 answers before giving up on a message. */
-  maxRateLimited?: number;
-  pacer?: Pacer;
+  /** A send without an answer after this long counts as a timeout (default: a third of the lease, at most 30 s). */
+  sendTimeoutMs?: number;
+  /** A message whose rate limit needs a longer wait goes back to the queue until then. */
+  maxPaceWaitMs?: number;
+  limiter?: Limiter;
+  /** Jitter source (tests pass a fixed one). */
+  random?: () => number;
 }
 
 export interface DrainResult {
@@ -39,64 +56,157 @@ export interface DrainResult {
 }
 
 type Resolved =
-  | { kind: "deliver"; platform: Platform; deliverer: Deliverer; target: DeliveryTarget; pace: { key: string; rate: Rate }[]; accountId: number | null }
+  | { kind: "deliver"; platform: Platform; deliverer: Deliverer; target: DeliveryTarget; keys: LimitKey[]; accountId: number | null }
   | { kind: "wait"; platform: string; reason: string }
   | { kind: "fail"; platform: string; reason: string };
 
+type Handled = keyof DrainResult | "released" | "lost";
+
 const NO_DELIVERER_RETRY_MS = 60_000;
 const MAX_RETRY_AFTER_MS = 15 * 60_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
+/** A paused channel is probed after 30 s, then after twice as long each time, at most every 15 min. */
+const FIRST_PROBE_MS = 30_000;
+const CLAIM_CHUNK = 250;
 
-/** Backoff after the n-th failed attempt: 10 s, 20 s, 40 s … at most 30 min. */
-export function backoffMs(attempt: number): number {
-  return Math.min(30 * 60_000, 10_000 * 2 ** Math.max(0, attempt - 1));
+/**
+ * Backoff after the n-th failed attempt: 10 s, 20 s, 40 s … at most 15 min,
+ * with jitter (between half and all of it), so messages that failed together
+ * do not all come back in the same second.
+ */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(MAX_BACKOFF_MS, 10_000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base / 2 + (random() * base) / 2);
 }
 
 export function processOwner(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
-function paceKeys(platform: Platform, tenant: string, conversation: string): { key: string; rate: Rate }[] {
+/** The rate-limit keys of a send, most general first (the last is the conversation or channel). */
+function limitKeys(platform: Platform, tenant: string, conversation: string): LimitKey[] {
   if (platform === "teams") {
     return [
-      { key: `teams:tenant:${tenant}`, rate: PLATFORM_RATES.teamsTenant },
-      { key: `teams:conversation:${conversation}`, rate: PLATFORM_RATES.teamsConversation },
+      { key: `teams:tenant:${tenant}`, windows: PLATFORM_LIMITS.teamsTenant },
+      { key: `teams:conversation:${conversation}`, windows: PLATFORM_LIMITS.teamsConversation },
     ];
   }
-  if (platform === "slack") return [{ key: `slack:channel:${conversation}`, rate: PLATFORM_RATES.slackChannel }];
+  if (platform === "slack") return [{ key: `slack:channel:${conversation}`, windows: PLATFORM_LIMITS.slackChannel }];
   return [];
 }
 
+/** A counting semaphore: the send slots. */
+function createSlots(size: number) {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire() {
+      if (free > 0) {
+        free--;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
+
 /**
- * Runs `fn` over the batch in queue order, at most `limit` at a time; a
- * message waits for the one before it to the same target, so each target
- * gets its messages in order. With limit 1, strictly one after another.
+ * The one writer of a worker: claims, renewals and outcomes go through it one
+ * at a time; outcomes that arrive while it writes are collected and written
+ * together in the next transaction.
  */
-async function inQueueOrder(batch: OutboxMessage[], limit: number, fn: (message: OutboxMessage) => Promise<void>): Promise<void> {
-  const lastOfTarget = new Map<string, Promise<void>>();
-  const running = new Set<Promise<void>>();
-  const errors: unknown[] = [];
-  for (const message of batch) {
-    while (running.size >= limit) await Promise.race(running);
-    const done = (lastOfTarget.get(message.target) ?? Promise.resolve()).then(() => fn(message)).catch((err: unknown) => {
-      errors.push(err);
-    });
-    lastOfTarget.set(message.target, done);
-    running.add(done);
-    void done.then(() => running.delete(done));
+function createWriter(write: (outcomes: OutboxOutcome[]) => Promise<boolean[]>) {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queue: { outcome: OutboxOutcome; resolve: (held: boolean) => void; reject: (err: unknown) => void }[] = [];
+  let flushQueued = false;
+
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = tail.then(fn);
+    tail = run.catch(() => {});
+    return run;
   }
-  await Promise.all(running);
-  if (errors.length) throw errors[0];
+
+  async function flush() {
+    flushQueued = false;
+    const batch = queue.splice(0, 500);
+    if (batch.length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const held = await write(batch.map((b) => b.outcome));
+        batch.forEach((b, i) => b.resolve(held[i]!));
+        return;
+      } catch (err) {
+        if (attempt >= 3) {
+          for (const b of batch) b.reject(err);
+          return;
+        }
+        await sleep(200 * attempt);
+      }
+    }
+  }
+
+  return {
+    exclusive,
+    /** Resolves with true when the outcome was written while the lease was still ours. */
+    record(outcome: OutboxOutcome): Promise<boolean> {
+      return new Promise((resolve, reject) => {
+        queue.push({ outcome, resolve, reject });
+        if (!flushQueued) {
+          flushQueued = true;
+          void exclusive(flush);
+        }
+      });
+    },
+  };
+}
+
+/** Runs `send`, failing it as a timeout after `ms`; a late answer is logged (it may be a duplicate). */
+async function withTimeout<T>(send: Promise<T>, ms: number, onLate: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new DeliveryError("transient", `no answer within ${Math.round(ms / 1000)} s (timeout)`));
+    }, ms);
+  });
+  send.then(
+    () => timedOut && onLate(),
+    () => {},
+  );
+  try {
+    return await Promise.race([send, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface ChannelPause {
+  until: number;
+  delayMs: number;
+  reason: string;
+  probing: boolean;
 }
 
 export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) {
   const owner = options.owner ?? processOwner();
   const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
-  const batchSize = options.batchSize ?? 50;
-  const concurrency = options.concurrency ?? app.store.outbox.parallelSends;
-  const maxAttempts = options.maxAttempts ?? 6;
-  const maxRateLimited = options.maxRateLimited ?? 50;
-  const pacer = options.pacer ?? createPacer();
+  const maxHeld = options.maxHeld ?? 1000;
+  const concurrency = options.concurrency ?? 128;
+  const sendTimeoutMs = options.sendTimeoutMs ?? Math.min(30_000, Math.round(leaseMs / 3));
+  const maxPaceWaitMs = options.maxPaceWaitMs ?? 10_000;
+  const retryMs = app.config.outboxRetryMs;
+  const limiter = options.limiter ?? createMemoryLimiter({ lag: createLagMonitor() });
+  const random = options.random ?? Math.random;
   const { store, metrics, log } = app;
+  const writer = createWriter((outcomes) => store.outbox.record(owner, outcomes));
+  /** Channels paused by a configuration error, until a probe succeeds. */
+  const paused = new Map<string, ChannelPause>();
 
   async function resolve(target: string): Promise<Resolved> {
     const address = decodeAddress(target);
@@ -104,99 +214,317 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     if (address.kind === "person") {
       const person = await store.people.byId(address.personId);
       if (!person) return { kind: "fail", platform: "unknown", reason: `unreachable: no person ${address.personId}` };
-      const accounts = (await store.people.accountsOf(person.id)).filter((a) => !a.unreachableAt);
-      const account = accounts.find((a) => app.deliverers.has(a.platform));
+      const accounts = (await store.people.accountsOf(person.id)).filter((a) => !a.unreachableAt && app.deliverers.has(a.platform));
+      // A paused channel's messages wait, unless the person is reachable on another that works.
+      const account = accounts.find((a) => !paused.has(a.platform)) ?? accounts[0];
       if (account) {
         return {
           kind: "deliver",
           platform: account.platform,
           deliverer: app.deliverers.get(account.platform)!,
           target: { kind: "person", person, account },
-          pace: paceKeys(account.platform, account.tenantId, `account:${account.id}`),
+          keys: limitKeys(account.platform, account.tenantId, `account:${account.id}`),
           accountId: account.id,
         };
       }
       const web = app.deliverers.get("web");
-      if (web && app.config.webChat) return { kind: "deliver", platform: "web", deliverer: web, target: { kind: "person", person, account: null }, pace: [], accountId: null };
-      if (accounts.length) return { kind: "wait", platform: accounts[0]!.platform, reason: `no ${accounts[0]!.platform} deliverer in this process` };
+      if (web && app.config.webChat) return { kind: "deliver", platform: "web", deliverer: web, target: { kind: "person", person, account: null }, keys: [], accountId: null };
+      const elsewhere = (await store.people.accountsOf(person.id)).find((a) => !a.unreachableAt);
+      if (elsewhere) return { kind: "wait", platform: elsewhere.platform, reason: `no ${elsewhere.platform} deliverer in this process` };
       return { kind: "fail", platform: "unknown", reason: `unreachable: ${person.displayName} has no reachable chat account` };
     }
     const { platform, id } = address;
     const deliverer = app.deliverers.get(platform);
     if (!deliverer) return { kind: "wait", platform, reason: `no ${platform} deliverer in this process` };
-    return { kind: "deliver", platform, deliverer, target: { kind: "channel", id }, pace: paceKeys(platform, "", `channel:${id}`), accountId: null };
+    return { kind: "deliver", platform, deliverer, target: { kind: "channel", id }, keys: limitKeys(platform, "", `channel:${id}`), accountId: null };
   }
 
-  async function fail(message: OutboxMessage, platform: string, reason: string, error: string) {
-    if (await store.outbox.markFailed(message.id, owner, error.slice(0, 1000))) {
-      metrics.outboxFailed.inc({ platform, reason });
-      log.warn({ outbox: message.id, kind: message.kind, target: message.target, error }, "outbox message failed");
+  /** Pauses a channel; a failed probe doubles the pause, other sends failing in the same pause leave it as it is. */
+  function pauseChannel(platform: string, reason: string, at: number, probe: boolean) {
+    const before = paused.get(platform);
+    if (before && !probe) return;
+    const delayMs = before ? Math.min(MAX_BACKOFF_MS, before.delayMs * 2) : FIRST_PROBE_MS;
+    paused.set(platform, { until: at + delayMs, delayMs, reason, probing: false });
+    metrics.outboxChannelPaused.set({ platform }, 1);
+    log.error({ platform, reason, probeInMs: delayMs }, `${platform} delivery paused: the channel's configuration fails; nothing is lost, it resumes when a probe succeeds`);
+    if (!before) void tellAdmins(platform, reason, at).catch((err: unknown) => log.error({ err }, "admins not told about the paused channel"));
+  }
+
+  /** A notice to every admin (once an hour per channel): it reaches those who are on another channel that works. */
+  async function tellAdmins(platform: string, reason: string, at: number) {
+    const name = platform === "teams" ? "Microsoft Teams" : platform === "slack" ? "Slack" : platform;
+    for (const admin of await store.people.withRole("admin")) {
+      const t = translator(admin.locale);
+      await store.outbox.enqueue({
+        dedupeKey: `outbox.paused:${platform}:${Math.floor(at / 3_600_000)}:person:${admin.id}`,
+        target: personAddress(admin.id),
+        kind: "outbox.paused",
+        payload: noticeCard(t("admin.notify.deliveryPaused", { platform: name, reason }), t("admin.notify.deliveryPaused.title", { platform: name })),
+        availableAt: new Date(at),
+      });
     }
   }
 
-  async function retry(message: OutboxMessage, platform: string, reason: string, availableAt: Date, error: string, count: "attempt" | "rateLimited" | "none") {
-    if (await store.outbox.retryLater(message.id, owner, { availableAt, lastError: error.slice(0, 1000), count })) {
+  function resumeChannel(platform: string) {
+    if (!paused.delete(platform)) return;
+    metrics.outboxChannelPaused.set({ platform }, 0);
+    log.warn({ platform }, `${platform} delivery resumed`);
+  }
+
+  let stopping = false;
+  /** What the running drain holds: claimed and not yet recorded, and which of those are being sent. */
+  const held = new Map<number, { message: OutboxMessage; leaseUntil: number }>();
+  const inFlight = new Set<number>();
+
+  async function drainOnce(now: Date, ctx: Pick<JobContext, "dryRun" | "out">): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
+    // The drain's clock: `now` plus the real time since it started, so a retry
+    // is reckoned from the answer, not from the start of the drain.
+    const started = performance.now();
+    const clock = () => now.getTime() + Math.round(performance.now() - started);
+    const slots = createSlots(concurrency);
+    const chains = new Map<string, OutboxMessage[]>();
+    // Targets resolved in this drain: most targets get several messages, and
+    // resolving is two queries. Forgotten when the account turns out unreachable.
+    const resolvedTargets = new Map<string, Promise<Resolved>>();
+    const resolveOnce = (target: string) => {
+      let resolved = resolvedTargets.get(target);
+      if (!resolved) {
+        resolved = resolve(target);
+        resolvedTargets.set(target, resolved);
+        resolved.catch(() => resolvedTargets.delete(target));
+      }
+      return resolved;
+    };
+    const running = new Set<Promise<void>>();
+    let progressed: () => void = () => {};
+
+    const record = async (outcome: OutboxOutcome): Promise<boolean> => {
+      try {
+        return await writer.record(outcome);
+      } catch (err) {
+        log.error({ err, outbox: outcome.id, outcome: outcome.kind }, "outbox outcome not recorded; the message goes out again when its lease expires");
+        return false;
+      } finally {
+        held.delete(outcome.id);
+        progressed();
+      }
+    };
+
+    async function retry(message: OutboxMessage, platform: string, reason: string, availableAt: number, error: string | null, count: "attempt" | "rateLimited" | "none"): Promise<Handled> {
+      const at = new Date(clock());
+      if (!(await record({ id: message.id, kind: "retry", at, availableAt: new Date(availableAt), lastError: error, count, failingSince: message.failingSince }))) return "lost";
       metrics.outboxRetried.inc({ platform, reason });
-    }
-  }
-
-  /** Delivers one claimed message and records the outcome; "lost" when another worker took it over. */
-  async function deliverOne(message: OutboxMessage, now: Date, lease: { now: () => Date; until: Date }): Promise<keyof DrainResult | "lost"> {
-    const resolved = await resolve(message.target);
-    if (resolved.kind === "fail") {
-      await fail(message, resolved.platform, "unreachable", resolved.reason);
-      return "failed";
-    }
-    if (resolved.kind === "wait") {
-      await retry(message, resolved.platform, "no_deliverer", new Date(now.getTime() + NO_DELIVERER_RETRY_MS), resolved.reason, "none");
       return "retried";
     }
-    const { platform, deliverer, target, pace, accountId } = resolved;
-    let delivered: { ref: string };
-    try {
-      await pacer.take(pace);
-      // A send starts with at least half a lease left: a batch that takes longer
-      // than that renews each message's lease (false: another worker took it over).
-      const leaseNow = lease.now().getTime();
-      if (lease.until.getTime() - leaseNow < leaseMs / 2 && !(await store.outbox.renew(message.id, owner, new Date(leaseNow + leaseMs)))) return "lost";
-      delivered = await deliverer.deliver(target, message.payload as AdaptiveCard);
-    } catch (err) {
-      const e = err instanceof DeliveryError ? err : new DeliveryError("transient", err instanceof Error ? err.message : String(err));
-      if (e.failure === "rate_limited") {
-        if (message.rateLimited + 1 >= maxRateLimited) {
-          await fail(message, platform, "rate_limited", `rate limited ${message.rateLimited + 1} times: ${e.message}`);
-          return "failed";
-        }
-        const wait = Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, e.retryAfterMs ?? 1000));
-        await retry(message, platform, "rate_limited", new Date(now.getTime() + wait), `rate_limited: ${e.message}`, "rateLimited");
-        return "retried";
-      }
-      if (e.failure === "transient" && message.attempts + 1 < maxAttempts) {
-        await retry(message, platform, "transient", new Date(now.getTime() + backoffMs(message.attempts + 1)), `transient: ${e.message}`, "attempt");
-        return "retried";
-      }
-      if (e.failure === "unreachable" && accountId !== null) await store.people.markUnreachable(accountId, now);
-      await fail(message, platform, e.failure, `${e.failure}: ${e.message}`);
+
+    async function fail(message: OutboxMessage, platform: string, reason: string, error: string): Promise<Handled> {
+      if (!(await record({ id: message.id, kind: "failed", at: new Date(clock()), lastError: error }))) return "lost";
+      metrics.outboxFailed.inc({ platform, reason });
+      log.warn({ outbox: message.id, kind: message.kind, target: message.target, error }, "outbox message failed");
       return "failed";
     }
-    // Sent: a failure to record it is not a failed delivery (that would send it
-    // again at once). Retried briefly; if it still fails, the lease expires and
-    // the message goes out again (at least once).
-    metrics.outboxSent.inc({ platform, kind: message.kind });
-    for (let attempt = 1; ; attempt++) {
+
+    /** A retry within the horizon (OUTBOX_RETRY_HOURS from the first failure), else the message fails. */
+    function retryOrGiveUp(message: OutboxMessage, platform: string, reason: string, delayMs: number, error: string, count: "attempt" | "rateLimited") {
+      const at = clock();
+      const deadline = (message.failingSince?.getTime() ?? at) + retryMs;
+      if (at >= deadline) return fail(message, platform, reason, `gave up after ${Math.round(retryMs / 3_600_000)} h of retries: ${error}`);
+      return retry(message, platform, reason, Math.min(at + delayMs, deadline), error, count);
+    }
+
+    /**
+     * Reserves the message's turn under its rate limits and then a send slot;
+     * a turn further away than maxPaceWaitMs gives the message back ("paced").
+     * The wait holds no slot, so other targets go meanwhile.
+     */
+    async function takeTurn(keys: LimitKey[]): Promise<{ wait: number } | "stopped" | null> {
+      const { wait, taken } = keys.length ? await limiter.take(keys, clock(), stopping ? 0 : maxPaceWaitMs) : { wait: 0, taken: true };
+      if (!taken) return { wait };
+      if (wait > 0) await sleep(wait);
+      // Shutdown while waiting for the turn: nothing new starts.
+      if (stopping) return "stopped";
+      await slots.acquire();
+      return null;
+    }
+
+    async function handle(message: OutboxMessage): Promise<Handled> {
+      if (stopping) {
+        await record({ id: message.id, kind: "release" });
+        return "released";
+      }
+      const resolved = await resolveOnce(message.target);
+      if (resolved.kind === "fail") return fail(message, resolved.platform, "unreachable", resolved.reason);
+      if (resolved.kind === "wait") return retry(message, resolved.platform, "no_deliverer", clock() + NO_DELIVERER_RETRY_MS, resolved.reason, "none");
+      const { platform, deliverer, target, keys, accountId } = resolved;
+
+      // A paused channel: one message at a time probes it once the pause is over; the rest wait.
+      const pause = paused.get(platform);
+      if (pause && (pause.probing || clock() < pause.until)) {
+        return retry(message, platform, "paused", Math.max(pause.until, clock() + 1000), `paused: ${pause.reason}`, "none");
+      }
+      if (pause) pause.probing = true;
       try {
-        if (!(await store.outbox.markSent(message.id, owner, { at: now, ref: delivered.ref }))) {
-          log.warn({ outbox: message.id }, "outbox lease lost before the send was recorded; another worker may send it again");
-        }
-        return "sent";
-      } catch (err) {
-        if (attempt >= 3) {
-          log.error({ err, outbox: message.id }, "outbox message sent but not recorded; it goes out again when its lease expires");
-          return "sent";
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        return await send(message, resolved, pause);
+      } finally {
+        if (pause && paused.get(platform) === pause) pause.probing = false;
       }
     }
+
+    /** What a failed send or preparation leads to. */
+    async function afterFailure(message: OutboxMessage, resolved: Extract<Resolved, { kind: "deliver" }>, probe: boolean, err: unknown): Promise<Handled> {
+      const { platform, keys, accountId } = resolved;
+      const e = err instanceof DeliveryError ? err : new DeliveryError("transient", err instanceof Error ? err.message : String(err));
+      if (e.failure !== "config") resumeChannel(platform);
+      const at = clock();
+      switch (e.failure) {
+        case "rate_limited": {
+          const wait = Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, e.retryAfterMs ?? 1000));
+          // The conversation or channel waits, for every sender sharing the limiter.
+          if (keys.length) await limiter.pause(keys[keys.length - 1]!.key, at + wait);
+          return retryOrGiveUp(message, platform, "rate_limited", wait, `rate_limited: ${e.message}`, "rateLimited");
+        }
+        case "transient":
+          return retryOrGiveUp(message, platform, "transient", backoffMs(message.attempts + 1, random), `transient: ${e.message}`, "attempt");
+        case "config":
+          pauseChannel(platform, e.message, at, probe);
+          return retry(message, platform, "paused", paused.get(platform)!.until, `paused: ${e.message}`, "none");
+        case "unreachable":
+          resolvedTargets.delete(message.target);
+          if (accountId !== null) await store.people.markUnreachable(accountId, new Date(at));
+          return fail(message, platform, "unreachable", `unreachable: ${e.message}`);
+        default:
+          return fail(message, platform, e.failure, `${e.failure}: ${e.message}`);
+      }
+    }
+
+    const late = (message: OutboxMessage) => () =>
+      log.warn({ outbox: message.id, target: message.target }, "a send that timed out was answered after all; the retry may deliver it twice");
+
+    async function send(message: OutboxMessage, resolved: Extract<Resolved, { kind: "deliver" }>, pause: ChannelPause | undefined): Promise<Handled> {
+      const { platform, deliverer, keys } = resolved;
+      let target = resolved.target;
+      // Opening the conversation first keeps the rate-limited send a single request.
+      if (deliverer.prepare) {
+        try {
+          target = await withTimeout(deliverer.prepare(target), sendTimeoutMs, late(message));
+          if (target !== resolved.target) resolvedTargets.set(message.target, Promise.resolve({ ...resolved, target }));
+        } catch (err) {
+          return afterFailure(message, resolved, pause !== undefined, err);
+        }
+      }
+      const turn = await takeTurn(keys);
+      if (turn === "stopped") {
+        await record({ id: message.id, kind: "release" });
+        return "released";
+      }
+      if (turn) return retry(message, platform, "paced", clock() + turn.wait, null, "none");
+
+      let delivered: { ref: string };
+      inFlight.add(message.id);
+      try {
+        // Never start a send that could outlast the lease: renew first if it is short.
+        const lease = held.get(message.id);
+        if (lease && lease.leaseUntil - clock() < 1.5 * sendTimeoutMs) {
+          const until = clock() + leaseMs;
+          if ((await writer.exclusive(() => store.outbox.renew([message.id], owner, new Date(until)))) !== 1) return "lost";
+          lease.leaseUntil = until;
+        }
+        delivered = await withTimeout(deliverer.deliver(target, message.payload as AdaptiveCard), sendTimeoutMs, late(message));
+      } catch (err) {
+        return afterFailure(message, resolved, pause !== undefined, err);
+      } finally {
+        inFlight.delete(message.id);
+        slots.release();
+      }
+      resumeChannel(platform);
+      metrics.outboxSent.inc({ platform, kind: message.kind });
+      if (!(await record({ id: message.id, kind: "sent", at: new Date(clock()), ref: delivered.ref }))) {
+        log.warn({ outbox: message.id }, "outbox send not recorded as ours (lease lost or database failing); it may go out again");
+      }
+      return "sent";
+    }
+
+    /** One target's messages, one after another; when one goes back to the queue, so do the ones after it. */
+    async function runChain(target: string) {
+      const queue = chains.get(target)!;
+      while (queue.length) {
+        const message = queue[0]!;
+        let outcome: Handled;
+        try {
+          outcome = await handle(message);
+        } catch (err) {
+          log.error({ err, outbox: message.id }, "outbox delivery failed unexpectedly; the message goes out again when its lease expires");
+          outcome = "lost";
+        }
+        queue.shift();
+        if (held.delete(message.id)) progressed();
+        if (outcome !== "lost" && outcome !== "released") {
+          result[outcome]++;
+          ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
+        }
+        if (outcome === "retried" || outcome === "released" || outcome === "lost") {
+          await Promise.all(queue.splice(0).map((m) => record({ id: m.id, kind: "release" })));
+        }
+      }
+      chains.delete(target);
+    }
+
+    const renewal = setInterval(() => {
+      const ids = [...held.keys()];
+      if (ids.length === 0) return;
+      const until = clock() + leaseMs;
+      void writer
+        .exclusive(() => store.outbox.renew(ids, owner, new Date(until)))
+        .then(() => {
+          for (const id of ids) {
+            const h = held.get(id);
+            if (h) h.leaseUntil = until;
+          }
+        })
+        .catch((err: unknown) => log.error({ err }, "outbox leases not renewed"));
+    }, Math.max(500, Math.round(leaseMs / 4)));
+
+    try {
+      while (!stopping) {
+        const room = maxHeld - held.size;
+        let claimed: OutboxMessage[] = [];
+        if (room >= Math.min(CLAIM_CHUNK, maxHeld / 2)) {
+          const at = clock();
+          claimed = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit: Math.min(room, CLAIM_CHUNK) }));
+          for (const message of claimed) {
+            held.set(message.id, { message, leaseUntil: at + leaseMs });
+            const queue = chains.get(message.target);
+            if (queue) queue.push(message);
+            else {
+              chains.set(message.target, [message]);
+              const chain = runChain(message.target);
+              running.add(chain);
+              void chain.finally(() => running.delete(chain));
+            }
+          }
+        }
+        if (held.size === 0) break;
+        if (claimed.length > 0 && held.size <= maxHeld / 2) continue;
+        // Claim again once half the room is free; when nothing was due, after a
+        // moment (a message sent may let the next one to its target go) or when all is done.
+        await new Promise<void>((resolve) => {
+          const timer = claimed.length === 0 ? setTimeout(resolve, 200) : undefined;
+          progressed = () => {
+            if (held.size === 0 || (claimed.length > 0 && held.size <= maxHeld / 2)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+        });
+        progressed = () => {};
+      }
+      await Promise.all(running);
+    } finally {
+      clearInterval(renewal);
+    }
+    await updateGauges(new Date(clock()));
+    return result;
   }
 
   async function updateGauges(now: Date) {
@@ -205,49 +533,37 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     metrics.outboxOldestPendingAge.set(oldestCreatedAt ? Math.max(0, (now.getTime() - oldestCreatedAt.getTime()) / 1000) : 0);
   }
 
-  let stopping = false;
+  /** One drain at a time per process: a second call waits for the first. */
+  let current: Promise<unknown> = Promise.resolve();
 
   return {
     owner,
+    sendTimeoutMs,
     /**
-     * Sends everything due at `now`, batch by batch, until nothing due is left
-     * (or stop() was called). Leases are reckoned from `now` plus the real time
-     * the drain has taken, so a long drain does not claim with leases already
-     * expired for the other replicas.
+     * Sends everything due at `now` (and what falls due while it runs) until
+     * nothing due is left (or stop() was called).
      */
-    async drain(now: Date, ctx: Pick<JobContext, "dryRun" | "out"> = { dryRun: false, out: () => {} }): Promise<DrainResult> {
-      const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
+    drain(now: Date, ctx: Pick<JobContext, "dryRun" | "out"> = { dryRun: false, out: () => {} }): Promise<DrainResult> {
       if (ctx.dryRun) {
-        for (const m of await store.outbox.due(now, 500)) ctx.out(`would deliver #${m.id} ${m.kind} to ${m.target}`);
-        return result;
-      }
-      const started = performance.now();
-      const leaseNow = () => new Date(now.getTime() + Math.round(performance.now() - started));
-      while (!stopping) {
-        const claimedAt = leaseNow();
-        const batch = await store.outbox.claim({ owner, now: claimedAt, leaseMs, limit: batchSize });
-        const lease = { now: leaseNow, until: new Date(claimedAt.getTime() + leaseMs) };
-        if (batch.length === 0) break;
-        // Sending is mostly waiting (the platform, the database): targets go in
-        // parallel, each target's messages one after another, in queue order.
-        await inQueueOrder(batch, concurrency, async (message) => {
-          // Stopping: the rest of the batch is released by release().
-          if (stopping) return;
-          const outcome = await deliverOne(message, now, lease);
-          if (outcome === "lost") return;
-          result[outcome]++;
-          ctx.out(`#${message.id} ${message.kind} to ${message.target}: ${outcome}`);
+        return store.outbox.due(now, 500).then((due) => {
+          for (const m of due) ctx.out(`would deliver #${m.id} ${m.kind} to ${m.target}`);
+          return { sent: 0, retried: 0, failed: 0 };
         });
       }
-      await updateGauges(now);
-      return result;
+      const run = current.then(() => drainOnce(now, ctx));
+      current = run.catch(() => {});
+      return run;
     },
-    /** Graceful shutdown: drains finish the message they are sending and claim no more. */
+    /** Graceful shutdown: sends in flight finish (each within its timeout), nothing new starts, the rest is given back. */
     stop() {
       stopping = true;
     },
-    /** Gives back claims not yet sent (shutdown). */
-    release: () => store.outbox.release(owner),
+    /**
+     * Gives back claims not being sent (shutdown after a timeout). A send in
+     * flight keeps its lease: it may still complete, and released it could be
+     * sent again by another worker.
+     */
+    release: () => store.outbox.release(owner, [...held.keys()].filter((id) => !inFlight.has(id))),
   };
 }
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

@@ -126,7 +126,8 @@ export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalM
         await task.stop();
         await task.destroy();
       }
-      const timeout = new Promise((resolve) => setTimeout(resolve, options.stopTimeoutMs ?? 10_000).unref());
+      // Sends in flight end within their timeout: wait that long, so no lease of a send that may still complete is given back.
+      const timeout = new Promise((resolve) => setTimeout(resolve, options.stopTimeoutMs ?? outbox.sendTimeoutMs + 2000).unref());
       await Promise.race([Promise.allSettled([...inFlight]), timeout]);
       const [jobRuns, messages] = await Promise.all([app.store.jobRuns.release(owner, app.clock()), outbox.release()]);
       if (jobRuns || messages) app.log.warn({ jobRuns, messages }, "scheduler stopped: released unfinished job runs and outbox claims");

@@ -38,6 +38,12 @@ export function createJobRunsRepository(db: Tx) {
       return count;
     },
 
+    /** Retention: deletes runs started before `before` (a few thousand a day). */
+    async prune(before: Date): Promise<number> {
+      const { count } = await db.jobRun.deleteMany({ where: { startedAt: { lt: before } } });
+      return count;
+    },
+
     async last(job: string): Promise<JobRunRecord | null> {
       return db.jobRun.findFirst({ where: { job }, orderBy: { startedAt: "desc" } });
     },

@@ -3,8 +3,14 @@
 // Workers claim messages with a lease: a crashed worker's claims expire and
 // another worker takes them over. Every state change after the claim is
 // conditional on still holding the lease.
-import type { DatabaseKind, Tx } from "./client.ts";
+import type { DatabaseKind, Db, Tx } from "./client.ts";
 import { Prisma } from "./generated/client.ts";
+
+/** The advisory lock that serialises claims on PostgreSQL (any constant unique to this use). */
+const CLAIM_LOCK = 7_243_001;
+
+/** The payload of a message pruned by retention. */
+export const PRUNED = "null";
 
 /** Rows per INSERT: 6 parameters each stays far below SQLite's and PostgreSQL's parameter limits. */
 const ENQUEUE_BATCH = 500;
@@ -18,12 +24,59 @@ export interface OutboxMessage {
   attempts: number;
   rateLimited: number;
   createdAt: Date;
+  /** When the current run of failures began (null: none yet). */
+  failingSince: Date | null;
 }
 
-type OutboxRow = { id: number; dedupeKey: string; target: string; kind: string; payload: string; attempts: number; rateLimited: number; createdAt: Date };
+type OutboxRow = {
+  id: number;
+  dedupeKey: string;
+  target: string;
+  kind: string;
+  payload: string;
+  attempts: number;
+  rateLimited: number;
+  createdAt: Date | string;
+  failingSince: Date | string | null;
+};
+
+/** Raw SQLite rows carry dates as stored text; Prisma's own reads give Dates. */
+const asDate = (d: Date | string) => (d instanceof Date ? d : new Date(d));
 
 function toMessage(r: OutboxRow): OutboxMessage {
-  return { id: r.id, dedupeKey: r.dedupeKey, target: r.target, kind: r.kind, payload: JSON.parse(r.payload) as unknown, attempts: r.attempts, rateLimited: r.rateLimited, createdAt: r.createdAt };
+  return {
+    id: Number(r.id),
+    dedupeKey: r.dedupeKey,
+    target: r.target,
+    kind: r.kind,
+    payload: JSON.parse(r.payload) as unknown,
+    attempts: Number(r.attempts),
+    rateLimited: Number(r.rateLimited),
+    createdAt: asDate(r.createdAt),
+    failingSince: r.failingSince === null ? null : asDate(r.failingSince),
+  };
+}
+
+/** What became of a claimed message; written for many messages at once by `record`. */
+export type OutboxOutcome =
+  | { id: number; kind: "sent"; at: Date; ref: string }
+  /** Back to pending until `availableAt`, counted as a failed attempt, a 429, or neither (paused, paced, no deliverer). */
+  | { id: number; kind: "retry"; at: Date; availableAt: Date; lastError: string | null; count: "attempt" | "rateLimited" | "none"; failingSince: Date | null }
+  | { id: number; kind: "failed"; at: Date; lastError: string }
+  /** Given back untouched (not tried), for any worker to take at once. */
+  | { id: number; kind: "release" };
+
+export interface OutboxListItem {
+  id: number;
+  target: string;
+  kind: string;
+  status: string;
+  attempts: number;
+  rateLimited: number;
+  lastError: string | null;
+  availableAt: Date;
+  lastAttemptAt: Date | null;
+  createdAt: Date;
 }
 
 export interface OutgoingMessage {
@@ -40,13 +93,6 @@ export interface OutgoingMessage {
 
 export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
   return {
-    /**
-     * How many sends a worker runs at once on this database: PostgreSQL takes
-     * concurrent writes; SQLite has one writer, and a write racing another
-     * process's can fail with SQLITE_BUSY, so there one at a time.
-     */
-    parallelSends: kind === "postgres" ? 8 : 1,
-
     /**
      * Queues a message; false when one with the same dedupe key exists already,
      * also when another replica's transaction writes it at the same moment.
@@ -84,84 +130,98 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
 
     /**
      * Claims up to `limit` due messages for `owner` until `now + leaseMs`; two
-     * workers on one database never hold the same message. PostgreSQL: one
-     * UPDATE over rows picked with FOR UPDATE SKIP LOCKED, so replicas take
-     * disjoint batches without waiting on each other. SQLite (one writer at a
-     * time): each row is taken with its own conditional UPDATE.
+     * workers on one database never hold the same message. A message is
+     * claimable only when no earlier pending message to the same target is
+     * held by a worker or waiting for a retry, so each target gets its
+     * messages in queue order whichever process sends them. One statement on
+     * SQLite (one writer at a time); on PostgreSQL claims are serialised by a
+     * transaction-scoped advisory lock, because under READ COMMITTED two
+     * concurrent claims would not see each other's leases and could take a
+     * target's first and second message at once.
      */
     async claim(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<OutboxMessage[]> {
       const { owner, now, leaseMs, limit } = options;
       const leaseUntil = new Date(now.getTime() + leaseMs);
+      // Dates as parameters: the columns hold UTC without zone (PostgreSQL) or the adapter's text form (SQLite).
+      const picked = Prisma.sql`SELECT m."id" FROM "OutboxMessage" m
+        WHERE m."status" = 'pending' AND m."availableAt" <= ${now} AND (m."leaseUntil" IS NULL OR m."leaseUntil" < ${now})
+          AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
+            WHERE p."target" = m."target" AND p."status" = 'pending' AND p."id" < m."id"
+              AND (p."availableAt" > ${now} OR (p."leaseUntil" IS NOT NULL AND p."leaseUntil" >= ${now})))
+        ORDER BY m."id" LIMIT ${limit}`;
+      const returning = Prisma.sql`RETURNING "id", "dedupeKey", "target", "kind", "payload", "attempts", "rateLimited", "createdAt", "failingSince"`;
+      let rows: OutboxRow[];
       if (kind === "postgres") {
-        // Dates as parameters: the columns are timestamp(3) without zone, in UTC.
-        // The CTE picks the rows once (a CTE that locks is always materialized;
-        // an IN (subquery) may be run again and return more than `limit`).
-        const rows = await db.$queryRaw<OutboxRow[]>`WITH picked AS (
-            SELECT "id" FROM "OutboxMessage"
-            WHERE "status" = 'pending' AND "availableAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
-            ORDER BY "id" LIMIT ${limit}
-            FOR UPDATE SKIP LOCKED)
-          UPDATE "OutboxMessage" AS m SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
-          FROM picked WHERE m."id" = picked."id"
-          RETURNING m."id", m."dedupeKey", m."target", m."kind", m."payload", m."attempts", m."rateLimited", m."createdAt"`;
-        return rows.sort((a, b) => a.id - b.id).map(toMessage);
+        const claim = db.$queryRaw<OutboxRow[]>`WITH picked AS (${picked} FOR UPDATE OF m SKIP LOCKED)
+          UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
+          WHERE "id" IN (SELECT "id" FROM picked) ${returning}`;
+        const lock = db.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${CLAIM_LOCK})) AS l`;
+        rows = "$transaction" in db ? ((await (db as Db).$transaction([lock, claim]))[1] as OutboxRow[]) : (await lock, await claim);
+      } else {
+        rows = await db.$queryRaw<OutboxRow[]>`UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
+          WHERE "id" IN (${picked}) ${returning}`;
       }
-      const claimable = { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
-      const candidates = await db.outboxMessage.findMany({ where: claimable, orderBy: { id: "asc" }, take: limit, select: { id: true } });
-      const claimed: OutboxMessage[] = [];
-      for (const { id } of candidates) {
-        const { count } = await db.outboxMessage.updateMany({ where: { id, ...claimable }, data: { leaseOwner: owner, leaseUntil } });
-        if (count !== 1) continue;
-        claimed.push(toMessage(await db.outboxMessage.findUniqueOrThrow({ where: { id } })));
-      }
-      return claimed;
+      return rows.map(toMessage).sort((a, b) => a.id - b.id);
     },
 
     /**
-     * Extends `owner`'s lease on one message to `until`, right before it is sent,
-     * so a batch that takes longer than one lease is not taken over message by
-     * message while its worker is alive. False when the lease was lost already.
+     * Extends `owner`'s leases on these messages to `until` while they wait or
+     * are being sent, so a long drain is not taken over while its worker is
+     * alive. Returns the ids still held (a lost one was taken over already).
      */
-    async renew(id: number, owner: string, until: Date): Promise<boolean> {
-      const { count } = await db.outboxMessage.updateMany({ where: { id, leaseOwner: owner, status: "pending" }, data: { leaseUntil: until } });
-      return count === 1;
+    async renew(ids: number[], owner: string, until: Date): Promise<number> {
+      if (ids.length === 0) return 0;
+      const { count } = await db.outboxMessage.updateMany({ where: { id: { in: ids }, leaseOwner: owner, status: "pending" }, data: { leaseUntil: until } });
+      return count;
+    },
+
+    /**
+     * Writes many outcomes in one transaction (one writer, few commits: on
+     * SQLite a commit is the expensive part). Each entry is true when `owner`
+     * still held that message, false when its lease was lost.
+     */
+    async record(owner: string, outcomes: OutboxOutcome[]): Promise<boolean[]> {
+      const held = (id: number) => ({ id, leaseOwner: owner, status: "pending" });
+      const free = { leaseOwner: null, leaseUntil: null };
+      const updates = outcomes.map((o) => {
+        switch (o.kind) {
+          case "sent":
+            return db.outboxMessage.updateMany({ where: held(o.id), data: { ...free, status: "sent", sentAt: o.at, sentRef: o.ref, lastAttemptAt: o.at, attempts: { increment: 1 } } });
+          case "failed":
+            return db.outboxMessage.updateMany({ where: held(o.id), data: { ...free, status: "failed", lastError: o.lastError.slice(0, 1000), lastAttemptAt: o.at, attempts: { increment: 1 } } });
+          case "retry":
+            return db.outboxMessage.updateMany({
+              where: held(o.id),
+              data: {
+                ...free,
+                availableAt: o.availableAt,
+                lastError: o.lastError?.slice(0, 1000) ?? null,
+                ...(o.count === "none" ? {} : { lastAttemptAt: o.at, failingSince: o.failingSince ?? o.at }),
+                ...(o.count === "attempt" ? { attempts: { increment: 1 } } : o.count === "rateLimited" ? { rateLimited: { increment: 1 } } : {}),
+              },
+            });
+          case "release":
+            return db.outboxMessage.updateMany({ where: held(o.id), data: free });
+        }
+      });
+      if (updates.length === 0) return [];
+      const results = "$transaction" in db ? await (db as Db).$transaction(updates) : await Promise.all(updates);
+      return results.map((r) => r.count === 1);
     },
 
     /** Delivered. False when the lease was lost (another worker took the message over). */
     async markSent(id: number, owner: string, sent: { at: Date; ref: string }): Promise<boolean> {
-      const { count } = await db.outboxMessage.updateMany({
-        where: { id, leaseOwner: owner, status: "pending" },
-        data: { status: "sent", sentAt: sent.at, sentRef: sent.ref, leaseOwner: null, leaseUntil: null, attempts: { increment: 1 } },
-      });
-      return count === 1;
+      const [held] = await this.record(owner, [{ id, kind: "sent", ...sent }]);
+      return held!;
     },
 
-    /** Back to pending until `availableAt`, counted as a failed attempt, a 429, or neither (waiting for a deliverer). */
-    async retryLater(id: number, owner: string, retry: { availableAt: Date; lastError: string | null; count: "attempt" | "rateLimited" | "none" }): Promise<boolean> {
+    /** Gives back what `owner` still holds (all, or these ids), for other workers to take at once. */
+    async release(owner: string, ids?: number[]): Promise<number> {
+      if (ids?.length === 0) return 0;
       const { count } = await db.outboxMessage.updateMany({
-        where: { id, leaseOwner: owner, status: "pending" },
-        data: {
-          availableAt: retry.availableAt,
-          lastError: retry.lastError,
-          leaseOwner: null,
-          leaseUntil: null,
-          ...(retry.count === "attempt" ? { attempts: { increment: 1 } } : retry.count === "rateLimited" ? { rateLimited: { increment: 1 } } : {}),
-        },
+        where: { leaseOwner: owner, status: "pending", ...(ids ? { id: { in: ids } } : {}) },
+        data: { leaseOwner: null, leaseUntil: null },
       });
-      return count === 1;
-    },
-
-    async markFailed(id: number, owner: string, lastError: string): Promise<boolean> {
-      const { count } = await db.outboxMessage.updateMany({
-        where: { id, leaseOwner: owner, status: "pending" },
-        data: { status: "failed", lastError, leaseOwner: null, leaseUntil: null, attempts: { increment: 1 } },
-      });
-      return count === 1;
-    },
-
-    /** Gives back what `owner` still holds (graceful shutdown), for other workers to take at once. */
-    async release(owner: string): Promise<number> {
-      const { count } = await db.outboxMessage.updateMany({ where: { leaseOwner: owner, status: "pending" }, data: { leaseOwner: null, leaseUntil: null } });
       return count;
     },
 
@@ -182,6 +242,69 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
         take: limit,
       });
       return rows.map(toMessage);
+    },
+
+    /** Messages for operators (`outbox list`): newest first, by status and target. */
+    async list(filter: { status?: "pending" | "failed" | "sent"; targets?: string[]; limit: number }): Promise<OutboxListItem[]> {
+      return db.outboxMessage.findMany({
+        where: { ...(filter.status ? { status: filter.status } : {}), ...(filter.targets ? { target: { in: filter.targets } } : {}) },
+        orderBy: { id: "desc" },
+        take: filter.limit,
+        select: { id: true, target: true, kind: true, status: true, attempts: true, rateLimited: true, lastError: true, availableAt: true, lastAttemptAt: true, createdAt: true },
+      });
+    },
+
+    /**
+     * Puts failed messages back in the queue with fresh retries (`outbox retry`):
+     * these ids, or every failed one. Returns how many were requeued.
+     */
+    async retryFailed(which: { ids: number[] } | { all: true }, now: Date): Promise<number> {
+      const { count } = await db.outboxMessage.updateMany({
+        // A pruned message has nothing left to send.
+        where: { status: "failed", payload: { not: PRUNED }, ...("ids" in which ? { id: { in: which.ids } } : {}) },
+        data: { status: "pending", availableAt: now, attempts: 0, rateLimited: 0, failingSince: null, leaseOwner: null, leaseUntil: null },
+      });
+      return count;
+    },
+
+    /** Failed messages whose last attempt falls in [since, until) (the coordinators' digest). */
+    async failedBetween(since: Date, until: Date): Promise<{ target: string; lastError: string | null }[]> {
+      return db.outboxMessage.findMany({
+        where: { status: "failed", lastAttemptAt: { gte: since, lt: until } },
+        select: { target: true, lastError: true },
+        orderBy: { id: "asc" },
+      });
+    },
+
+    /** For `outbox stats`: counts by status, pending by target, the oldest pending. */
+    async stats(): Promise<{ byStatus: Record<string, number>; pendingByTarget: { target: string; count: number }[]; oldestPending: Date | null }> {
+      const [byStatus, byTarget, oldest] = await Promise.all([
+        this.countByStatus(),
+        db.outboxMessage.groupBy({ by: ["target"], where: { status: "pending" }, _count: { _all: true } }),
+        db.outboxMessage.findFirst({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
+      ]);
+      return {
+        byStatus,
+        pendingByTarget: byTarget.map((r) => ({ target: r.target, count: r._count._all })).sort((a, b) => b.count - a.count || a.target.localeCompare(b.target)),
+        oldestPending: oldest?.createdAt ?? null,
+      };
+    },
+
+    /**
+     * Retention: blanks the payload (the personal data) of messages sent
+     * before `sentBefore` and of failed ones last tried before `failedBefore`.
+     * The rows stay, with their dedupe keys, so a message is never queued twice.
+     */
+    async prunePayloads(options: { sentBefore: Date; failedBefore: Date }): Promise<{ sent: number; failed: number }> {
+      const blank = { payload: PRUNED, lastError: null };
+      const [sent, failed] = await Promise.all([
+        db.outboxMessage.updateMany({ where: { status: "sent", sentAt: { lt: options.sentBefore }, payload: { not: PRUNED } }, data: blank }),
+        db.outboxMessage.updateMany({
+          where: { status: "failed", OR: [{ lastAttemptAt: { lt: options.failedBefore } }, { lastAttemptAt: null, createdAt: { lt: options.failedBefore } }], payload: { not: PRUNED } },
+          data: blank,
+        }),
+      ]);
+      return { sent: sent.count, failed: failed.count };
     },
 
     async countByStatus(): Promise<Record<string, number>> {

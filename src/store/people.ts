@@ -178,6 +178,16 @@ export function createPeopleRepository(db: Tx, cache: ReadCache) {
       return row ? (row as ChatAccount) : null;
     },
 
+    /** Names of people with a chat account that cannot be reached and none that can (the coordinators' digest). */
+    async unreachable(): Promise<string[]> {
+      const people = await db.person.findMany({
+        where: { erasedAt: null, accounts: { some: { unreachableAt: { not: null } }, none: { unreachableAt: null } } },
+        select: { displayName: true },
+        orderBy: { displayName: "asc" },
+      });
+      return people.map((p) => p.displayName);
+    },
+
     async accountsOf(personId: number): Promise<ChatAccount[]> {
       const rows = await db.chatAccount.findMany({ where: { personId }, orderBy: { updatedAt: "desc" } });
       return rows as ChatAccount[];

@@ -2,6 +2,7 @@
 // answered through botbuilder's CloudAdapter to a loopback Bot Connector.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DeliveryError } from "../../src/bots/delivery.ts";
+import { createOutboxWorker } from "../../src/jobs/outbox.ts";
 import { noticeCard } from "../../src/cards/messages.ts";
 import { cardProblems } from "../../src/cards/validate.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
@@ -284,9 +285,13 @@ describe("Teams proactive delivery", () => {
     expect(limited).toBeInstanceOf(DeliveryError);
     expect(limited).toMatchObject({ failure: "rate_limited", retryAfterMs: 1000 });
 
-    connector.failures.set(chat.conversationId, { status: 403 });
+    connector.failures.set(chat.conversationId, { status: 403, code: "ConversationBlockedByUser" });
     const gone = await teams.deliver(await target(karin.aadObjectId), noticeCard("ping")).catch((e: unknown) => e);
     expect(gone).toMatchObject({ failure: "unreachable" });
+    // The outbox marks the account: a message to Karin fails, and she is unreachable.
+    const { person } = await target(karin.aadObjectId);
+    await server.app.store.outbox.enqueue({ dedupeKey: "e2e:blocked", target: `person:${person.id}`, kind: "test.notice", payload: noticeCard("ping") });
+    expect(await createOutboxWorker(server.app).drain(new Date())).toMatchObject({ failed: 1 });
     expect((await server.app.store.people.account("teams", TENANT, karin.aadObjectId))!.unreachableAt).toBeInstanceOf(Date);
 
     // Writing to the bot again makes the person reachable again.

@@ -1,10 +1,14 @@
 // A loopback stand-in for the Slack Web API: records every call (form or JSON
 // body, nested JSON fields parsed) and answers like Slack, or with a 429 /
-// `{ok:false,error}` on demand. Also signs requests to /slack/events the way
-// Slack does (v0 HMAC-SHA256 over "v0:timestamp:body").
+// `{ok:false,error}` on demand; like the real service, optionally after a
+// round trip, with strict per-channel limits for chat.postMessage (429 with
+// Retry-After), outages and channels whose posts never get an answer. Also
+// signs requests to /slack/events the way Slack does (v0 HMAC-SHA256 over
+// "v0:timestamp:body").
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { createBehaviour, createRateWindows, type StrictWindow } from "./rateWindows.ts";
 import type { Block } from "../../src/bots/slack/blockKit.ts";
 import { blockKitProblems } from "./blockKitLimits.ts";
 
@@ -12,6 +16,8 @@ export interface SlackCall {
   method: string;
   body: Record<string, unknown>;
   authorization?: string;
+  /** Answered ok (set when answered). */
+  ok?: boolean;
 }
 
 export interface SlackUserFixture {
@@ -21,7 +27,7 @@ export interface SlackUserFixture {
   locale?: string;
 }
 
-type Failure = { status: 429; retryAfter: number } | { error: string };
+type Failure = { status: 429; retryAfter: number } | { error: string } | { httpStatus: number };
 
 export interface SlackApiStandIn {
   url: string;
@@ -32,6 +38,18 @@ export interface SlackApiStandIn {
   /** The next call of `method` fails this way (once). */
   failNext(method: string, failure: Failure): void;
   callsTo(method: string): SlackCall[];
+  /** Milliseconds before each answer: fixed, or uniform in [min, max]. */
+  roundTripMs: number | [number, number];
+  /** Strict limits counted on arrival: chat.postMessage per channel, other methods per workspace. */
+  limits: { channel?: readonly StrictWindow[]; workspace?: readonly StrictWindow[] } | null;
+  /** 429s answered because of `limits`. */
+  refused(): number;
+  /** Every call answered this way while set (an outage or a revoked token). */
+  outage: Failure | null;
+  /** Channels whose posts never get an answer. */
+  stalled: Set<string>;
+  /** Successful chat.postMessage calls per marker found in the body. */
+  delivered(marker: RegExp): Map<string, number>;
   /** Waits until `count` calls to `method` (matching `where`) were recorded. */
   waitFor(method: string, where?: (c: SlackCall) => boolean, count?: number): Promise<SlackCall[]>;
   close(): Promise<void>;
@@ -109,11 +127,23 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
     }
   }
 
+  const windows = createRateWindows();
+  const stalled = new Set<string>();
+  const behaviour = createBehaviour<NonNullable<SlackApiStandIn["limits"]>, Failure>();
+  const self = behaviour.state;
+  const delay = behaviour.delay;
+  const overLimit = (method: string, body: Record<string, unknown>, now: number) => {
+    const limits = self.limits;
+    if (!limits) return false;
+    if (method === "chat.postMessage") return limits.channel !== undefined && !windows.admit(`channel:${String(body.channel)}`, limits.channel, now);
+    return limits.workspace !== undefined && !windows.admit(`workspace:${method}`, limits.workspace, now);
+  };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const method = (req.url ?? "").replace(/^\/(api\/)?/, "").split("?")[0];
+    req.on("end", async () => {
+      const method = (req.url ?? "").replace(/^\/(api\/)?/, "").split("?")[0]!;
       let body: Record<string, unknown>;
       try {
         body = parseBody(Buffer.concat(chunks).toString("utf8"), String(req.headers["content-type"] ?? ""));
@@ -121,7 +151,8 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
         res.writeHead(400).end();
         return;
       }
-      calls.push({ method, body, authorization: req.headers.authorization });
+      const call: SlackCall = { method, body, authorization: req.headers.authorization };
+      calls.push(call);
       for (const w of waiters) w();
       const problems = blocksRejected(method, body);
       if (problems.length > 0) {
@@ -130,25 +161,45 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
         res.end(JSON.stringify({ ok: false, error: "invalid_blocks", response_metadata: { messages: problems } }));
         return;
       }
-      const failure = failures.get(method)?.shift();
-      if (failure && "status" in failure) {
-        res.writeHead(429, { "retry-after": String(failure.retryAfter), "content-type": "application/json" });
+      const limited = overLimit(method, body, performance.now());
+      if (method === "chat.postMessage" && stalled.has(String(body.channel))) return; // never answered
+      await delay();
+      const failure = self.outage ?? failures.get(method)?.shift();
+      if ((failure && "status" in failure) || limited) {
+        res.writeHead(429, { "retry-after": String(failure && "status" in failure ? failure.retryAfter : 1), "content-type": "application/json" });
         res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
         return;
       }
+      if (failure && "httpStatus" in failure) {
+        res.writeHead(failure.httpStatus, { "content-type": "text/plain" }).end("stand-in failure");
+        return;
+      }
+      const answer_ = failure ? { ok: false, error: failure.error } : answer(method, body);
+      call.ok = answer_.ok === true;
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(failure ? { ok: false, error: failure.error } : answer(method, body)));
+      res.end(JSON.stringify(answer_));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
   const callsTo = (method: string) => calls.filter((c) => c.method === method);
-  return {
+  return behaviour.expose<Omit<SlackApiStandIn, "roundTripMs" | "limits" | "outage">>({
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     invalid,
     users,
+    refused: () => windows.refused,
+    stalled,
+    delivered(marker) {
+      const counts = new Map<string, number>();
+      for (const c of calls) {
+        if (c.method !== "chat.postMessage" || !c.ok) continue;
+        const m = marker.exec(JSON.stringify(c.body))?.[0];
+        if (m) counts.set(m, (counts.get(m) ?? 0) + 1);
+      }
+      return counts;
+    },
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
@@ -176,7 +227,7 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
+  });
 }
 
 /** POSTs a signed request to /slack/events, as Slack does. `body` is sent as JSON (events) or form (commands, payload=…). */

@@ -14,17 +14,23 @@ let t: ClockedApp;
 const t0 = new Date("2026-03-30T07:00:00Z");
 const later = (ms: number) => new Date(t0.getTime() + ms);
 
-/** A Teams stand-in that records sends and fails the calls it is told to. */
-function testDeliverer(failures: Record<number, DeliveryError> = {}) {
+const markerOf = (card: { body: unknown[] }) => String((card.body[0] as { text?: string }).text);
+
+/** A Teams stand-in that records sends and fails a message's first tries as it is told (by the message's text). */
+function testDeliverer(failures: Record<string, DeliveryError | DeliveryError[]> = {}) {
   const sends: { marker: string; target: DeliveryTarget }[] = [];
+  const tries = new Map<string, number>();
   let calls = 0;
   const deliverer: Deliverer = {
     platform: "teams",
     async deliver(target, card) {
       calls++;
-      const failure = failures[calls];
+      const marker = markerOf(card);
+      const n = tries.get(marker) ?? 0;
+      tries.set(marker, n + 1);
+      const failure = [failures[marker] ?? []].flat()[n];
       if (failure) throw failure;
-      sends.push({ marker: String((card.body[0] as { text?: string }).text), target });
+      sends.push({ marker, target });
       return { ref: `teams-activity-${calls}` };
     },
   };
@@ -64,28 +70,38 @@ afterEach(async () => {
 });
 
 describe("outbox worker", () => {
-  it("honours Retry-After on 429s without counting them as failed attempts", async () => {
+  it("honours Retry-After on 429s, counted from the answer, without counting them as failed attempts", async () => {
     const people = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map(withTeamsAccount));
     const teams = testDeliverer({
-      2: new DeliveryError("rate_limited", "429 Too Many Requests", 5000),
-      3: new DeliveryError("rate_limited", "429 Too Many Requests", 8000),
+      "message 1": new DeliveryError("rate_limited", "429 Too Many Requests", 5000),
+      "message 2": new DeliveryError("rate_limited", "429 Too Many Requests", 8000),
     });
     t.app.deliverers.set("teams", teams.deliverer);
     await enqueue(6, people.map((p) => `person:${p.id}`));
-    // One at a time: the stand-in fails calls by their number.
-    const worker = createOutboxWorker(t.app, { concurrency: 1 });
+    const worker = createOutboxWorker(t.app);
 
-    expect(await worker.drain(t0)).toEqual({ sent: 4, retried: 2, failed: 0 });
+    // Johan's and Sara's second messages wait for their first (order per target).
+    expect(await worker.drain(t0)).toEqual({ sent: 2, retried: 2, failed: 0 });
     const waiting = (await outboxRows(db.store)).filter((m) => m.status === "pending");
-    expect(waiting.map((m) => [m.availableAt.toISOString(), m.attempts, m.rateLimited, m.lastError])).toEqual([
-      [later(5000).toISOString(), 0, 1, "rate_limited: 429 Too Many Requests"],
-      [later(8000).toISOString(), 0, 1, "rate_limited: 429 Too Many Requests"],
+    expect(waiting.map((m) => [m.dedupeKey, m.attempts, m.rateLimited, m.lastError, m.leaseOwner])).toEqual([
+      ["test:1", 0, 1, "rate_limited: 429 Too Many Requests", null],
+      ["test:2", 0, 1, "rate_limited: 429 Too Many Requests", null],
+      ["test:4", 0, 0, null, null],
+      ["test:5", 0, 0, null, null],
     ]);
+    // From the answer: at least the Retry-After after t0, and not much later.
+    for (const [row, wait] of [[waiting[0]!, 5000], [waiting[1]!, 8000]] as const) {
+      expect(row.availableAt.getTime()).toBeGreaterThanOrEqual(later(wait).getTime());
+      expect(row.availableAt.getTime()).toBeLessThan(later(wait + 30_000).getTime());
+    }
     expect(await worker.drain(later(4000))).toEqual({ sent: 0, retried: 0, failed: 0 });
-    expect(await worker.drain(later(5000))).toEqual({ sent: 1, retried: 0, failed: 0 });
-    expect(await worker.drain(later(8000))).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await worker.drain(later(35_000))).toEqual({ sent: 4, retried: 0, failed: 0 });
     expect(markers(teams.sends)).toEqual(all(6));
     expect(teams.sends.every((s) => s.target.kind === "person" && s.target.account?.platform === "teams")).toBe(true);
+    for (const person of people) {
+      const mine = teams.sends.filter((s) => s.target.kind === "person" && s.target.person.id === person.id).map((s) => s.marker);
+      expect(mine).toEqual([...mine].sort());
+    }
     const rows = await outboxRows(db.store);
     expect(rows.every((m) => m.status === "sent" && m.sentRef?.startsWith("teams-activity-") && m.leaseOwner === null)).toBe(true);
 
@@ -95,7 +111,36 @@ describe("outbox worker", () => {
     expect(metrics).toContain("samordna_outbox_pending_messages 0");
   });
 
-  it("gives up on a message that keeps getting 429s, after the rate-limit cap", async () => {
+  it("does not call a target that answers 429 again before its Retry-After, however long the drain", async () => {
+    const people = await Promise.all(["maria.svensson", "johan.berg"].map(withTeamsAccount));
+    const calls: { marker: string; at: number }[] = [];
+    t.app.deliverers.set("teams", {
+      platform: "teams",
+      async deliver(_target, card) {
+        const marker = markerOf(card);
+        calls.push({ marker, at: performance.now() });
+        if (marker === "message 0") throw new DeliveryError("rate_limited", "429", 1000);
+        await new Promise((r) => setTimeout(r, 40));
+        return { ref: marker };
+      },
+    });
+    // Maria's one message is always refused; Johan's 12 take 40 ms each, one after another (same target).
+    await db.store.outbox.enqueue({ dedupeKey: "limited", target: `person:${people[0]!.id}`, kind: "test.notice", payload: { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: "message 0" }] }, availableAt: t0 });
+    for (let i = 1; i <= 12; i++) {
+      await db.store.outbox.enqueue({ dedupeKey: `slow:${i}`, target: `person:${people[1]!.id}`, kind: "test.notice", payload: { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: `message ${i}` }] }, availableAt: t0 });
+    }
+    // Johan's conversation allows 7/s: the drain takes several seconds; Maria's message comes back each second at most.
+    const result = await createOutboxWorker(t.app).drain(t0);
+    expect(result.sent).toBe(12);
+    const limited = calls.filter((c) => c.marker === "message 0").map((c) => c.at);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i < limited.length; i++) expect(limited[i]! - limited[i - 1]!).toBeGreaterThanOrEqual(990);
+    const [row] = (await outboxRows(db.store)).filter((m) => m.dedupeKey === "limited");
+    expect([row!.status, row!.attempts, row!.rateLimited]).toEqual(["pending", 0, limited.length]);
+  }, 30_000);
+
+  it("retries 429s until OUTBOX_RETRY_HOURS after the first, then fails the message", async () => {
+    t = clockedApp(db, { OUTBOX_RETRY_HOURS: "1" });
     const maria = await withTeamsAccount("maria.svensson");
     const limited: Deliverer = {
       platform: "teams",
@@ -105,31 +150,32 @@ describe("outbox worker", () => {
     };
     t.app.deliverers.set("teams", limited);
     await enqueue(1, [`person:${maria.id}`]);
-    const worker = createOutboxWorker(t.app, { maxRateLimited: 3 });
-    expect(await worker.drain(t0)).toEqual({ sent: 0, retried: 1, failed: 0 });
-    // A Retry-After of an hour is capped at 15 minutes.
-    expect((await outboxRows(db.store))[0]!.availableAt).toEqual(later(15 * 60_000));
-    expect(await worker.drain(later(15 * 60_000))).toEqual({ sent: 0, retried: 1, failed: 0 });
-    expect(await worker.drain(later(30 * 60_000))).toEqual({ sent: 0, retried: 0, failed: 1 });
+    const worker = createOutboxWorker(t.app);
+    const outcomes = [];
+    for (const minutes of [0, 16, 32, 48, 64]) outcomes.push(await worker.drain(later(minutes * 60_000)));
+    expect(outcomes).toEqual([...Array(4).fill({ sent: 0, retried: 1, failed: 0 }), { sent: 0, retried: 0, failed: 1 }]);
     const [row] = await outboxRows(db.store);
-    expect([row!.status, row!.attempts, row!.rateLimited, row!.lastError]).toEqual(["failed", 1, 2, "rate limited 3 times: 429"]);
+    expect([row!.status, row!.attempts, row!.rateLimited, row!.lastError]).toEqual(["failed", 1, 4, "gave up after 1 h of retries: rate_limited: 429"]);
   });
 
-  it("delivers exactly once when a worker crashes between claim and send (the lease expires)", async () => {
+  it("delivers exactly once, in order, when a worker crashes between claim and send (the lease expires)", async () => {
     const maria = await withTeamsAccount("maria.svensson");
+    const johan = await withTeamsAccount("johan.berg");
     const teams = testDeliverer();
     t.app.deliverers.set("teams", teams.deliverer);
     await enqueue(5, [`person:${maria.id}`]);
+    await db.store.outbox.enqueue({ dedupeKey: "other", target: `person:${johan.id}`, kind: "test.notice", payload: { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: "message 5" }] }, availableAt: t0 });
 
-    // Worker A claims three messages and dies before sending them.
+    // Worker A claims three of Maria's messages and dies before sending them.
     const claimedByA = await db.store.outbox.claim({ owner: "worker-a", now: t0, leaseMs: 60_000, limit: 3 });
     expect(claimedByA.map((m) => m.dedupeKey)).toEqual(["test:0", "test:1", "test:2"]);
 
+    // Maria's later messages wait for the ones A holds; Johan's goes.
     const b = createOutboxWorker(t.app, { owner: "worker-b" });
-    expect(await b.drain(later(10_000))).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(await b.drain(later(10_000))).toEqual({ sent: 1, retried: 0, failed: 0 });
     expect(await b.drain(later(59_000))).toEqual({ sent: 0, retried: 0, failed: 0 });
-    expect(await b.drain(later(61_000))).toEqual({ sent: 3, retried: 0, failed: 0 });
-    expect(markers(teams.sends)).toEqual(all(5));
+    expect(await b.drain(later(61_000))).toEqual({ sent: 5, retried: 0, failed: 0 });
+    expect(teams.sends.map((s) => s.marker)).toEqual(["message 5", ...all(5)]);
     // A comes back: its lease is gone, so it cannot record (or resend) anything.
     expect(await db.store.outbox.markSent(claimedByA[0]!.id, "worker-a", { at: later(62_000), ref: "late" })).toBe(false);
     expect(await db.store.outbox.claim({ owner: "worker-a", now: later(62_000), leaseMs: 60_000, limit: 10 })).toEqual([]);
@@ -156,38 +202,41 @@ describe("outbox worker", () => {
     expect(markers(delivered.map((m) => ({ marker: String((m.card as { body: { text: string }[] }).body[0]!.text) })))).toEqual(all(60));
   }, 60_000);
 
-  it("retries transient errors with backoff, fails permanent ones, and stops using an unreachable account", async () => {
-    const maria = await withTeamsAccount("maria.svensson");
-    const johan = await withTeamsAccount("johan.berg");
+  it("retries transient errors with jittered backoff, fails permanent ones, and stops using an unreachable account", async () => {
+    const [maria, johan, sara] = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map(withTeamsAccount));
     const teams = testDeliverer({
-      1: new DeliveryError("transient", "502 Bad Gateway"),
-      2: new DeliveryError("permanent", "400 Bad Request: card too large"),
-      3: new DeliveryError("unreachable", "403 the bot was removed"),
+      "message 0": new DeliveryError("unreachable", "403 the bot was removed"),
+      "message 1": new DeliveryError("permanent", "400 Bad Request: card too large"),
+      "message 2": new DeliveryError("transient", "502 Bad Gateway"),
     });
     t.app.deliverers.set("teams", teams.deliverer);
-    await enqueue(3, [`person:${maria.id}`, `person:${johan.id}`, `person:${maria.id}`]);
-    // One at a time: the stand-in fails calls by their number.
-    const worker = createOutboxWorker(t.app, { concurrency: 1 });
+    await enqueue(3, [`person:${maria!.id}`, `person:${johan!.id}`, `person:${sara!.id}`]);
+    const worker = createOutboxWorker(t.app, { random: () => 0 });
 
     expect(await worker.drain(t0)).toEqual({ sent: 0, retried: 1, failed: 2 });
     const rows = await outboxRows(db.store);
     expect(rows.map((m) => [m.dedupeKey, m.status, m.attempts, m.lastError])).toEqual([
-      ["test:0", "pending", 1, "transient: 502 Bad Gateway"],
+      ["test:0", "failed", 1, "unreachable: 403 the bot was removed"],
       ["test:1", "failed", 1, "permanent: 400 Bad Request: card too large"],
-      ["test:2", "failed", 1, "unreachable: 403 the bot was removed"],
+      ["test:2", "pending", 1, "transient: 502 Bad Gateway"],
     ]);
-    expect(rows[0]!.availableAt).toEqual(later(10_000));
-    const [account] = await db.store.people.accountsOf(maria.id);
-    expect(account!.unreachableAt).toEqual(t0);
-    // Maria's Teams account is unreachable now: the retry goes to her web chat inbox.
-    expect(await worker.drain(later(10_000))).toEqual({ sent: 1, retried: 0, failed: 0 });
-    expect(await db.store.webChat.since(maria.id, 0)).toHaveLength(1);
+    // The first backoff is 10 s, jittered down to half of it at the least.
+    expect(rows[2]!.availableAt.getTime()).toBeGreaterThanOrEqual(later(5_000).getTime());
+    expect(rows[2]!.availableAt.getTime()).toBeLessThan(later(10_000).getTime());
+    const [account] = await db.store.people.accountsOf(maria!.id);
+    expect(account!.unreachableAt).not.toBeNull();
+    expect(await worker.drain(later(11_000))).toEqual({ sent: 1, retried: 0, failed: 0 });
+    // Maria's Teams account is unreachable now: her next message goes to her web chat inbox.
+    await db.store.outbox.enqueue({ dedupeKey: "after", target: `person:${maria!.id}`, kind: "test.notice", payload: { type: "AdaptiveCard", version: "1.5", body: [] }, availableAt: t0 });
+    expect(await worker.drain(later(12_000))).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await db.store.webChat.since(maria!.id, 0)).toHaveLength(1);
     const metrics = await t.app.metrics.registry.metrics();
     expect(metrics).toContain('samordna_outbox_failed_total{platform="teams",reason="permanent"} 1');
     expect(metrics).toContain('samordna_outbox_retried_total{platform="teams",reason="transient"} 1');
   });
 
-  it("gives up after the attempt cap, and waits when the target's platform has no deliverer here", async () => {
+  it("retries transient errors until OUTBOX_RETRY_HOURS, and waits when the target's platform has no deliverer here", async () => {
+    t = clockedApp(db, { OUTBOX_RETRY_HOURS: "1" });
     const johan = await withTeamsAccount("johan.berg");
     const failing: Deliverer = {
       platform: "teams",
@@ -198,7 +247,7 @@ describe("outbox worker", () => {
     t.app.deliverers.set("teams", failing);
     await enqueue(1, [`person:${johan.id}`]);
     await db.store.outbox.enqueue({ dedupeKey: "channel", target: "slack:C0123", kind: "digest", payload: {}, availableAt: t0 });
-    const worker = createOutboxWorker(t.app, { maxAttempts: 3 });
+    const worker = createOutboxWorker(t.app);
     let now = t0;
     const outcomes = [];
     for (let i = 0; i < 4; i++) {
@@ -208,7 +257,7 @@ describe("outbox worker", () => {
     expect(outcomes.map((o) => o.failed)).toEqual([0, 0, 1, 0]);
     const rows = await outboxRows(db.store);
     expect(rows.map((m) => [m.dedupeKey, m.status, m.attempts, m.lastError])).toEqual([
-      ["test:0", "failed", 3, "transient: socket hang up"],
+      ["test:0", "failed", 3, "gave up after 1 h of retries: transient: socket hang up"],
       ["channel", "pending", 0, "no slack deliverer in this process"],
     ]);
   });
@@ -219,6 +268,7 @@ describe("outbox worker", () => {
     t.app.deliverers.set("teams", teams.deliverer);
     await enqueue(30, people.map((p) => `person:${p.id}`));
     expect(await createOutboxWorker(t.app, { concurrency: 3 }).drain(t0)).toEqual({ sent: 30, retried: 0, failed: 0 });
+    expect(teams.sends).toHaveLength(30);
     for (const person of people) {
       const mine = teams.sends.filter((s) => s.target.kind === "person" && s.target.person.id === person.id).map((s) => Number(s.marker.split(" ")[1]));
       expect(mine).toEqual([...mine].sort((a, b) => a - b));
@@ -231,23 +281,27 @@ describe("outbox worker", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const sends: string[] = [];
+    let entered = false;
     t.app.deliverers.set("teams", {
       platform: "teams",
       async deliver(_target, card) {
+        entered = true;
         await gate;
-        sends.push(String((card.body[0] as { text?: string }).text));
+        sends.push(markerOf(card));
         return { ref: `teams-activity-${sends.length}` };
       },
     });
     await enqueue(5, [`person:${maria.id}`]);
     const worker = createOutboxWorker(t.app, { owner: "stopping" });
     const draining = worker.drain(t0);
-    while ((await outboxRows(db.store)).every((m) => m.leaseOwner === null)) await new Promise((r) => setTimeout(r, 10));
+    while (!entered) await new Promise((r) => setTimeout(r, 10));
     worker.stop();
+    // The rest is given back; the send in flight keeps its lease: it may still complete.
+    expect(await worker.release()).toBe(4);
+    expect((await outboxRows(db.store)).map((m) => m.leaseOwner)).toEqual(["stopping", null, null, null, null]);
     release();
     expect(await draining).toEqual({ sent: 1, retried: 0, failed: 0 });
     expect(sends).toEqual(["message 0"]);
-    expect(await worker.release()).toBe(4);
     const rows = await outboxRows(db.store);
     expect(rows.map((m) => [m.status, m.leaseOwner])).toEqual([["sent", null], ...Array(4).fill(["pending", null])]);
   });

@@ -149,8 +149,19 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database, under load an
     const counts = received(connector);
     expect(counts.size).toBe(MESSAGES);
     expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
-    const rows = await db.store.db.outboxMessage.findMany({ where: { kind: "load.notice" }, select: { status: true, attempts: true, sentRef: true, leaseOwner: true } });
-    expect(rows.filter((r) => r.status !== "sent" || r.attempts !== 1 || !r.sentRef || r.leaseOwner !== null)).toEqual([]);
+    // Each person got their messages in queue order, whichever replica sent them.
+    const arrivals = new Map<string, number[]>();
+    for (const call of connector.calls) {
+      const i = /load:(\d+)/.exec(JSON.stringify(call.body))?.[1];
+      if (call.kind !== "send" || call.status !== 201 || i === undefined) continue;
+      arrivals.set(call.conversationId, [...(arrivals.get(call.conversationId) ?? []), Number(i)]);
+    }
+    expect([...arrivals.values()].filter((seq) => seq.some((n, k) => k > 0 && n < seq[k - 1]!))).toEqual([]);
+    const rows = await db.store.db.outboxMessage.findMany({ where: { kind: "load.notice" }, select: { status: true, attempts: true, sentRef: true, leaseOwner: true, lastError: true } });
+    expect(rows.filter((r) => r.status !== "sent" || !r.sentRef || r.leaseOwner !== null)).toEqual([]);
+    // A send may fail once on a busy machine (a connection reset, a timeout) and be retried; it still arrives once (above).
+    const retried = rows.filter((r) => r.attempts > 1);
+    if (retried.length) console.log(`outbox: ${retried.length} message(s) retried: ${[...new Set(retried.map((r) => r.lastError))].join("; ")}`);
     // All three took part, and together they sent each message once.
     const perReplica = await Promise.all(replicas.map((r) => metricValue(r, "samordna_outbox_sent_total", { kind: "load.notice" })));
     expect(perReplica.every((n) => n > 0)).toBe(true);
@@ -166,7 +177,9 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database, under load an
     const people = await teamsPeople(db.store, connector.url, 100, 25);
     // A short lease, with room for a slow send on a busy machine (a send outlasting
     // its lease would be taken over and sent twice by a survivor).
-    const env = { JOBS: "true", OUTBOX_LEASE_SECONDS: "10" };
+    // 20 s: a send times out after a third of it, and one that times out on a
+    // busy machine and reaches the stand-in all the same is a duplicate too.
+    const env = { JOBS: "true", OUTBOX_LEASE_SECONDS: "20" };
     replicas = await Promise.all([1, 2, 3].map(() => startReplica(db!.url, env)));
     const [victim] = replicas;
     const leasedByVictim = { leaseOwner: { contains: `:${victim.process.pid}:` }, status: "pending" };
@@ -186,11 +199,13 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database, under load an
     const counts = received(connector);
     expect(counts.size).toBe(total);
     // At least once at the crash point: only a message the victim was sending
-    // as it died may go out twice: at most 8 at a time (the worker's
-    // concurrency) in each of its two drains (the short loop and the `outbox` fire).
+    // as it died may go out twice: at most as many as its one drain sends at
+    // once (the worker's concurrency, 128).
     const twice = [...counts].filter(([, n]) => n > 1).map(([key]) => key);
-    expect(twice.every((key) => orphans.some((o) => o.dedupeKey === key))).toBe(true);
-    expect(twice.length).toBeLessThanOrEqual(16);
+    const strays = twice.filter((key) => !orphans.some((o) => o.dedupeKey === key));
+    if (strays.length) console.log("delivered twice, not held by the victim:", await db.store.db.outboxMessage.findMany({ where: { dedupeKey: { in: strays } }, select: { dedupeKey: true, attempts: true, lastError: true } }));
+    expect(strays).toEqual([]);
+    expect(twice.length).toBeLessThanOrEqual(128);
     expect([...counts.values()].every((n) => n <= 2)).toBe(true);
     const rows = await db.store.db.outboxMessage.findMany({ where: { kind: "load.notice" }, select: { status: true } });
     expect(rows.every((r) => r.status === "sent")).toBe(true);

@@ -78,12 +78,36 @@ describe("Slack deliverer", () => {
     expect(api.callsTo("chat.postMessage")).toHaveLength(before + 2);
   });
 
-  it("marks the account unreachable when Slack says account_inactive", async () => {
+  it("reports account_inactive and invalid_auth (the app's own workspace and token) as configuration errors, not the recipient's", async () => {
     const person = await slackPerson("U8", "fatima.ali@stockholm.example");
-    api.failNext("chat.postMessage", { error: "account_inactive" });
-    const err = await deliverer.deliver({ kind: "person", person, account: await account("U8") }, noticeCard("Hej")).catch((e: unknown) => e);
-    expect((err as DeliveryError).failure).toBe("unreachable");
-    expect((await account("U8"))!.unreachableAt).toBeInstanceOf(Date);
+    for (const error of ["account_inactive", "invalid_auth", "token_revoked"]) {
+      api.failNext("chat.postMessage", { error });
+      const err = await deliverer.deliver({ kind: "person", person, account: await account("U8") }, noticeCard("Hej")).catch((e: unknown) => e);
+      expect([(err as DeliveryError).failure, (err as DeliveryError).message]).toEqual(["config", `Slack: ${error}`]);
+    }
+    expect((await account("U8"))!.unreachableAt).toBeNull();
+  });
+
+  it("reopens a DM that is gone (channel_not_found) once, and reports the person unreachable when it stays gone", async () => {
+    const person = await slackPerson("U9", "karin.ek@stockholm.example");
+    await db.store.people.setConversationRef((await account("U9"))!.id, "DGONE");
+    api.failNext("chat.postMessage", { error: "channel_not_found" });
+    const opens = api.callsTo("conversations.open").length;
+    const sent = await deliverer.deliver({ kind: "person", person, account: await account("U9") }, noticeCard("Hej"));
+    expect(sent.ref).toMatch(/^DU9:/);
+    expect(api.callsTo("conversations.open")).toHaveLength(opens + 1);
+    expect((await account("U9"))!.conversationRef).toBe("DU9");
+
+    api.failNext("chat.postMessage", { error: "channel_not_found" });
+    api.failNext("chat.postMessage", { error: "channel_not_found" });
+    const err = await deliverer.deliver({ kind: "person", person, account: await account("U9") }, noticeCard("Hej")).catch((e: unknown) => e);
+    expect([(err as DeliveryError).failure, (err as DeliveryError).message]).toEqual(["unreachable", "Slack: channel_not_found"]);
+    expect(api.callsTo("conversations.open")).toHaveLength(opens + 2);
+    for (const error of ["user_not_found", "not_in_channel"]) {
+      api.failNext("chat.postMessage", { error });
+      const gone = await deliverer.deliver({ kind: "person", person, account: await account("U9") }, noticeCard("Hej")).catch((e: unknown) => e);
+      expect((gone as DeliveryError).failure).toBe("unreachable");
+    }
   });
 
   it("refuses a person without a Slack account as unreachable", async () => {

@@ -1,44 +1,65 @@
-// The outbox pacer: bursts up to the bucket size, then the platform's rate.
-// A virtual clock that only the pacer's own waits move: what is measured is
-// the pacing, not how busy the machine is.
+// The outbox's rate limiter: sliding windows as the platforms count them,
+// checked at given times (no real clock).
 import { describe, expect, it } from "vitest";
-import { createPacer, PLATFORM_RATES } from "../../src/jobs/pacing.ts";
+import { createMemoryLimiter, PLATFORM_LIMITS, WINDOW_MARGIN_MS, windowWait } from "../../src/jobs/pacing.ts";
 
-function virtualPacer() {
-  let t = 0;
-  const pacer = createPacer(
-    () => t,
-    async (ms) => {
-      t += ms;
-    },
-  );
-  return { pacer, elapsed: () => t };
-}
+const tenant = { key: "teams:tenant:t1", windows: PLATFORM_LIMITS.teamsTenant };
+const conversation = (id: string) => ({ key: `teams:conversation:${id}`, windows: PLATFORM_LIMITS.teamsConversation });
 
-describe("pacer", () => {
-  it("lets a Teams conversation burst 7 messages, then waits for the next token", async () => {
-    const { pacer, elapsed } = virtualPacer();
-    const keys = [
-      { key: "teams:tenant:t1", rate: PLATFORM_RATES.teamsTenant },
-      { key: "teams:conversation:a", rate: PLATFORM_RATES.teamsConversation },
-    ];
-    for (let i = 0; i < 7; i++) await pacer.take(keys);
-    // The conversation's burst of 7 holds nobody up; only the tenant's rate spaces them (3 at once, then 47/s).
-    expect(elapsed()).toBeGreaterThan(0);
-    expect(elapsed()).toBeLessThan(1000 / 7);
-    await pacer.take(keys);
-    expect(elapsed()).toBeGreaterThanOrEqual(1000 / 7); // the 8th waits for the conversation's next token
-    // Another conversation of the same tenant waits at most for the tenant's next token.
-    const before = elapsed();
-    await pacer.take([keys[0]!, { key: "teams:conversation:b", rate: PLATFORM_RATES.teamsConversation }]);
-    expect(elapsed() - before).toBeLessThanOrEqual(Math.ceil(1000 / PLATFORM_RATES.teamsTenant.perSecond));
+describe("rate limiter", () => {
+  it("lets 7 messages into a Teams conversation in a second, spread out, the 8th only when the first leaves the window", async () => {
+    const limiter = createMemoryLimiter();
+    // One every 1000/7 ms at the most.
+    expect(await limiter.take([tenant, conversation("a")], 0, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take([tenant, conversation("a")], 100, 0)).toMatchObject({ wait: 43 });
+    for (let i = 1; i < 7; i++) expect(await limiter.take([tenant, conversation("a")], i * 143, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take([tenant, conversation("a")], 1000, 0)).toMatchObject({ wait: WINDOW_MARGIN_MS });
+    // Another conversation of the same tenant is not held up.
+    expect(await limiter.take([tenant, conversation("b")], 1000, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take([tenant, conversation("a")], 1000 + WINDOW_MARGIN_MS, 0)).toMatchObject({ wait: 0 });
   });
 
-  it("sends about one message per second to a Slack channel", async () => {
-    const { pacer, elapsed } = virtualPacer();
-    const channel = [{ key: "slack:channel:C1", rate: PLATFORM_RATES.slackChannel }];
-    await pacer.take(channel);
-    await pacer.take(channel);
-    expect(elapsed()).toBe(Math.ceil(1000 / PLATFORM_RATES.slackChannel.perSecond));
+  it("keeps the 2-second, 30-second and hourly windows of a conversation too", () => {
+    const w = PLATFORM_LIMITS.teamsConversation;
+    // 8 in 2 s: seven in the first second and one more right after it.
+    const eight = [0, 143, 286, 429, 572, 715, 858, 1100];
+    expect(windowWait(eight, w, 1300)).toBe(2000 + WINDOW_MARGIN_MS - 1300);
+    // 60 in 30 s, spread so no shorter window is full.
+    const sixty = Array.from({ length: 60 }, (_, i) => i * 400);
+    expect(windowWait(sixty, w, 24_000)).toBe(30_000 + WINDOW_MARGIN_MS - 24_000);
+    // 1,800 in an hour, one every 1.9 s.
+    const hour = Array.from({ length: 1800 }, (_, i) => i * 1900);
+    expect(windowWait(hour, w, 1800 * 1900)).toBe(3_600_000 + WINDOW_MARGIN_MS - 1800 * 1900);
+  });
+
+  it("never lets a Slack channel have two messages within a second, and a 429 pauses the key", async () => {
+    const limiter = createMemoryLimiter();
+    const channel = [{ key: "slack:channel:C1", windows: PLATFORM_LIMITS.slackChannel }];
+    expect(await limiter.take(channel, 0, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take(channel, 999, 0)).toMatchObject({ taken: false });
+    expect(await limiter.take(channel, 1000 + WINDOW_MARGIN_MS, 0)).toMatchObject({ wait: 0 });
+    await limiter.pause("slack:channel:C1", 10_000);
+    expect(await limiter.take(channel, 5000, 0)).toMatchObject({ wait: 5000 });
+    expect(await limiter.take(channel, 10_000, 0)).toMatchObject({ wait: 0 });
+  });
+
+  it("takes nothing from any key when one of them must wait", async () => {
+    const limiter = createMemoryLimiter();
+    for (let i = 0; i < 50; i++) expect(await limiter.take([tenant, conversation(`c${i}`)], i * 20, 0)).toMatchObject({ wait: 0 });
+    expect(await limiter.take([tenant, conversation("fresh")], 1010, 0)).toMatchObject({ taken: false });
+    // "fresh" was not charged: its first message can go at once.
+    expect(await limiter.take([conversation("fresh")], 1010, 0)).toMatchObject({ wait: 0 });
+  });
+
+  it("reserves turns first come, first served: waiting senders get successive moments, not the same one", async () => {
+    const limiter = createMemoryLimiter();
+    const channel = [{ key: "slack:channel:C9", windows: PLATFORM_LIMITS.slackChannel }];
+    const waits = [];
+    for (let i = 0; i < 4; i++) waits.push(await limiter.take(channel, 0, 10_000));
+    const step = 1000 + WINDOW_MARGIN_MS;
+    expect(waits).toEqual([0, step, 2 * step, 3 * step].map((wait) => ({ wait, taken: true })));
+    // Too far off: not reserved, and the next sender's turn is unchanged.
+    expect(await limiter.take(channel, 0, 1000)).toEqual({ wait: 4 * step, taken: false });
+    expect(await limiter.take(channel, 0, 10_000)).toEqual({ wait: 4 * step, taken: true });
   });
 });

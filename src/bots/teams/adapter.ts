@@ -34,7 +34,28 @@ export class TeamsAdapter extends CloudAdapter {
   }
 }
 
-export function createTeamsAdapter(config: Config, log: Logger): TeamsAdapter {
+/**
+ * The connector client retries 5xx and 429 by itself (core-rest-pipeline's
+ * retry policies: up to three times, waiting each Retry-After). For proactive
+ * sends that hides a 429 from the outbox's pacing, holds a send slot for
+ * seconds and can outlast the send timeout; the outbox decides retries itself,
+ * so its adapter's clients have no retry phase.
+ */
+function withoutConnectorRetries(auth: ConfigurationBotFrameworkAuthentication): void {
+  const createFactory = auth.createConnectorFactory.bind(auth);
+  auth.createConnectorFactory = (claims) => {
+    const factory = createFactory(claims);
+    const create = factory.create.bind(factory);
+    factory.create = async (serviceUrl, audience) => {
+      const client = await create(serviceUrl, audience);
+      (client as unknown as { client?: { pipeline?: { removePolicy(o: { phase: "Retry" }): unknown } } }).client?.pipeline?.removePolicy({ phase: "Retry" });
+      return client;
+    };
+    return factory;
+  };
+}
+
+export function createTeamsAdapter(config: Config, log: Logger, options: { connectorRetries?: boolean } = {}): TeamsAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication(
     config.teams
       ? {
@@ -45,6 +66,7 @@ export function createTeamsAdapter(config: Config, log: Logger): TeamsAdapter {
         }
       : {},
   );
+  if (options.connectorRetries === false) withoutConnectorRetries(auth);
   const adapter = new TeamsAdapter(auth);
   adapter.use(typingIndicator(log));
   adapter.onTurnError = async (context, err) => {
@@ -93,7 +115,7 @@ export function createTeamsEndpoint(app: App): TeamsEndpoint {
   const adapter = createTeamsAdapter(app.config, app.log);
   const onActivity = createActivityHandler(app);
   return {
-    deliverer: createTeamsDeliverer({ adapter, app }),
+    deliverer: createTeamsDeliverer({ adapter: createTeamsAdapter(app.config, app.log, { connectorRetries: false }), app }),
     async handle(req, res) {
       const parsed = activityShape.safeParse(req.body);
       if (!parsed.success) {

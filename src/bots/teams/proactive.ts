@@ -19,11 +19,43 @@ import {
 import { cardMessage } from "./replies.ts";
 import { serviceUrlRefusal } from "./serviceUrl.ts";
 
-/** The HTTP status and Retry-After of a failed Bot Connector call (a RestError from the connector client). */
-function httpFailure(err: unknown): { status?: number; retryAfter?: string } {
-  const e = err as { statusCode?: unknown; response?: { status?: unknown; headers?: { get?(name: string): string | undefined } } };
+/** The HTTP status, Retry-After and error code of a failed Bot Connector call (a RestError from the connector client). */
+function httpFailure(err: unknown): { status?: number; retryAfter?: string; code?: string } {
+  const e = err as {
+    statusCode?: unknown;
+    code?: unknown;
+    body?: { error?: { code?: unknown } };
+    response?: { status?: unknown; headers?: { get?(name: string): string | undefined }; parsedBody?: { error?: { code?: unknown } } };
+  };
   const status = typeof e.statusCode === "number" ? e.statusCode : typeof e.response?.status === "number" ? e.response.status : undefined;
-  return { status, retryAfter: e.response?.headers?.get?.("retry-after") ?? undefined };
+  const code = [e.body?.error?.code, e.response?.parsedBody?.error?.code, e.code].find((c): c is string => typeof c === "string");
+  return { status, retryAfter: e.response?.headers?.get?.("retry-after") ?? undefined, code };
+}
+
+/** Acquiring the bot's token failed (MSAL: wrong or expired secret, unknown app): no message can go out. */
+function isTokenFailure(err: unknown): boolean {
+  const e = err as { errorCode?: unknown; name?: unknown; message?: unknown };
+  return typeof e.errorCode === "string" || /AuthError|ServerError/.test(String(e.name)) || /AADSTS\d+|invalid_client|unauthorized_client/.test(String(e.message));
+}
+
+/**
+ * Maps a Bot Connector failure onto the outbox's rules
+ * (learn.microsoft.com, "Rate limiting for bots" and the Bot Connector status codes):
+ * 401 or a failed token: the bot's credentials, for every message (config);
+ * 403 BotDisabledByAdmin: the app is off in that tenant (config);
+ * other 403 (blocked by the user, not in the roster) and 404 (conversation gone): this recipient;
+ * 429: Retry-After; 412, 408, 5xx and no answer: retry with backoff; the rest: this message is wrong.
+ */
+export function classifyTeamsFailure(err: unknown, now: Date): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  const { status, retryAfter, code } = httpFailure(err);
+  const message = `Teams: ${status ? `${status} ` : ""}${code ? `${code} ` : ""}${(err as Error).message ?? String(err)}`.slice(0, 500);
+  if (status === 401 || (status === undefined && isTokenFailure(err))) return new DeliveryError("config", message);
+  if (status === 403 && code === "BotDisabledByAdmin") return new DeliveryError("config", message);
+  if (status === 403 || status === 404) return new DeliveryError("unreachable", message);
+  if (status === 429) return new DeliveryError("rate_limited", message, retryAfterMs(retryAfter, now));
+  if (status === undefined || status >= 500 || status === 408 || status === 412) return new DeliveryError("transient", message);
+  return new DeliveryError("permanent", message);
 }
 
 export function retryAfterMs(header: string | undefined, now: Date): number | undefined {
@@ -39,20 +71,7 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
   const { store, log } = app;
   const appId = app.config.teams?.appId ?? "";
 
-  /** Maps a connector failure onto the outbox's retry rules; marks the account when the person cannot be reached. */
-  async function classify(err: unknown, account: ChatAccount | null): Promise<DeliveryError> {
-    if (err instanceof DeliveryError) return err;
-    const { status, retryAfter } = httpFailure(err);
-    const message = `Teams: ${(err as Error).message ?? String(err)}`.slice(0, 500);
-    // The person removed the app, blocked the bot or the chat is gone.
-    if (status === 403 || status === 404) {
-      if (account) await store.people.markUnreachable(account.id, app.clock());
-      return new DeliveryError("unreachable", message);
-    }
-    if (status === 429) return new DeliveryError("rate_limited", message, retryAfterMs(retryAfter, app.clock()));
-    if (status === undefined || status >= 500 || status === 408) return new DeliveryError("transient", message);
-    return new DeliveryError("permanent", message);
-  }
+  const classify = (err: unknown) => classifyTeamsFailure(err, app.clock());
 
   /** Runs `send` in a proactive turn; errors inside the turn are carried out, not left to onTurnError. */
   async function inConversation<T>(ref: TeamsReference, send: (context: TurnContext) => Promise<T>): Promise<T> {
@@ -116,6 +135,19 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
   return {
     platform: "teams",
 
+    async prepare(target) {
+      if (target.kind !== "person") return target;
+      const account = await teamsAccount(target);
+      const stored = parseReference(account?.conversationRef);
+      if (!account || !stored || hasConversation(stored)) return target;
+      try {
+        const created = await createPersonalChat(stored, account);
+        return { ...target, account: { ...account, conversationRef: JSON.stringify(created) } };
+      } catch (err) {
+        throw classify(err);
+      }
+    },
+
     async deliver(target, card) {
       if (target.kind === "channel") {
         const id = channelId(target.id);
@@ -124,7 +156,7 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
         try {
           return { ref: await sendCard(guard(ref), card) };
         } catch (err) {
-          throw await classify(err, null);
+          throw classify(err);
         }
       }
       const account = await teamsAccount(target);
@@ -135,7 +167,7 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
         const ref = hasConversation(stored) ? stored : await createPersonalChat(stored, account);
         return { ref: await sendCard(ref, card) };
       } catch (err) {
-        const failure = await classify(err, account);
+        const failure = classify(err);
         log.info({ personId: target.person.id, failure: failure.failure }, failure.message);
         throw failure;
       }
@@ -148,7 +180,7 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
       try {
         await inConversation(sent.ref, (context) => context.updateActivity({ ...cardMessage(card), id: sent.activityId }));
       } catch (err) {
-        throw await classify(err, null);
+        throw classify(err);
       }
     },
   };
