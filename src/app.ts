@@ -22,6 +22,7 @@ import { createDigestService, type DigestService } from "./domain/digests.ts";
 import { createAdminService } from "./domain/admin.ts";
 import { createMeService } from "./domain/me.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
+import { createPortfolioService, type PortfolioService } from "./domain/portfolio.ts";
 import { createTriageService, type TriageService } from "./domain/triage.ts";
 import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
@@ -40,6 +41,8 @@ export interface App {
   triage: TriageService;
   digests: DigestService;
   status: StatusService;
+  /** What everyone signed in sees across the organisation (the web portfolio). */
+  portfolio: PortfolioService;
   /** Working days in HOLIDAY_COUNTRY: ping due dates, reminders, triage targets. */
   calendar: Calendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
@@ -94,6 +97,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     triage,
     digests,
     status,
+    portfolio: createPortfolioService({ store, needs, digests, clock }),
     calendar,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {

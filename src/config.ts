@@ -43,6 +43,11 @@ const schema = z
     JOBS: bool.default(true),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     ORG_FILE: z.string().optional(),
+    PUBLIC_URL: z.string().url().regex(/^https?:\/\//, "must be an http(s) URL").optional(),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    OIDC_ISSUER: z.string().url().optional(),
+    OIDC_CLIENT_ID: z.string().optional(),
+    OIDC_CLIENT_SECRET: z.string().optional(),
   })
   .transform((env) => {
     const production = env.NODE_ENV === "production";
@@ -75,6 +80,13 @@ const schema = z
       // How long a replica's claim on an outbox message holds before another may take it over.
       outboxLeaseMs: env.OUTBOX_LEASE_SECONDS * 1000,
       orgFile: env.ORG_FILE,
+      portfolio: {
+        publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
+        sessionSecret: env.SESSION_SECRET,
+        oidc: env.OIDC_ISSUER
+          ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? "", clientSecret: env.OIDC_CLIENT_SECRET ?? "" }
+          : undefined,
+      },
     };
   });
 
@@ -107,5 +119,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = ".
   if (teams && teams.appType !== "MultiTenant" && !teams.tenantId) {
     throw new ConfigError(`Invalid configuration:\n  MicrosoftAppTenantId: required with MicrosoftAppType ${teams.appType}`);
   }
+  checkPortfolio(config);
   return config;
+}
+
+/** Sign-in needs its redirect URI and a cookie key that survives restarts (and is the same on every replica). */
+function checkPortfolio(config: Config): void {
+  const { oidc, publicUrl, sessionSecret } = config.portfolio;
+  if (!oidc) return;
+  if (!oidc.clientId) throw new ConfigError("Invalid configuration:\n  OIDC_CLIENT_ID: required with OIDC_ISSUER");
+  if (!publicUrl) throw new ConfigError("Invalid configuration:\n  PUBLIC_URL: required with OIDC_ISSUER (the sign-in redirect URI is PUBLIC_URL/auth/callback)");
+  if (config.production && !sessionSecret) throw new ConfigError("Invalid configuration:\n  SESSION_SECRET: required with OIDC_ISSUER when NODE_ENV=production");
 }

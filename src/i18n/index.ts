@@ -6,12 +6,13 @@ import * as admin from "./admin.ts";
 import * as common from "./common.ts";
 import * as digest from "./digest.ts";
 import * as needs from "./needs.ts";
+import * as portfolio from "./portfolio.ts";
 import * as slack from "./slack.ts";
 import * as status from "./status.ts";
 import * as teams from "./teams.ts";
 import * as triage from "./triage.ts";
 
-const modules = [common, needs, status, teams, slack, triage, digest, admin];
+const modules = [common, needs, status, teams, slack, triage, digest, admin, portfolio];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

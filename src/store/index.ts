@@ -12,6 +12,7 @@ import { createNeedsRepository } from "./needs.ts";
 import { createOrganisationRepository } from "./organisation.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
+import { createPortfolioRepository } from "./portfolio.ts";
 import { createSettingsRepository } from "./settings.ts";
 import { createStatusRequestsRepository } from "./statusRequests.ts";
 import { createWebChatRepository } from "./webChat.ts";
@@ -33,6 +34,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind) {
     statusRequests: createStatusRequestsRepository(db),
     organisation: createOrganisationRepository(db),
     jobRuns: createJobRunsRepository(db),
+    portfolio: createPortfolioRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

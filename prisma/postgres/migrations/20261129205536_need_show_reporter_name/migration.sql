@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Need" ADD COLUMN     "showReporterName" BOOLEAN NOT NULL DEFAULT false;
+
