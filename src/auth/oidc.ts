@@ -86,7 +86,11 @@ export function createOidc(settings: OidcSettings) {
         expectedNonce: expected.nonce,
         idTokenExpected: true,
       });
-      const claims = (tokens.claims() ?? {}) as Record<string, unknown>;
+      let claims = (tokens.claims() ?? {}) as Record<string, unknown>;
+      // Providers that keep the ID token small (the OpenID Connect default for the code flow) give e-mail at userinfo.
+      if (typeof claims.email !== "string" && typeof claims.sub === "string") {
+        claims = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)) };
+      }
       const email = verifiedEmail(claims);
       if (!email) throw new SignInError("the provider did not give a verified e-mail address");
       const name = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim() : email;
