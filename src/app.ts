@@ -1,5 +1,6 @@
 // The composition root: config, store, domain services, the core router and
 // its features. Channels (web, Teams, Slack) and jobs are given this App.
+import { randomBytes } from "node:crypto";
 import { createAdminFeature } from "./bots/core/features/admin.ts";
 import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createMeFeature } from "./bots/core/features/me.ts";
@@ -11,6 +12,7 @@ import type { Reply, Turn } from "./bots/core/types.ts";
 import type { Deliverer } from "./bots/delivery.ts";
 import { createWebDeliverer } from "./bots/web/deliver.ts";
 import { cardContext } from "./cards/context.ts";
+import { createCharts, type Charts } from "./charts/index.ts";
 import { escalationCard } from "./cards/escalationCard.ts";
 import { statusForm } from "./cards/statusForm.ts";
 import { createCalendar, type Calendar } from "./domain/calendar.ts";
@@ -43,6 +45,10 @@ export interface App {
   status: StatusService;
   /** What everyone signed in sees across the organisation (the web portfolio). */
   portfolio: PortfolioService;
+  /** Key-figure charts (SVG for pages, PNG for cards), cached per day. */
+  charts: Charts;
+  /** Signs session cookies and chart URLs: SESSION_SECRET. */
+  signingSecret: string;
   /** Working days in HOLIDAY_COUNTRY: ping due dates, reminders, triage targets. */
   calendar: Calendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
@@ -75,6 +81,9 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       escalation: (locale, info) => escalationCard(cardContext(locale), info),
     },
   });
+  const portfolio = createPortfolioService({ store, needs, digests, clock, calendar, zone: config.timezone });
+  // Without SESSION_SECRET (development), a key per process: sessions and chart URLs end with a restart.
+  const signingSecret = config.portfolio.sessionSecret ?? randomBytes(32).toString("base64url");
   const router = createRouter(
     [
       createNeedsFeature({ needs, departments: () => store.departments.active() }),
@@ -97,7 +106,9 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     triage,
     digests,
     status,
-    portfolio: createPortfolioService({ store, needs, digests, clock }),
+    portfolio,
+    charts: createCharts({ load: () => portfolio.keyFigures(), clock, zone: config.timezone, secret: signingSecret }),
+    signingSecret,
     calendar,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {

@@ -9,7 +9,7 @@ import { errorPage, devSignInPage, signedOutPage } from "../portfolio/views/mess
 import { pageContext } from "../portfolio/views/layout.ts";
 import type { Html } from "../portfolio/html.ts";
 import { createOidc, SignInError, type Oidc } from "./oidc.ts";
-import { createSessions, randomToken, safeEqual, type Session, type Sessions } from "./session.ts";
+import { createSessions, safeEqual, type Session, type Sessions } from "./session.ts";
 
 export interface SignedIn {
   person: Person;
@@ -58,8 +58,7 @@ export function createAuth(app: App): Auth | null {
   const { portfolio, production, defaultLocale } = app.config;
   if (production && !portfolio.oidc) return null;
   const sessions: Sessions = createSessions({
-    // Development without SESSION_SECRET: a key per process (sessions end with a restart).
-    secret: portfolio.sessionSecret ?? randomToken(),
+    secret: app.signingSecret,
     secure: portfolio.publicUrl?.startsWith("https:") ?? false,
   });
   const oidc: Oidc | undefined = portfolio.oidc

@@ -3,7 +3,9 @@
 // by name, e-mail addresses never; coordinators' decisions carry their name.
 import type { Store } from "../store/index.ts";
 import type { PortfolioRow } from "../store/portfolio.ts";
+import type { Calendar } from "./calendar.ts";
 import { trend, type DigestService, type Trend } from "./digests.ts";
+import { monthSeries, type KeyFigures } from "./keyFigures.ts";
 import { DomainError } from "./errors.ts";
 import type { Clock, NeedService } from "./needs.ts";
 import {
@@ -101,8 +103,8 @@ export function parseFilters(query: Record<string, unknown>): PortfolioFilters {
   };
 }
 
-export function createPortfolioService(deps: { store: Store; needs: NeedService; digests: DigestService; clock: Clock }) {
-  const { store, needs, digests, clock } = deps;
+export function createPortfolioService(deps: { store: Store; needs: NeedService; digests: DigestService; clock: Clock; calendar: Calendar; zone: string }) {
+  const { store, needs, digests, clock, calendar, zone } = deps;
 
   /** The one place the portfolio asks the similar-needs analysis (src/domain/similarity.ts). */
   function search(text: string, limit: number, excludeId?: number): Promise<number[]> {
@@ -189,11 +191,14 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       };
     },
 
-    /** Key figures as the digest computes them, over the last 90 days. */
-    async figures() {
+    /** Key figures now (as the digest computes them) and month by month. */
+    async keyFigures(): Promise<KeyFigures> {
       const now = clock();
-      const data = await digests.build({ from: new Date(now.getTime() - RECENTLY_DECIDED_DAYS * DAY), to: now, key: `portfolio:${now.toISOString()}` });
-      return data.figures;
+      const [data, series] = await Promise.all([
+        digests.build({ from: new Date(now.getTime() - RECENTLY_DECIDED_DAYS * DAY), to: now, key: `portfolio:${now.toISOString()}` }),
+        monthSeries(store, calendar, zone, now),
+      ]);
+      return { now: data.figures, series };
     },
   };
 }

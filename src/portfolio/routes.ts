@@ -4,6 +4,7 @@ import path from "node:path";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { App } from "../app.ts";
 import { sendPage, type Auth, type SignedIn } from "../auth/routes.ts";
+import { isChartName } from "../charts/index.ts";
 import { DomainError } from "../domain/errors.ts";
 import { parseFilters } from "../domain/portfolio.ts";
 import { figuresPage } from "./views/figures.ts";
@@ -109,9 +110,27 @@ export function createPortfolioRoutes(app: App, auth: Auth): Router {
   router.get(
     "/portfolio/figures",
     handle(async (req, res) => {
-      sendPage(res, 200, figuresPage(context(req, res), await portfolio.figures()));
+      const ctx = context(req, res);
+      const charts = await app.charts.all(ctx.locale);
+      sendPage(res, 200, figuresPage(ctx, await app.charts.figures(), charts));
     }),
   );
+
+  // Chart images for cards: no session (Slack and Teams fetch them), a signature that expires instead.
+  router.get("/charts/:name.png", async (req, res, next) => {
+    try {
+      const name = String(req.params.name);
+      const query = req.query as Record<string, unknown>;
+      if (!isChartName(name) || !app.charts.verify(name, query)) {
+        res.status(403).json({ error: "invalid or expired chart link" });
+        return;
+      }
+      const png = await app.charts.png(name, query.locale === "en" ? "en" : "sv");
+      res.type("png").set("cache-control", "private, max-age=3600").send(png);
+    } catch (err) {
+      next(err);
+    }
+  });
 
   return router;
 }

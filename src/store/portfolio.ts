@@ -128,6 +128,33 @@ export function createPortfolioRepository(db: Tx) {
       return { workPackages: wps, initiatives: inits };
     },
 
+    /** Needs reported in [from, to) per status, counted in the database. */
+    async statusCountsBetween(from: Date, to: Date): Promise<{ status: NeedStatus; count: number }[]> {
+      const rows = await db.need.groupBy({ by: ["status"], where: { createdAt: { gte: from, lt: to } }, _count: { _all: true } });
+      return rows.map((r) => ({ status: r.status as NeedStatus, count: r._count._all }));
+    },
+
+    /** When the latest (at most `sample`) needs triaged in [from, to) were reported and triaged. */
+    async triagedBetween(from: Date, to: Date, sample: number): Promise<{ createdAt: Date; triagedAt: Date }[]> {
+      const rows = await db.need.findMany({
+        where: { triagedAt: { gte: from, lt: to } },
+        select: { createdAt: true, triagedAt: true },
+        orderBy: { triagedAt: "desc" },
+        take: sample,
+      });
+      return rows.map((r) => ({ createdAt: r.createdAt, triagedAt: r.triagedAt! }));
+    },
+
+    /** Status requests due in [from, to), and how many were answered by their due date. */
+    async pingsOnTime(from: Date, to: Date): Promise<{ asked: number; onTime: number }> {
+      const where = { dueAt: { gte: from, lt: to } };
+      const [asked, onTime] = await Promise.all([
+        db.statusRequest.count({ where }),
+        db.statusRequest.count({ where: { ...where, update: { is: { late: false } } } }),
+      ]);
+      return { asked, onTime };
+    },
+
     /** The two latest answered status updates of each initiative (health now and before). */
     async initiativeHealth(initiativeIds: number[]): Promise<Map<number, { health: string; at: Date }[]>> {
       const rows = await db.statusRequest.findMany({

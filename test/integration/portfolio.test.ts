@@ -150,4 +150,27 @@ describe("portfolio (development sign-in)", () => {
     expect(list).not.toContain("<script>alert(1)</script>");
     expect(list).toContain("&lt;script&gt;alert(1)&lt;/script&gt; i rubriken");
   });
+
+  it("shows key figures as charts with the same numbers in tables, and serves chart PNGs only at signed, unexpired URLs", async () => {
+    const web = await signIn("Peter Holm");
+    const page = (await web.get(`${server.url}/portfolio/figures`)).body;
+    expect(page.match(/<svg /g)?.length).toBe(5);
+    const text = textOf(page);
+    expect(text).toContain("Open needs by department");
+    // The seed has three open needs in three departments, one each.
+    for (const dept of ["Transport Administration", "Education Administration", "Environment and Health Administration"]) expect(text).toMatch(new RegExp(`${dept} 1`));
+
+    const path = server.app.charts.signedPath("open-by-department", "en", new Date(Date.now() + 3_600_000));
+    const png = await fetch(`${server.url}${path}`);
+    expect(png.status).toBe(200);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(bytes.subarray(1, 4).toString()).toBe("PNG");
+    expect(bytes.length).toBeLessThan(500_000);
+
+    expect((await fetch(`${server.url}${path.replace("open-by-department", "open-by-area")}`)).status).toBe(403);
+    expect((await fetch(`${server.url}${path.replace(/sig=[^&]+/, "sig=forged")}`)).status).toBe(403);
+    const expired = server.app.charts.signedPath("open-by-department", "en", new Date(Date.now() - 1000));
+    expect((await fetch(`${server.url}${expired}`)).status).toBe(403);
+  });
 });

@@ -66,6 +66,8 @@ describe("portfolio sign-in (production, OpenID Connect)", () => {
     }
     const post = await web.post(`${server.url}/portfolio/needs/${need.reference}/support`, { _csrf: "x" });
     expect(post.status).toBe(401);
+    // Chart images answer only at a URL we signed.
+    expect((await web.get(`${server.url}/charts/open-by-department.png`)).status).toBe(403);
     // No person picker in production: sign-in goes to the identity provider.
     const login = await web.get(`${server.url}/auth/login`);
     expect(login.status).toBe(302);

@@ -1,21 +1,23 @@
-// Key figures: each as numbers in a table (what screen readers read), with a
-// chart beside it where one is rendered.
-import type { DigestData } from "../../domain/digests.ts";
-import { html, type Html } from "../html.ts";
-import { departmentName } from "./needs.ts";
+// Key figures: two headline numbers, then each chart (SVG, hidden from screen
+// readers) followed by the same numbers as a table (what screen readers read).
+import type { RenderedChart } from "../../charts/index.ts";
+import type { KeyFigures } from "../../domain/keyFigures.ts";
+import { html, raw, type Html } from "../html.ts";
 import { layout, type PageContext } from "./layout.ts";
 
-export type Figures = DigestData["figures"];
-
-function countTable(ctx: PageContext, caption: string, header: string, rows: { label: string; count: number }[]): Html {
-  const { t } = ctx;
-  return html`<table><caption>${caption}</caption>
-<thead><tr><th scope="col">${header}</th><th scope="col" class="num">${t("portfolio.figures.count")}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr><th scope="row">${r.label}</th><td class="num">${r.count}</td></tr>`)}</tbody></table>`;
+function chartTable(ctx: PageContext, chart: RenderedChart): Html {
+  const { spec } = chart;
+  const number = new Intl.NumberFormat(ctx.locale === "sv" ? "sv-SE" : "en-GB", spec.percent ? { style: "percent", maximumFractionDigits: 0 } : { maximumFractionDigits: 1 });
+  return html`<table><caption class="visually-hidden">${spec.title}</caption>
+<thead><tr><th scope="col">${spec.categoryLabel}</th>${spec.series.map((s) => html`<th scope="col" class="num">${s.name}</th>`)}</tr></thead>
+<tbody>${spec.categories.map(
+    (c, i) => html`<tr><th scope="row">${c}</th>${spec.series.map((s) => html`<td class="num">${s.values[i] === null ? "–" : number.format(s.values[i]!)}</td>`)}</tr>`,
+  )}</tbody></table>`;
 }
 
-export function figuresPage(ctx: PageContext, figures: Figures, charts: Partial<Record<"byDepartment" | "byArea", Html>> = {}): Html {
+export function figuresPage(ctx: PageContext, figures: KeyFigures, charts: RenderedChart[]): Html {
   const { t, locale } = ctx;
+  const now = figures.now;
   const number = new Intl.NumberFormat(locale === "sv" ? "sv-SE" : "en-GB", { maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(locale === "sv" ? "sv-SE" : "en-GB", { style: "percent", maximumFractionDigits: 0 });
   return layout(
@@ -23,24 +25,16 @@ export function figuresPage(ctx: PageContext, figures: Figures, charts: Partial<
     t("portfolio.figures.heading"),
     html`<h1>${t("portfolio.figures.heading")}</h1>
 <dl class="facts">
-<dt>${t("portfolio.figures.triage")}</dt><dd>${figures.medianWorkingDaysToTriage === null ? t("portfolio.figures.none") : number.format(figures.medianWorkingDaysToTriage)}</dd>
-<dt>${t("portfolio.figures.pings")}</dt><dd>${figures.pingAnswerRate === null ? t("portfolio.figures.none") : percent.format(figures.pingAnswerRate)}</dd>
+<dt>${t("portfolio.figures.triage")}</dt><dd>${now.medianWorkingDaysToTriage === null ? t("portfolio.figures.none") : number.format(now.medianWorkingDaysToTriage)}</dd>
+<dt>${t("portfolio.figures.pings")}</dt><dd>${now.pingAnswerRate === null ? t("portfolio.figures.none") : percent.format(now.pingAnswerRate)}</dd>
 </dl>
-<h2>${t("portfolio.figures.byDepartment")}</h2>
-${charts.byDepartment ? html`<figure class="chart" aria-hidden="true">${charts.byDepartment}</figure>` : ""}
-${countTable(
-  ctx,
-  t("portfolio.figures.byDepartment"),
-  t("portfolio.filter.department"),
-  figures.byDepartment.map((d) => ({ label: departmentName(ctx, d), count: d.count })),
-)}
-<h2>${t("portfolio.figures.byArea")}</h2>
-${charts.byArea ? html`<figure class="chart" aria-hidden="true">${charts.byArea}</figure>` : ""}
-${countTable(
-  ctx,
-  t("portfolio.figures.byArea"),
-  t("portfolio.filter.area"),
-  figures.bySustainability.map((a) => ({ label: t(`sustainability.${a.area}`), count: a.count })),
+<p>${t("portfolio.chart.intro")}</p>
+${charts.map(
+  (c) => html`<section aria-labelledby="chart-${c.spec.name}">
+<h2 id="chart-${c.spec.name}">${c.spec.title}</h2>
+<figure class="chart" aria-hidden="true">${raw(c.svg)}</figure>
+${chartTable(ctx, c)}
+</section>`,
 )}`,
   );
 }
