@@ -15,7 +15,13 @@ function height(spec: ChartSpec): number {
 }
 
 function option(spec: ChartSpec) {
-  const value = { type: "value" as const, axisLabel: spec.percent ? { formatter: (v: number) => `${Math.round(v * 100)} %` } : {}, ...(spec.percent ? { max: 1 } : {}) };
+  const value = {
+    type: "value" as const,
+    axisLabel: spec.percent ? { formatter: (v: number) => `${Math.round(v * 100)} %` } : {},
+    ...(spec.percent ? { max: 1 } : {}),
+    // Counts of needs have no halves.
+    ...(spec.kind === "bar" ? { minInterval: 1 } : {}),
+  };
   const category = { type: "category" as const, data: spec.categories, ...(spec.horizontal ? { inverse: true } : {}) };
   return {
     animation: false,

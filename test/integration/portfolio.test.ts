@@ -154,7 +154,9 @@ describe("portfolio (development sign-in)", () => {
   it("shows key figures as charts with the same numbers in tables, and serves chart PNGs only at signed, unexpired URLs", async () => {
     const web = await signIn("Peter Holm");
     const page = (await web.get(`${server.url}/portfolio/figures`)).body;
-    expect(page.match(/<svg /g)?.length).toBe(5);
+    // Four charts; the seed has no status pings yet, so that one says so instead of drawing an empty chart.
+    expect(page.match(/<svg /g)?.length).toBe(4);
+    expect(textOf(page)).toContain("Not enough data yet");
     const text = textOf(page);
     expect(text).toContain("Open needs by department");
     // The seed has three open needs in three departments, one each.

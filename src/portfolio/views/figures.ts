@@ -32,8 +32,12 @@ export function figuresPage(ctx: PageContext, figures: KeyFigures, charts: Rende
 ${charts.map(
   (c) => html`<section aria-labelledby="chart-${c.spec.name}">
 <h2 id="chart-${c.spec.name}">${c.spec.title}</h2>
-<figure class="chart" aria-hidden="true">${raw(c.svg)}</figure>
-${chartTable(ctx, c)}
+${
+  c.spec.series.every((s) => s.values.every((v) => v === null || v === 0))
+    ? html`<p>${t("portfolio.figures.none")}</p>`
+    : html`<figure class="chart" aria-hidden="true">${raw(c.svg)}</figure>
+${chartTable(ctx, c)}`
+}
 </section>`,
 )}`,
   );

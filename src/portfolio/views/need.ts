@@ -4,7 +4,6 @@ import { cardContext } from "../../cards/context.ts";
 import { eventText } from "../../cards/needCard.ts";
 import type { PortfolioNeed } from "../../domain/portfolio.ts";
 import { OPEN_NEED_STATUSES } from "../../domain/types.ts";
-import { formatDate } from "../../i18n/format.ts";
 import { html, type Html } from "../html.ts";
 import { csrfField, layout, type PageContext } from "./layout.ts";
 
@@ -78,7 +77,6 @@ ${section(t("portfolio.need.affected"), need.affected)}
 ${section(t("portfolio.need.benefit"), need.benefit)}
 ${section(t("portfolio.need.outcome"), need.outcome)}
 ${history}
-${similar}
-<p><small>${formatDate(locale, need.createdAt)}</small></p>`,
+${similar}`,
   );
 }

@@ -54,6 +54,7 @@ ${select(ctx, "wp", "portfolio.filter.wp", data.workPackages.map((w) => ({ value
 <div class="actions"><button type="submit">${t("portfolio.filter.apply")}</button> <a href="/portfolio">${t("portfolio.filter.clear")}</a></div>
 </form>`;
 
+  const deptNames = new Map(data.departments.map((d) => [d.id, departmentName(ctx, d)]));
   const table = data.rows.length
     ? html`<table class="needs">
 <caption class="visually-hidden">${t("portfolio.results", { count: data.total })}</caption>
@@ -61,7 +62,7 @@ ${select(ctx, "wp", "portfolio.filter.wp", data.workPackages.map((w) => ({ value
 <tbody>${data.rows.map(
         (r) => html`<tr>
 <td><a href="/portfolio/needs/${r.reference}">${r.reference}: ${r.title}</a></td>
-<td data-label="${t("portfolio.col.department")}">${r.departmentName ?? "–"}</td>
+<td data-label="${t("portfolio.col.department")}">${(r.departmentId !== null ? deptNames.get(r.departmentId) : undefined) ?? r.departmentName ?? "–"}</td>
 <td data-label="${t("portfolio.col.status")}"><span class="status">${t(`status.${r.status}`)}</span></td>
 <td data-label="${t("portfolio.col.supporters")}" class="num">${r.supporterCount}</td>
 <td data-label="${t("portfolio.col.linked")}">${r.workPackageCode ?? r.initiativeCode ?? "–"}</td>
