@@ -18,7 +18,8 @@ const PEOPLE = [
   { key: "karin.ek", name: "Karin Ek" },
 ];
 
-async function startBaselines(port: number) {
+/** The bare frameworks of bench/baselines.ts in a process of their own. */
+export async function startBaselines(port: number) {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/baselines.ts", String(port), SECRET], { stdio: ["ignore", "ignore", "inherit"] });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`baselines exited with ${child.exitCode}`);

@@ -54,6 +54,15 @@ export function publicHistory(need: Pick<Need, "reporterId" | "showReporterName"
     });
 }
 
+/** How many items each list of the overview shows. */
+export const OVERVIEW_ITEMS = 5;
+
+export interface OrganisationOverview {
+  byDepartment: { name: string; nameEn: string | null; count: number }[];
+  newestAccepted: PortfolioRow[];
+  grid: { code: string; name: string; now: Health | null }[];
+}
+
 export interface PortfolioNeed {
   need: Need;
   /** The reporter's name, only when they chose to show it. */
@@ -188,6 +197,24 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
           workPackageCode: i.workPackage?.code ?? null,
           ...line(initHealth.get(i.id) ?? []),
         })),
+      };
+    },
+
+    /** The organisation in brief (Slack's Home tab): open needs by department, the newest accepted needs, the work-package grid. */
+    async overview(): Promise<OrganisationOverview> {
+      const [byDepartment, departments, accepted, health] = await Promise.all([
+        store.needs.openCountByDepartment(OPEN_NEED_STATUSES),
+        store.departments.active(),
+        store.portfolio.needs({ open: ["accepted"], decided: [], decidedSince: clock(), skip: 0, take: OVERVIEW_ITEMS }),
+        store.digests.workPackageHealth(),
+      ]);
+      const dept = new Map(departments.map((d) => [d.id, d]));
+      return {
+        byDepartment: byDepartment
+          .map((r) => ({ name: (r.departmentId !== null && dept.get(r.departmentId)?.name) || "–", nameEn: (r.departmentId !== null && dept.get(r.departmentId)?.nameEn) || null, count: r.count }))
+          .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+        newestAccepted: accepted.rows,
+        grid: health.map((wp) => ({ code: wp.code, name: wp.name, now: wp.updates[0]?.health ?? null })),
       };
     },
 

@@ -3,24 +3,16 @@
 // the login (with @example.org added when it has none), verified unless the
 // login starts with "unverified".
 import http from "node:http";
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
+import { freePort } from "./net.ts";
+
+export { freePort } from "./net.ts";
 
 export interface TestOidcProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
   stop(): Promise<void>;
-}
-
-/** A free loopback port: the server's PUBLIC_URL (and so its redirect URI) must be known before it starts. */
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 export async function startOidcProvider(redirectUri: string): Promise<TestOidcProvider> {
