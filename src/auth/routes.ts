@@ -9,6 +9,7 @@ import { errorPage, devSignInPage, signedOutPage } from "../portfolio/views/mess
 import { pageContext } from "../portfolio/views/layout.ts";
 import type { Html } from "../portfolio/html.ts";
 import { createOidc, SignInError, type Oidc } from "./oidc.ts";
+import { createTeamsSso, TeamsTokenError, type TeamsSso } from "./teamsSso.ts";
 import { createSessions, safeEqual, type Session, type Sessions } from "./session.ts";
 
 export interface SignedIn {
@@ -64,6 +65,13 @@ export function createAuth(app: App): Auth | null {
   const oidc: Oidc | undefined = portfolio.oidc
     ? createOidc({ ...portfolio.oidc, redirectUri: `${portfolio.publicUrl}/auth/callback` })
     : undefined;
+  const teamsSso: TeamsSso | undefined =
+    portfolio.oidc && portfolio.publicUrl
+      ? createTeamsSso({
+          issuer: portfolio.oidc.issuer,
+          audiences: [portfolio.oidc.clientId, `api://${new URL(portfolio.publicUrl).host}/${portfolio.oidc.clientId}`],
+        })
+      : undefined;
   const plain = (path: string) => pageContext(defaultLocale, path);
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "16kb" });
@@ -160,6 +168,29 @@ export function createAuth(app: App): Auth | null {
       res.redirect(303, safeReturnTo((req.body as Record<string, unknown>).returnTo));
     } catch (err) {
       next(err);
+    }
+  });
+
+  // Teams SSO: the tab page posts the token Teams gave it; the token is the proof, so no CSRF token is needed here.
+  router.post("/auth/teams", express.json({ limit: "16kb" }), async (req, res, next) => {
+    if (!teamsSso) {
+      res.status(404).json({ error: "Teams sign-in needs OIDC_ISSUER (the Entra ID tenant)" });
+      return;
+    }
+    const token = (req.body as { token?: unknown } | undefined)?.token;
+    if (typeof token !== "string" || token.length > 16_000) {
+      res.status(400).json({ error: "expected {token}" });
+      return;
+    }
+    try {
+      const identity = await teamsSso.verify(token);
+      const person = await personByEmail(app, identity.email, identity.name);
+      sessions.start(res, person.id, true);
+      res.json({ ok: true, next: "/portfolio" });
+    } catch (err) {
+      if (!(err instanceof TeamsTokenError)) return next(err);
+      app.log.warn({ reason: err.message }, "teams tab token refused");
+      res.status(401).json({ error: "token refused" });
     }
   });
 

@@ -66,19 +66,21 @@ export function createSessions(options: { secret: string; secure: boolean; now?:
     }
   }
 
-  function set(res: Response, name: string, value: object, maxAgeMs: number): void {
+  function set(res: Response, name: string, value: object, maxAgeMs: number, embedded = false): void {
     // Lax, not Strict: the sign-in callback and links from Teams or Slack are top-level navigations from another site.
-    res.cookie(name, encode(value), { httpOnly: true, secure: options.secure, sameSite: "lax", path: "/", maxAge: maxAgeMs, encode: String });
+    // The Teams tab is a frame inside Teams: its cookie must be SameSite=None (which browsers take only with Secure).
+    const sameSite = embedded && options.secure ? "none" : "lax";
+    res.cookie(name, encode(value), { httpOnly: true, secure: options.secure, sameSite, path: "/", maxAge: maxAgeMs, encode: String });
   }
 
   return {
     read(req: Request): Session | null {
       return decode<Session>(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
     },
-    /** Starts a session for `personId` (or an anonymous one), with a fresh CSRF token. */
-    start(res: Response, personId: number | null): Session {
+    /** Starts a session for `personId` (or an anonymous one), with a fresh CSRF token; `embedded` for the Teams tab's frame. */
+    start(res: Response, personId: number | null, embedded = false): Session {
       const session = { personId, csrf: randomToken(), exp: now() + SESSION_HOURS * 3_600_000 };
-      set(res, SESSION_COOKIE, session, SESSION_HOURS * 3_600_000);
+      set(res, SESSION_COOKIE, session, SESSION_HOURS * 3_600_000, embedded);
       return session;
     },
     end(res: Response): void {

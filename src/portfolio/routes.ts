@@ -1,5 +1,6 @@
 // The portfolio's routes: server-rendered pages, signed in; forms POST and
 // redirect (303) back to the page, so a reload never sends a form twice.
+import { createRequire } from "node:module";
 import path from "node:path";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { App } from "../app.ts";
@@ -12,9 +13,11 @@ import { pageContext, type PageContext } from "./views/layout.ts";
 import { errorPage } from "./views/messages.ts";
 import { needPage, type NeedNotice } from "./views/need.ts";
 import { needsPage } from "./views/needs.ts";
+import { teamsTabPage } from "./views/teamsTab.ts";
 import { workPage } from "./views/work.ts";
 
 const STATIC_DIR = path.join(import.meta.dirname, "static");
+const TEAMS_JS = createRequire(import.meta.url).resolve("@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js");
 const NOTICES = new Set(["supported", "nameShown", "nameHidden"]);
 
 function context(req: Request, res: Response): PageContext {
@@ -53,6 +56,15 @@ export function createPortfolioRoutes(app: App, auth: Auth): Router {
   // The stylesheet holds nothing private: served without a session, so the sign-in page has it too.
   router.get("/portfolio/static/portfolio.css", (_req, res) => res.sendFile(path.join(STATIC_DIR, "portfolio.css")));
   router.use("/portfolio", auth.requirePerson);
+
+  // The Teams personal tab: Teams SSO with OIDC sign-in; in development the person picker does it.
+  router.get("/teams/tab", (req, res) => {
+    if (auth.mode !== "oidc") return res.redirect(302, "/portfolio");
+    const lang = String(req.query.lang ?? "");
+    sendPage(res, 200, teamsTabPage(lang.startsWith("en") ? "en" : lang.startsWith("sv") ? "sv" : app.config.defaultLocale));
+  });
+  router.get("/teams/tab.js", (_req, res) => res.sendFile(path.join(STATIC_DIR, "teamsTab.js")));
+  router.get("/teams/teams-js.js", (_req, res) => res.sendFile(TEAMS_JS));
 
   router.get(
     "/portfolio",
