@@ -27,6 +27,8 @@ export const PAGE_SIZE = 25;
 const SEARCH_HITS = 1_000;
 const DECIDED_STATUSES: NeedStatus[] = ["done", "declined", "duplicate"];
 const DAY = 86_400_000;
+const SIMILAR_CACHE_MS = 10 * 60_000;
+const SIMILAR_CACHE_SIZE = 5_000;
 
 export interface PortfolioFilters {
   departmentId?: number;
@@ -120,6 +122,19 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
     return needs.similarTo(text, limit, excludeId);
   }
 
+  // A need's similar needs change rarely but cost a search over every open need:
+  // kept per need (and its version) for a while, so a popular page is cheap.
+  const similarCache = new Map<string, { at: number; ids: number[] }>();
+  async function similarTo(need: Need): Promise<number[]> {
+    const key = `${need.id}:${need.version}`;
+    const hit = similarCache.get(key);
+    if (hit && clock().getTime() - hit.at < SIMILAR_CACHE_MS) return hit.ids;
+    const ids = await search(`${need.title}\n${need.problem}`, 5, need.id);
+    if (similarCache.size >= SIMILAR_CACHE_SIZE) similarCache.clear();
+    similarCache.set(key, { at: clock().getTime(), ids });
+    return ids;
+  }
+
   async function rowsByIds(ids: number[]): Promise<PortfolioRow[]> {
     if (ids.length === 0) return [];
     const { rows } = await store.portfolio.needs({ ...scope(), ids, skip: 0, take: ids.length });
@@ -147,7 +162,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       const [events, supportedByMe, similarIds, wp, initiative] = await Promise.all([
         store.needs.events(need.id),
         store.portfolio.supports(need.id, person.id),
-        search(`${need.title}\n${need.problem}`, 5, need.id),
+        similarTo(need),
         need.workPackageId ? store.workPackages.byId(need.workPackageId) : null,
         need.initiativeId ? store.initiatives.byId(need.initiativeId) : null,
       ]);
