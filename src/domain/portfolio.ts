@@ -23,8 +23,12 @@ import {
 /** Decided needs stay in the portfolio this long after their last change. */
 export const RECENTLY_DECIDED_DAYS = 90;
 export const PAGE_SIZE = 25;
-/** Free-text search looks at this many of the best hits, then filters them. */
-const SEARCH_HITS = 1_000;
+/**
+ * Free-text search looks at this many of the best hits, then filters them in
+ * the database (their ids are bound parameters: Prisma's SQLite driver takes
+ * at most 999 in one query).
+ */
+const SEARCH_HITS = 500;
 const DECIDED_STATUSES: NeedStatus[] = ["done", "declined", "duplicate"];
 const DAY = 86_400_000;
 const SIMILAR_CACHE_MS = 10 * 60_000;
