@@ -69,7 +69,7 @@ export interface InputCommon {
  * errorMessage only after their own checks fail, so the message is also shown
  * as red text right under the input (a Container keeps the two together).
  */
-function withError(input: Element, error?: string): Element {
+export function withError(input: Element, error?: string): Element {
   if (!error) return input;
   return {
     type: "Container",

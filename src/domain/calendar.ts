@@ -2,8 +2,14 @@
 // the subject's own time zone. Local times are kept across daylight-saving
 // changes by doing the date arithmetic in luxon's zoned DateTime; counting days
 // (digests ask about thousands of dates) works on local day numbers instead.
-import Holidays from "date-holidays";
+import { createRequire } from "node:module";
+import type Holidays from "date-holidays";
 import { DateTime } from "luxon";
+
+// date-holidays loads the rules of every country (a tenth of a second or more);
+// it is required synchronously on the first holiday lookup instead of at start.
+const require = createRequire(import.meta.url);
+const loadHolidays = (country: string): Holidays => new (require("date-holidays") as typeof Holidays)(country);
 
 /**
  * Holiday types that close offices. In Sweden, Christmas Eve, Midsummer Eve
@@ -26,7 +32,7 @@ export interface Calendar {
 }
 
 export function createCalendar(country: string): Calendar {
-  const holidays = new Holidays(country);
+  let holidays: Holidays | undefined;
   const closedDates = new Map<number, Set<string>>();
   // Local day number (days since 1970-01-01 as a local date) → working day.
   const workingDays = new Map<number, boolean>();
@@ -36,6 +42,7 @@ export function createCalendar(country: string): Calendar {
   function closedIn(year: number): Set<string> {
     let dates = closedDates.get(year);
     if (!dates) {
+      holidays ??= loadHolidays(country);
       const list = holidays.getHolidays(year) || [];
       dates = new Set(list.filter((h) => CLOSED_TYPES.has(h.type)).map((h) => h.date.slice(0, 10)));
       closedDates.set(year, dates);

@@ -1,6 +1,14 @@
 // Texts only the Slack channel shows: truncation notes, modal chrome, App Home
 // and the ephemeral errors for requests the core never sees.
 export const en = {
+  "slack.fallback": "{element}: shown in full in Teams or the web.",
+  "slack.openLink": "Open",
+  "slack.toggleShown": "{title}: everything is shown here.",
+  "slack.select": "Select",
+  "slack.element.media": "Media",
+  "slack.element.image": "Image",
+  "slack.passwordVisible": "Slack does not hide what you type here.",
+  "slack.formTooLarge": "This form is too large for Slack. Please use the web chat or Teams.",
   "slack.more": "…and {count} more",
   "slack.moreChoices": "…and {count} more choices not shown here",
   "slack.inputShortened": "Slack shows only the first {max} characters of this text; saving here keeps only those.",
@@ -27,6 +35,14 @@ export const en = {
 };
 
 export const sv: Record<keyof typeof en, string> = {
+  "slack.fallback": "{element}: visas i sin helhet i Teams eller på webben.",
+  "slack.openLink": "Öppna",
+  "slack.toggleShown": "{title}: allt visas här.",
+  "slack.select": "Välj",
+  "slack.element.media": "Media",
+  "slack.element.image": "Bild",
+  "slack.passwordVisible": "Slack döljer inte det du skriver här.",
+  "slack.formTooLarge": "Formuläret är för stort för Slack. Använd webbchatten eller Teams.",
   "slack.more": "…och {count} till",
   "slack.moreChoices": "…och {count} val till som inte visas här",
   "slack.inputShortened": "Slack visar bara de första {max} tecknen av texten; sparar du här behålls bara de.",

@@ -19,10 +19,16 @@ export function sqliteFilePath(url: string): string {
   return path.resolve(url.slice("file:".length).replace(/\?.*$/, ""));
 }
 
+/** The file a `file:` URL names, its directory created when missing (a fresh clone has no ./data). */
+export function ensureSqliteFile(url: string): string {
+  const file = sqliteFilePath(url);
+  mkdirSync(path.dirname(file), { recursive: true });
+  return file;
+}
+
 export async function createPrismaClient(url: string): Promise<Db> {
   if (databaseKind(url) === "sqlite") {
-    const file = sqliteFilePath(url);
-    mkdirSync(path.dirname(file), { recursive: true });
+    const file = ensureSqliteFile(url);
     // busy timeout: the CLI and the server may write the same file at once.
     return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
   }

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { databaseKind, sqliteFilePath } from "./client.ts";
+import { databaseKind, ensureSqliteFile } from "./client.ts";
 
 export interface Migration {
   name: string;
@@ -40,7 +40,7 @@ export async function migrate(url: string, dir?: string): Promise<MigrateResult>
 }
 
 function migrateSqlite(url: string, dir: string): MigrateResult {
-  const db = new Database(sqliteFilePath(url), { timeout: 10_000 });
+  const db = new Database(ensureSqliteFile(url), { timeout: 10_000 });
   try {
     // WAL lets readers go on while one writer writes; it is a property of the file.
     db.pragma("journal_mode = WAL");

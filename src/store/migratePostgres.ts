@@ -12,7 +12,8 @@ export const POSTGRES_MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../
 const LOCK_KEY = 72707369;
 
 export async function migratePostgres(url: string, dir = POSTGRES_MIGRATIONS_DIR): Promise<MigrateResult> {
-  const client = new pg.Client({ connectionString: url });
+  // pg waits forever for a server that does not answer; start must say so instead.
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);

@@ -240,6 +240,22 @@ describe("Teams proactive delivery", () => {
     expect(cardText(cardOf(update.body))).toBe("Status received, thank you");
   });
 
+  it("in development mode, sends nothing to a stored conversation whose serviceUrl is not loopback", async () => {
+    const eva = teamsUser("eva-remote", "Eva Remote");
+    const chat = teamsClient(server.url, connector.url, eva);
+    await chat.say("hjälp");
+    const { account, ...rest } = await target(eva.aadObjectId);
+    const remote = { ...JSON.parse(account.conversationRef!), serviceUrl: "https://smba.trafficmanager.net/emea/" };
+    await server.app.store.people.setConversationRef(account.id, JSON.stringify(remote));
+    connector.reset();
+    const teams = server.app.deliverers.get("teams")!;
+    const moved = { ...rest, account: { ...account, conversationRef: JSON.stringify(remote) } };
+    await expect(teams.deliver(moved, noticeCard("x"))).rejects.toMatchObject({ failure: "permanent", message: expect.stringMatching(/loopback serviceUrl/) });
+    const sent = JSON.stringify({ ref: remote, activityId: "sent-1" });
+    await expect(teams.update!(sent, noticeCard("x"))).rejects.toMatchObject({ failure: "permanent" });
+    expect(connector.calls).toEqual([]);
+  });
+
   it("creates the 1:1 chat for a person first seen in a channel", async () => {
     const oskar = teamsUser("oskar", "Oskar Karlsson");
     const chat = teamsClient(server.url, connector.url, oskar, { channel: { id: "19:wp4@thread.tacv2", teamId: "19:wp4-team@thread.tacv2", teamName: "WP4" } });

@@ -53,6 +53,24 @@ export function startReplica(databaseUrl: string, env: Record<string, string> = 
   });
 }
 
+export interface Exited {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts `src/main.ts` expecting it to refuse: resolves with its exit code and output (killed after 60 s). */
+export function startRefused(env: Record<string, string>): Promise<Exited> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "src", "main.ts")],
+      { cwd: ROOT, timeout: 60_000, env: { ...process.env, NODE_ENV: "development", PORT: "0", LOG_LEVEL: "info", JOBS: "false", ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
+
 /** One CLI command (`src/cli.ts`, as operators run it) in its own process; resolves with its output. */
 export function runCli(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -5,6 +5,8 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Block } from "../../src/bots/slack/blockKit.ts";
+import { blockKitProblems } from "./blockKitLimits.ts";
 
 export interface SlackCall {
   method: string;
@@ -24,6 +26,8 @@ type Failure = { status: 429; retryAfter: number } | { error: string };
 export interface SlackApiStandIn {
   url: string;
   calls: SlackCall[];
+  /** Calls whose blocks Slack would reject (answered `invalid_blocks`, as Slack does), with the limits broken. */
+  invalid: { method: string; problems: string[] }[];
   users: Map<string, SlackUserFixture>;
   /** The next call of `method` fails this way (once). */
   failNext(method: string, failure: Failure): void;
@@ -44,11 +48,20 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> {
   return out;
 }
 
+/** What Slack would reject in a call's blocks: 50 per message, 100 per view, and every element limit. */
+function blocksRejected(method: string, body: Record<string, unknown>): string[] {
+  if (method.startsWith("chat.") && Array.isArray(body.blocks)) return blockKitProblems(body.blocks as Block[], 50);
+  const view = body.view as { blocks?: Block[] } | undefined;
+  if (method.startsWith("views.") && Array.isArray(view?.blocks)) return blockKitProblems(view.blocks, 100);
+  return [];
+}
+
 export const TEAM_ID = "T0SAMORDNA";
 export const BOT_USER_ID = "UBOT";
 
 export async function startSlackApi(): Promise<SlackApiStandIn> {
   const calls: SlackCall[] = [];
+  const invalid: { method: string; problems: string[] }[] = [];
   const users = new Map<string, SlackUserFixture>();
   const failures = new Map<string, Failure[]>();
   let ts = 1_700_000_000;
@@ -110,6 +123,13 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
       }
       calls.push({ method, body, authorization: req.headers.authorization });
       for (const w of waiters) w();
+      const problems = blocksRejected(method, body);
+      if (problems.length > 0) {
+        invalid.push({ method, problems });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: false, error: "invalid_blocks", response_metadata: { messages: problems } }));
+        return;
+      }
       const failure = failures.get(method)?.shift();
       if (failure && "status" in failure) {
         res.writeHead(429, { "retry-after": String(failure.retryAfter), "content-type": "application/json" });
@@ -127,6 +147,7 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
   return {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
+    invalid,
     users,
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);

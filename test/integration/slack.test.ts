@@ -24,6 +24,8 @@ beforeAll(async () => {
   store = await openStore(server.databaseUrl, { migrate: false });
 });
 afterAll(async () => {
+  // Every message and view the bot sent was one Slack accepts.
+  expect(api.invalid).toEqual([]);
   await store.close();
   await server.cleanup();
   await api.close();
@@ -409,6 +411,118 @@ describe("Slack", () => {
       const res = await post(viewSubmission("ULARS", view, {}));
       expect(res.json()).toEqual({ response_action: "clear" });
       await api.waitFor("chat.postMessage", (c) => text(c.body.blocks).includes("Den åtgärden känner jag inte till"));
+    });
+  });
+
+  describe("long choice lists", () => {
+    /** A block_suggestion (type-ahead of an external select) as Slack sends it from a modal. */
+    function suggestion(userId: string, view: View, blockId: string, query: string) {
+      const el = inputBlock(view, blockId)!.element!;
+      return payload({
+        type: "block_suggestion",
+        team: { id: TEAM_ID, domain: "stockholm" },
+        user: { id: userId, team_id: TEAM_ID },
+        api_app_id: "A0SAMORDNA",
+        action_id: el.action_id,
+        block_id: blockId,
+        value: query,
+        container: { type: "view", view_id: "V9" },
+        view: { ...view, id: "V9", type: "modal", team_id: TEAM_ID, state: { values: {} } },
+      });
+    }
+
+    it("lets a coordinator assign a need to work package 150 of 200 through the external select", async () => {
+      await store.db.workPackage.createMany({
+        data: Array.from({ length: 200 }, (_, i) => ({ code: `B${String(i + 1).padStart(3, "0")}`, name: `Arbetspaket nummer ${i + 1}` })),
+      });
+      const lars = (await store.people.byEmail("lars.andersson@stockholm.example"))!;
+      const need = (await store.needs.reportedBy(lars.id)).find((n) => n.status === "submitted")!;
+      expect(need).toBeDefined();
+
+      // Anna (coordinator) opens the need's decision form: a modal, its "assign to" list over Slack's 100 options.
+      await post(blockAction("UANNA", { action_id: "n0", value: JSON.stringify({ verb: "triage.view", needId: need.id }), text: { type: "plain_text", text: "Öppna" } }, { channel: "DANNA", ts: "1700000900.000100" }));
+      const [open] = await api.waitFor("views.open", (c) => (c.body.view as View).callback_id === "triage.accept" && text(c.body.view).includes(need.reference));
+      const view = open.body.view as View;
+      const assign = inputBlock(view, "assignTo")!.element!;
+      expect(assign.type).toBe("external_select");
+      expect(text(view)).not.toContain("B150");
+
+      // Type-ahead: "B150" finds exactly work package 150, served by the core from the same form, for Anna.
+      const wp150 = (await store.workPackages.byCode("B150"))!;
+      const found = (await post(suggestion("UANNA", view, "assignTo", "b150"))).json() as { options: { text: { text: string }; value: string }[] };
+      expect(found.options).toEqual([{ text: { type: "plain_text", text: "B150 Arbetspaket nummer 150", emoji: true }, value: `wp:${wp150.id}` }]);
+      // An empty query lists the first 100; someone who may not triage gets nothing.
+      expect(((await post(suggestion("UANNA", view, "assignTo", ""))).json() as { options: unknown[] }).options).toHaveLength(100);
+      expect(((await post(suggestion("UNORA", view, "assignTo", "B150"))).json() as { options: unknown[] }).options).toEqual([]);
+
+      // Submitting the modal with the picked option accepts the need into work package 150.
+      const submission = payload({
+        type: "view_submission",
+        team: { id: TEAM_ID, domain: "stockholm" },
+        user: { id: "UANNA", team_id: TEAM_ID },
+        api_app_id: "A0SAMORDNA",
+        trigger_id: `trigger-${++seq}`,
+        view: {
+          ...view,
+          id: "V9",
+          type: "modal",
+          team_id: TEAM_ID,
+          state: { values: { assignTo: { [String(assign.action_id)]: { type: "external_select", selected_option: found.options[0] } }, note: { v: { type: "plain_text_input", value: null } } } },
+        },
+      });
+      const res = await post(submission);
+      expect((res.json() as { response_action: string }).response_action).toBe("update");
+      const after = (await store.needs.byId(need.id))!;
+      expect(after.status).toBe("accepted");
+      expect(after.workPackageId).toBe(wp150.id);
+    });
+
+    it("opens an Action.ShowCard of a modal as a pushed view, whose submission reaches the core", async () => {
+      const inner = { type: "AdaptiveCard", version: "1.5", body: [{ type: "Input.Text", id: "question", label: "Din fråga", isRequired: true }], actions: [{ type: "Action.Execute", title: "Skicka", verb: "nope.question", data: {} }] };
+      const button = { action_id: "p3", value: JSON.stringify({ verb: "slack.push", card: inner }), text: { type: "plain_text", text: "Fråga" } };
+      const res = await post(blockAction("UANNA", button, { viewId: "V7" }));
+      expect(res.status).toBe(200);
+      const [push] = await api.waitFor("views.push", (c) => text(c.body.view).includes("Din fråga"));
+      const view = push.body.view as View;
+      expect(view.callback_id).toBe("nope.question");
+      expect((inputBlock(view, "question") as { optional?: boolean }).optional).toBe(false);
+      // Its submission is an ordinary view_submission: the core answers it (here: an unknown verb, refused).
+      const answer = await post(viewSubmission("UANNA", view, { question: "Varför?" }));
+      expect(answer.json()).toEqual({ response_action: "clear" });
+    });
+
+    it("expands an Action.ShowCard of a message in place when its button is clicked", async () => {
+      const inner = { type: "AdaptiveCard", version: "1.5", body: [{ type: "Input.Text", id: "comment", label: "Kommentar" }], actions: [{ type: "Action.Execute", title: "Skicka", verb: "nope.comment", data: {} }] };
+      const button = { type: "button", action_id: "e0", value: JSON.stringify({ verb: "slack.step", title: "Kommentera", card: inner }), text: { type: "plain_text", text: "Kommentera" } };
+      const message = { type: "message", text: "Ett kort", blocks: [{ type: "section", block_id: "s1", text: { type: "mrkdwn", text: "Ett kort" } }, { type: "actions", block_id: "b1", elements: [button] }] };
+      const click = JSON.parse(new URLSearchParams(blockAction("UANNA", button, { channel: "DANNA", ts: "1700000950.000100" })).get("payload")!) as Record<string, unknown>;
+      await post(payload({ ...click, message }));
+      const [update] = await api.waitFor("chat.update", (c) => c.body.ts === "1700000950.000100");
+      const blocks = update.body.blocks as Block[];
+      expect(blocks.map((b) => b.type)).toEqual(["section", "divider", "section", "input", "actions"]);
+      expect(blocks[3].block_id).toBe("comment");
+      expect(buttons(blocks).map((b) => b.text.text)).toEqual(["Skicka"]);
+    });
+
+    it("checks the form's own rules on the server: a value that is none of the choices comes back as a field error", async () => {
+      const lars = (await store.people.byEmail("lars.andersson@stockholm.example"))!;
+      const need = (await store.needs.reportedBy(lars.id)).find((n) => n.status === "submitted")!;
+      await post(blockAction("UANNA", { action_id: "n0", value: JSON.stringify({ verb: "triage.view", needId: need.id }), text: { type: "plain_text", text: "Öppna" } }, { channel: "DANNA", ts: "1700000901.000100" }));
+      const [open] = await api.waitFor("views.open", (c) => text(c.body.view).includes(need.reference));
+      const view = open.body.view as View;
+      const assign = inputBlock(view, "assignTo")!.element!;
+      const forged = { text: { type: "plain_text", text: "x" }, value: "wp:999999" };
+      const res = await post(
+        payload({
+          type: "view_submission",
+          team: { id: TEAM_ID, domain: "stockholm" },
+          user: { id: "UANNA", team_id: TEAM_ID },
+          api_app_id: "A0SAMORDNA",
+          view: { ...view, id: "V10", type: "modal", team_id: TEAM_ID, state: { values: { assignTo: { [String(assign.action_id)]: { type: "external_select", selected_option: forged } } } } },
+        }),
+      );
+      expect(res.json()).toEqual({ response_action: "errors", errors: { assignTo: "Välj ett av alternativen." } });
+      expect((await store.needs.byId(need.id))!.status).toBe("submitted");
     });
   });
 });

@@ -35,6 +35,8 @@ beforeAll(async () => {
   expect(deliverer.platform).toBe("slack");
 });
 afterAll(async () => {
+  // Every delivered message was one Slack accepts.
+  expect(api.invalid).toEqual([]);
   await api.close();
   await db.cleanup();
 });

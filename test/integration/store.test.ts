@@ -2,7 +2,7 @@
 // migrations, references, optimistic checks. PostgreSQL's migration runner is
 // tested in postgres.test.ts.
 import Database from "better-sqlite3";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/index.ts";
@@ -31,6 +31,21 @@ describe.skipIf(onPostgres)("SQLite migrations", () => {
     expect(rows.every((r) => r.finished_at)).toBe(true);
     expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
     sqlite.close();
+  });
+
+  it("creates the database file's directories when they are missing (a fresh clone has no ./data)", async () => {
+    const { url: base, dir } = tempDatabaseUrl();
+    const url = `file:${path.join(dir, "not", "yet", "there", "samordna.db")}`;
+    expect(base).not.toBe(url);
+    const store = await openStore(url);
+    try {
+      expect(await store.ping()).toBe(true);
+      expect(await store.departments.active()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    expect(existsSync(sqliteFilePath(url))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("brings an older database up to date without losing data", async () => {

@@ -9,77 +9,14 @@ import { cardContext } from "../../src/cards/context.ts";
 import { card, choiceInput, dateInput, execute, textInput, type AdaptiveCard } from "../../src/cards/elements.ts";
 import { myNeedsCard, similarNeedsCard } from "../../src/cards/needCard.ts";
 import { needForm } from "../../src/cards/needForm.ts";
+import { triageNeedCard } from "../../src/cards/triageCard.ts";
+import { validateInputs } from "../../src/cards/inputRules.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { departments, everyCard, sampleNeed } from "../fixtures/cards.ts";
+import { blockKitProblems as problems } from "../helpers/blockKitLimits.ts";
 
 const t = translator("en");
 type Obj = Record<string, unknown>;
-const textOf = (o: unknown) => ((o as Obj | undefined)?.text as string | undefined) ?? "";
-
-/** Every limit of Block Kit the bot can run into (api.slack.com/reference/block-kit). */
-function problems(blocks: Block[], maxBlocks: number): string[] {
-  const out: string[] = [];
-  const check = (ok: boolean, what: string) => {
-    if (!ok) out.push(what);
-  };
-  check(blocks.length <= maxBlocks, `${blocks.length} blocks > ${maxBlocks}`);
-  const blockIds = new Set<string>();
-  const actionIds = new Set<string>();
-  const element = (el: Obj, where: string) => {
-    if (el.type === "button") {
-      check(textOf(el.text).length <= LIMITS.buttonText && textOf(el.text).length > 0, `${where}: button text length`);
-      check(el.value === undefined || String(el.value).length <= 2000, `${where}: button value > 2000`);
-      check(typeof el.action_id === "string" && !actionIds.has(el.action_id as string), `${where}: action_id not unique`);
-      actionIds.add(el.action_id as string);
-    }
-    const options = el.options as Obj[] | undefined;
-    if (options) {
-      check(options.length >= 1 && options.length <= LIMITS.options, `${where}: ${options.length} options`);
-      if (el.type === "radio_buttons" || el.type === "checkboxes") check(options.length <= 10, `${where}: ${el.type} > 10 options`);
-      for (const o of options) {
-        check(textOf(o.text).length <= LIMITS.optionText && textOf(o.text).length > 0, `${where}: option text length`);
-        check(String(o.value).length <= LIMITS.optionValue, `${where}: option value length`);
-      }
-    }
-    if (el.type === "plain_text_input") {
-      check(Number(el.max_length) <= 3000, `${where}: max_length`);
-      check(el.initial_value === undefined || String(el.initial_value).length <= Number(el.max_length), `${where}: initial_value > max_length`);
-    }
-    if (el.placeholder) check(textOf(el.placeholder).length <= LIMITS.placeholder, `${where}: placeholder length`);
-  };
-  blocks.forEach((b, i) => {
-    const where = `block ${i} (${b.type})`;
-    check(["header", "section", "context", "divider", "actions", "input", "image"].includes(b.type), `${where}: unknown type`);
-    if (b.block_id !== undefined) {
-      check(!blockIds.has(String(b.block_id)), `${where}: block_id not unique`);
-      blockIds.add(String(b.block_id));
-    }
-    if (b.type === "header") check(textOf(b.text).length <= LIMITS.headerText && textOf(b.text).length > 0, `${where}: header length`);
-    if (b.type === "section") {
-      check(Boolean(b.text) || Boolean(b.fields), `${where}: empty section`);
-      if (b.text) check(textOf(b.text).length <= LIMITS.sectionText && textOf(b.text).length > 0, `${where}: section text ${textOf(b.text).length}`);
-      const fields = (b.fields as Obj[] | undefined) ?? [];
-      check(fields.length <= LIMITS.fields, `${where}: ${fields.length} fields`);
-      for (const f of fields) check(textOf(f).length <= LIMITS.fieldText, `${where}: field length`);
-      if (b.accessory) element(b.accessory as Obj, where);
-    }
-    if (b.type === "context") {
-      const els = b.elements as Obj[];
-      check(els.length >= 1 && els.length <= 10, `${where}: context elements`);
-      for (const e of els) check(textOf(e).length <= 3000 && textOf(e).length > 0, `${where}: context text`);
-    }
-    if (b.type === "actions") {
-      const els = b.elements as Obj[];
-      check(els.length >= 1 && els.length <= LIMITS.buttonsPerBlock, `${where}: ${els.length} elements`);
-      els.forEach((e) => element(e, where));
-    }
-    if (b.type === "input") {
-      check(textOf(b.label).length <= LIMITS.label && textOf(b.label).length > 0, `${where}: label`);
-      element(b.element as Obj, where);
-    }
-  });
-  return out;
-}
 
 describe("Adaptive Card → Block Kit", () => {
   const samples = everyCard();
@@ -174,9 +111,15 @@ describe("Adaptive Card → Block Kit", () => {
     const modal = toModal(c, t);
     expect(problems(modal.blocks, 100)).toEqual([]);
     const el = (id: string) => modal.blocks.find((b) => b.block_id === id)!.element as Obj;
-    expect(el("many").type).toBe("static_select");
-    expect((el("many").options as Obj[]).length).toBe(100);
-    expect(JSON.stringify(modal.blocks)).toContain("…and 30 more choices");
+    // Over 100 choices: type-ahead served from the card's source action (the "Send" verb).
+    expect(el("many").type).toBe("external_select");
+    expect(decodeValue(String(el("many").action_id).slice(2))).toEqual({ verb: "demo.send" });
+    // Without any action to serve them from: the first 100 and a note.
+    const orphan = toModal(card([choiceInput({ id: "many", label: "Many", choices })]), t);
+    const lonely = orphan.blocks.find((b) => b.block_id === "many")!.element as Obj;
+    expect(lonely.type).toBe("static_select");
+    expect((lonely.options as Obj[]).length).toBe(100);
+    expect(JSON.stringify(orphan.blocks)).toContain("…and 30 more choices");
     expect(el("multi").type).toBe("multi_static_select");
     expect(el("when")).toMatchObject({ type: "datepicker", initial_date: "2026-04-01" });
     expect(el("agree").type).toBe("checkboxes");
@@ -190,6 +133,22 @@ describe("Adaptive Card → Block Kit", () => {
         agree: { [String(el("agree").action_id)]: { type: "checkboxes", selected_options: [] } },
       }),
     ).toEqual({ multi: "v1,v3", when: "2026-05-02", agree: "no" });
+  });
+
+  it("offers triage assignment among 1,000 work packages and 1,000 initiatives by type-ahead", () => {
+    const ctx = cardContext("en");
+    const workPackages = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, code: `WP${i + 1}`, name: `Work package ${i + 1}`, description: "", leadId: null, deputyId: null, cadence: "0 9 * * 1", timezone: "Europe/Stockholm", active: true, pingsPaused: false }));
+    const initiatives = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, code: `I-${i + 1}`, title: `Initiative ${i + 1}`, workPackageId: 1, stage: "pilot" as const, ownerId: null, needId: null, active: true }));
+    const triage = triageNeedCard(ctx, { need: sampleNeed(), events: [], workPackages, initiatives, candidates: [] });
+    for (const blocks of [toModal(triage, t).blocks, toMessage(triage, t).blocks]) {
+      expect(problems(blocks, 100)).toEqual([]);
+      const assign = blocks.find((b) => b.block_id === "assignTo")!.element as Obj;
+      expect(assign.type).toBe("external_select");
+      expect(decodeValue(String(assign.action_id).slice(2))).toEqual({ verb: "triage.accept", needId: 42, version: 1 });
+    }
+    // The server accepts the last initiative and refuses what is not offered.
+    expect(validateInputs(triage, { assignTo: "init:1000" })).toEqual({});
+    expect(validateInputs(triage, { assignTo: "init:1001" })).toEqual({ assignTo: { key: "validation.invalidChoice" } });
   });
 
   it("keeps messages within 50 blocks with '…and N more' and the card's own buttons last", () => {

@@ -19,11 +19,26 @@ describe("configuration", () => {
     expect(() => load({ SEED: "maybe" })).toThrow(/SEED/);
   });
 
-  it("refuses production without Teams credentials, and turns the web chat and seed off there", () => {
-    expect(() => load({ NODE_ENV: "production" })).toThrow(/MicrosoftAppId/);
+  it("refuses production without an authenticated channel, naming both, and turns the web chat and seed off there", () => {
+    expect(() => load({ NODE_ENV: "production" })).toThrow(/MicrosoftAppId or SLACK_SIGNING_SECRET \+ SLACK_BOT_TOKEN/);
     const c = load({ NODE_ENV: "production", MicrosoftAppId: "id", MicrosoftAppPassword: "pw" });
-    expect(c).toMatchObject({ webChat: false, seed: false });
-    expect(load({ NODE_ENV: "production", MicrosoftAppId: "id", MicrosoftAppPassword: "pw", WEB_CHAT: "true" }).webChat).toBe(true);
+    expect(c).toMatchObject({ webChat: false, seed: false, teamsEndpoint: true, host: "0.0.0.0", unauthenticated: [] });
+    const slackOnly = load({ NODE_ENV: "production", SLACK_SIGNING_SECRET: "s", SLACK_BOT_TOKEN: "xoxb-1" });
+    expect(slackOnly).toMatchObject({ teamsEndpoint: false, host: "0.0.0.0", unauthenticated: [] });
+    expect(slackOnly.teams).toBeUndefined();
+    expect(() => load({ NODE_ENV: "production", MicrosoftAppId: "id", MicrosoftAppPassword: "pw", WEB_CHAT: "true" })).toThrow(/WEB_CHAT/);
+  });
+
+  it("keeps development mode on loopback unless HOST says otherwise", () => {
+    expect(load({})).toMatchObject({ host: "127.0.0.1", hostSet: false, teamsEndpoint: true });
+    expect(load({}).unauthenticated).toHaveLength(2);
+    expect(load({ WEB_CHAT: "false", MicrosoftAppId: "id", MicrosoftAppPassword: "pw" })).toMatchObject({ host: "0.0.0.0", unauthenticated: [] });
+    expect(load({ HOST: "0.0.0.0" })).toMatchObject({ host: "0.0.0.0", hostSet: true });
+  });
+
+  it("takes a metrics token of at least 16 characters", () => {
+    expect(() => load({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
+    expect(load({ METRICS_TOKEN: "a-long-enough-token" }).metricsToken).toBe("a-long-enough-token");
   });
 
   it("names the missing Teams credential botbuilder would otherwise trip over at start", () => {

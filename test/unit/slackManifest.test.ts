@@ -14,7 +14,8 @@ const eventsUrl = `https://YOUR-HOST${SLACK_EVENTS_PATH}`;
 describe("Slack manifest", () => {
   it("sends every request to POST /slack/events", () => {
     expect(manifest.settings.event_subscriptions.request_url).toBe(eventsUrl);
-    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: eventsUrl });
+    // The options load URL serves the type-ahead of external selects (long choice lists).
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: eventsUrl, message_menu_options_url: eventsUrl });
     expect(manifest.features.slash_commands.map((c: { url: string }) => c.url)).toEqual([eventsUrl]);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });

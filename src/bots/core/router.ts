@@ -2,12 +2,13 @@
 // verb handler. Domain errors become cards here, and only here.
 import type { Logger } from "pino";
 import { cardContext } from "../../cards/context.ts";
+import { cardInputs, markInvalid, validateInputs } from "../../cards/inputRules.ts";
 import { errorCard } from "../../cards/messages.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { hasRole } from "../../domain/permissions.ts";
 import { hasKey } from "../../i18n/index.ts";
 import { matchIntent } from "./intents.ts";
-import type { ActionHandler, Feature, HandlerContext, IntentDefinition, Reply, Turn } from "./types.ts";
+import type { ActionHandler, CardAction, Feature, FormDefinition, HandlerContext, IntentDefinition, Reply, Turn } from "./types.ts";
 
 /** Longest text a person may send; longer messages are refused, not truncated. */
 export const MAX_TEXT_LENGTH = 4000;
@@ -19,6 +20,13 @@ export interface Router {
   helpLines(turn: Turn): string[];
   verbs(): string[];
   intents(): IntentDefinition[];
+  /** True when `verb` declares the form it submits (its choices can be served by `choices`). */
+  hasForm(verb: string): boolean;
+  /**
+   * Choices of input `inputId` in the form that `source` submits, rebuilt for
+   * this person, whose title or value contains `query` (case-insensitive), at most `limit`.
+   */
+  choices(turn: Omit<Turn, "action" | "text">, source: CardAction, inputId: string, query: string, limit: number): Promise<{ title: string; value: string }[]>;
 }
 
 export interface RouterOptions {
@@ -36,6 +44,8 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
       actions.set(verb, handler);
     }
   }
+  const forms = new Map<string, FormDefinition>();
+  for (const feature of features) for (const [verb, definition] of Object.entries(feature.forms ?? {})) forms.set(verb, definition);
 
   function helpLines(turn: Turn): string[] {
     const { t } = cardContext(turn.person.locale);
@@ -52,12 +62,40 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
     return { cards: [errorCard(ctx, ctx.t(`errors.${err.code}`, { ...err.params, detail }))] };
   }
 
+  /** The form's own input rules, on every channel: the form again with the errors marked, or undefined when valid. */
+  async function checkForm(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply | undefined> {
+    const definition = forms.get(verb);
+    if (!definition) return undefined;
+    const form = await definition.form(ctx, data);
+    const errors = validateInputs(form, data);
+    for (const id of definition.advisory ?? []) delete errors[id];
+    if (Object.keys(errors).length === 0) return undefined;
+    if (definition.invalid) return definition.invalid(ctx, data, errors);
+    const fieldErrors = Object.fromEntries(Object.entries(errors).map(([field, e]) => [field, ctx.t(e.key, e.params)]));
+    return { cards: [], replace: markInvalid(form, data, errors, ctx.t), fieldErrors };
+  }
+
+  async function choices(turn: Omit<Turn, "action" | "text">, source: CardAction, inputId: string, query: string, limit: number) {
+    const formOf = VERB_PATTERN.test(source.verb) ? forms.get(source.verb) : undefined;
+    if (!formOf) throw new DomainError("unknown_action", `no form for verb ${source.verb.slice(0, 100)}`);
+    const form = await formOf.form(context(turn), source.data);
+    const input = cardInputs(form).find(({ input: i }) => i.id === inputId && i.type === "Input.ChoiceSet")?.input;
+    const q = query.trim().toLocaleLowerCase();
+    const all = (Array.isArray(input?.choices) ? input.choices : []) as { title?: unknown; value?: unknown }[];
+    return all
+      .map((c) => ({ title: String(c.title ?? c.value ?? ""), value: String(c.value ?? "") }))
+      .filter((c) => !q || c.title.toLocaleLowerCase().includes(q) || c.value.toLocaleLowerCase() === q)
+      .slice(0, limit);
+  }
+
   async function dispatch(ctx: HandlerContext, turn: Turn): Promise<Reply> {
     if (turn.action) {
       const { verb, data } = turn.action;
       const handler = typeof verb === "string" && VERB_PATTERN.test(verb) ? actions.get(verb) : undefined;
       if (!handler) throw new DomainError("unknown_action", `unknown verb ${String(verb).slice(0, 100)}`);
-      return handler(ctx, data && typeof data === "object" && !Array.isArray(data) ? data : {});
+      const fields = data && typeof data === "object" && !Array.isArray(data) ? data : {};
+      const invalid = await checkForm(ctx, verb, fields);
+      return invalid ?? handler(ctx, fields);
     }
     const text = (turn.text ?? "").trim();
     if (text.length > MAX_TEXT_LENGTH) throw new DomainError("too_large", "text too long", { max: MAX_TEXT_LENGTH });
@@ -82,6 +120,8 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
       }
     },
     helpLines,
+    choices,
+    hasForm: (verb) => forms.has(verb),
     verbs: () => [...actions.keys()].sort(),
     intents: () => intents,
   };

@@ -1,6 +1,7 @@
 // The platform-neutral contract between channels and the core.
 import type { AdaptiveCard } from "../../cards/elements.ts";
 import type { CardContext } from "../../cards/context.ts";
+import type { FieldError } from "../../domain/errors.ts";
 import type { Person, Platform, Role } from "../../domain/types.ts";
 
 export interface CardAction {
@@ -36,6 +37,24 @@ export interface HandlerContext extends CardContext {
 
 export type TextHandler = (ctx: HandlerContext, rest: string) => Promise<Reply>;
 export type ActionHandler = (ctx: HandlerContext, data: Record<string, unknown>) => Promise<Reply>;
+/**
+ * The form a verb submits, built again from the submitted data for the acting
+ * person (permissions apply): its inputs' own rules are checked before the
+ * handler runs, and long choice lists are served from it (Slack type-ahead).
+ */
+export type FormSource = (ctx: HandlerContext, data: Record<string, unknown>) => Promise<AdaptiveCard>;
+
+export interface FormDefinition {
+  form: FormSource;
+  /** Inputs whose card rules only suggest: the domain decides and explains (e.g. a duplicate's original may be any need). */
+  advisory?: string[];
+  /**
+   * The reply when the card's rules fail. By default the form again with the
+   * values kept and the fields marked; a feature may add its own checks'
+   * errors so the person sees every problem at once.
+   */
+  invalid?: (ctx: HandlerContext, data: Record<string, unknown>, errors: Record<string, FieldError>) => Promise<Reply>;
+}
 
 export interface IntentDefinition {
   /** Dotted name, e.g. "need.new". */
@@ -53,6 +72,8 @@ export interface IntentDefinition {
 export interface Feature {
   intents?: IntentDefinition[];
   actions?: Record<string, ActionHandler>;
+  /** verb → the form whose submission it handles. */
+  forms?: Record<string, FormDefinition>;
 }
 
 export function reply(cards: AdaptiveCard[] | AdaptiveCard, replace?: AdaptiveCard): Reply {

@@ -51,6 +51,6 @@ export function createSlackChannel(slack: SlackConfig): ChannelMount {
     registerCommands(bolt, deps);
     registerInteractivity(bolt, deps);
 
-    app.deliverers.set("slack", createSlackDeliverer({ store: app.store, client: createDeliveryClient(slack.botToken, slackApiUrl, logger), defaultLocale: app.config.defaultLocale, clock: app.clock }));
+    app.deliverers.set("slack", createSlackDeliverer({ store: app.store, client: createDeliveryClient(slack.botToken, slackApiUrl, logger), defaultLocale: app.config.defaultLocale, clock: app.clock, log: app.log, servesChoices: (verb) => app.router.hasForm(verb) }));
   };
 }

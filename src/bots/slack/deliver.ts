@@ -7,7 +7,8 @@ import { translator } from "../../i18n/index.ts";
 import type { Locale } from "../../domain/types.ts";
 import type { Store } from "../../store/index.ts";
 import { DeliveryError, type Deliverer } from "../delivery.ts";
-import { toMessage } from "./blockKit.ts";
+import type { Logger } from "pino";
+import { toMessage, type RenderOptions } from "./blockKit.ts";
 
 /** Errors meaning the person or channel cannot be reached any more (api.slack.com/methods/chat.postMessage#errors). */
 const UNREACHABLE = new Set(["account_inactive", "user_not_found", "channel_not_found", "is_archived", "not_in_channel", "user_disabled", "cannot_dm_bot"]);
@@ -17,9 +18,13 @@ export function createDeliveryClient(botToken: string, slackApiUrl: string, logg
   return new webApi.WebClient(botToken, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
 }
 
-export function createSlackDeliverer(deps: { store: Store; client: webApi.WebClient; defaultLocale: Locale; clock?: () => Date }): Deliverer {
+export function createSlackDeliverer(deps: { store: Store; client: webApi.WebClient; defaultLocale: Locale; clock?: () => Date; log?: Pick<Logger, "warn">; servesChoices?: (verb: string) => boolean }): Deliverer {
   const { store, client } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const render: RenderOptions = {
+    warn: (element, detail) => deps.log?.warn({ element, detail }, "Slack shows a card element only as a fallback"),
+    servesChoices: deps.servesChoices ?? (() => false),
+  };
 
   function failure(err: unknown): DeliveryError {
     const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
@@ -42,7 +47,7 @@ export function createSlackDeliverer(deps: { store: Store; client: webApi.WebCli
     platform: "slack",
     async deliver(target, card) {
       const locale = target.kind === "person" ? target.person.locale : deps.defaultLocale;
-      const message = toMessage(card, translator(locale));
+      const message = toMessage(card, translator(locale), render);
       if (target.kind === "channel") {
         try {
           const sent = await client.chat.postMessage({ channel: target.id, ...message });
@@ -73,7 +78,7 @@ export function createSlackDeliverer(deps: { store: Store; client: webApi.WebCli
       const cut = ref.lastIndexOf(":");
       if (cut <= 0) throw new DeliveryError("permanent", `not a Slack message ref: ${ref}`);
       try {
-        await client.chat.update({ channel: ref.slice(0, cut), ts: ref.slice(cut + 1), ...toMessage(card, translator(deps.defaultLocale)) });
+        await client.chat.update({ channel: ref.slice(0, cut), ts: ref.slice(cut + 1), ...toMessage(card, translator(deps.defaultLocale), render) });
       } catch (err) {
         throw failure(err);
       }

@@ -3,7 +3,7 @@ import { cardContext } from "../../cards/context.ts";
 import { homeCard } from "../../cards/homeCard.ts";
 import { hasRole } from "../../domain/permissions.ts";
 import { toHome } from "./blockKit.ts";
-import { texts, type Origin, type SlackDeps } from "./present.ts";
+import { texts, renderOptions, type Origin, type SlackDeps } from "./present.ts";
 
 export async function publishHome(deps: SlackDeps, origin: Origin): Promise<void> {
   const { store } = deps.app;
@@ -16,5 +16,5 @@ export async function publishHome(deps: SlackDeps, origin: Origin): Promise<void
   ]);
   const { publicUrl } = deps.app.config.portfolio;
   const card = homeCard(cardContext(who.locale), { reported, requests, triageCount, organisation, portfolioUrl: publicUrl ? `${publicUrl}/portfolio` : undefined });
-  await deps.client.views.publish({ user_id: origin.user.userId, view: toHome(card, texts(origin)) as never });
+  await deps.client.views.publish({ user_id: origin.user.userId, view: toHome(card, texts(origin), renderOptions(deps)) as never });
 }

@@ -4,9 +4,11 @@
 // errors, the next view, or "clear"; replies that are new messages follow.
 import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
-import { clip, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
-import { notify, person, present, postCard, texts, turn, userOf, type Origin, type SlackDeps } from "./present.ts";
+import { DomainError } from "../../domain/errors.ts";
+import { CardTooLargeError, choiceOption, clip, expandStep, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
+import { notify, person, present, postCard, texts, turn, userOf, renderOptions, type Origin, type SlackDeps } from "./present.ts";
 import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
+import { decodeValue } from "./values.ts";
 
 type ActionBody = {
   user: { id: string; team_id?: string };
@@ -16,6 +18,7 @@ type ActionBody = {
   channel?: { id?: string };
   view?: { id?: string; type?: string };
   state?: { values?: unknown };
+  message?: { blocks?: Block[]; text?: string };
 };
 
 export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
@@ -29,6 +32,14 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     if (!user) return;
     const channel = b.container?.type === "message" ? b.channel?.id : undefined;
     const who = await person(deps, user);
+    if (button.action_id.startsWith("p")) {
+      await pushShowCard(button.value, b.trigger_id, { user, person: who, channel });
+      return;
+    }
+    if (button.action_id.startsWith("e")) {
+      await expandShowCard({ action_id: button.action_id, value: button.value }, b, { user, person: who, channel });
+      return;
+    }
     let cardAction: CardAction;
     try {
       cardAction = buttonAction(button, b.state);
@@ -103,14 +114,72 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       await ack({ response_action: "errors", errors } as never);
       return;
     }
-    if (reply.replace) await ack({ response_action: "update", view: toModal(reply.replace, t, { channel: submitted.channel }) } as never);
+    let next: ReturnType<typeof toModal> | undefined;
+    let tooLarge = false;
+    try {
+      next = reply.replace ? toModal(reply.replace, t, { channel: submitted.channel, ...renderOptions(deps) }) : undefined;
+    } catch (err) {
+      if (!(err instanceof CardTooLargeError)) throw err;
+      deps.app.log.warn({ err }, "card too large for Slack");
+      tooLarge = true;
+    }
+    if (next) await ack({ response_action: "update", view: next } as never);
     else await ack({ response_action: "clear" } as never);
+    if (tooLarge) await notify(deps, { user, locale: who.locale }, "slack.formTooLarge");
     for (const card of reply.cards) await postCard(deps, origin, card);
   }
 
-  // The bot's selects are static, so external option requests get none.
-  bolt.options(/.*/, async ({ ack }) => {
-    await ack({ options: [] });
+  /** An Action.ShowCard in a modal: its card as a pushed view (views.push); its submit goes through view_submission. */
+  async function pushShowCard(value: string, triggerId: string | undefined, origin: Origin): Promise<void> {
+    let card;
+    try {
+      card = pushedCard(decodeValue(value));
+    } catch {
+      card = undefined;
+    }
+    if (!card || !triggerId) {
+      await notify(deps, { user: origin.user, locale: origin.person.locale }, "slack.badValue");
+      return;
+    }
+    await deps.client.views.push({ trigger_id: triggerId, view: toModal(card, texts(origin), { channel: origin.channel, ...renderOptions(deps) }) as never });
+  }
+
+  /** An Action.ShowCard in a message: its card expanded in place (chat.update), or posted on its own when it does not fit. */
+  async function expandShowCard(button: { action_id: string; value: string }, b: ActionBody, origin: Origin): Promise<void> {
+    let value: Record<string, unknown>;
+    try {
+      value = decodeValue(button.value);
+    } catch {
+      await notify(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
+      return;
+    }
+    const card = pushedCard(value);
+    const where = b.container?.type === "message" && b.container.channel_id && b.container.message_ts ? b.container : undefined;
+    const blocks = where && Array.isArray(b.message?.blocks) ? expandStep(b.message.blocks, button.action_id, value, texts(origin), renderOptions(deps)) : undefined;
+    if (blocks && where) await deps.client.chat.update({ channel: where.channel_id!, ts: where.message_ts!, blocks: blocks as never, text: b.message?.text ?? " " });
+    else if (card) await postCard(deps, origin, card);
+    else await notify(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
+  }
+
+  // Type-ahead of an external select (a choice list over Slack's 100): the form is built again by the core for
+  // the acting person (so their permissions apply) from the card's source action carried in the action id.
+  bolt.options(/.*/, async ({ ack, body }) => {
+    const b = body as unknown as { action_id?: string; block_id?: string; value?: string; user?: { id?: string; team_id?: string }; team?: { id?: string } | null };
+    const user = userOf(b.team?.id ?? b.user?.team_id, b.user?.id);
+    if (!user || !b.action_id?.startsWith(EXTERNAL_PREFIX) || !b.block_id) {
+      await ack({ options: [] });
+      return;
+    }
+    try {
+      const { verb, ...data } = decodeValue(b.action_id.slice(EXTERNAL_PREFIX.length));
+      const who = await person(deps, user);
+      const found = await deps.app.router.choices({ person: who, platform: "slack", personal: true }, { verb: String(verb ?? ""), data }, b.block_id, String(b.value ?? ""), LIMITS.options);
+      await ack({ options: found.map(choiceOption) } as never);
+    } catch (err) {
+      if (err instanceof DomainError) deps.app.log.info({ code: err.code, userId: user.userId }, `options refused: ${err.message}`);
+      else deps.app.log.error({ err }, "options request failed");
+      await ack({ options: [] });
+    }
   });
 
   bolt.error(async (err) => {

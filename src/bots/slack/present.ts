@@ -7,7 +7,7 @@ import type { AdaptiveCard } from "../../cards/elements.ts";
 import type { Person } from "../../domain/types.ts";
 import { translator, type Translate } from "../../i18n/index.ts";
 import type { CardAction, Reply } from "../core/types.ts";
-import { isForm, toMessage, toModal } from "./blockKit.ts";
+import { CardTooLargeError, isForm, toMessage, toModal, type RenderOptions } from "./blockKit.ts";
 import { dmChannelOf, personFor, type SlackUser } from "./people.ts";
 
 export interface SlackDeps {
@@ -42,6 +42,18 @@ export function turn(deps: SlackDeps, origin: Origin, input: { text: string; per
   return deps.app.handle({ person: origin.person, platform: "slack", personal: "action" in input ? true : input.personal, ...input });
 }
 
+/**
+ * The translation's ties to the app: what it could not show as such is logged
+ * (the reader sees a fallback line); long choice lists load by type-ahead only
+ * for verbs whose form the core can build again.
+ */
+export function renderOptions(deps: Pick<SlackDeps, "app">): RenderOptions {
+  return {
+    warn: (element, detail) => deps.app.log.warn({ element, detail }, "Slack shows a card element only as a fallback"),
+    servesChoices: (verb) => deps.app.router.hasForm(verb),
+  };
+}
+
 export function texts(origin: { person: Person }): Translate {
   return translator(origin.person.locale);
 }
@@ -52,7 +64,7 @@ async function dm(deps: SlackDeps, origin: Origin): Promise<string> {
 }
 
 export async function postCard(deps: SlackDeps, origin: Origin, card: AdaptiveCard): Promise<void> {
-  await deps.client.chat.postMessage({ channel: await dm(deps, origin), ...toMessage(card, texts(origin)) });
+  await deps.client.chat.postMessage({ channel: await dm(deps, origin), ...toMessage(card, texts(origin), renderOptions(deps)) });
 }
 
 /** A short text for the person: ephemeral in the channel it came from, else in their DM. */
@@ -78,22 +90,33 @@ export async function notify(deps: SlackDeps, origin: { user: SlackUser; channel
  */
 export async function present(deps: SlackDeps, origin: Origin, reply: Reply): Promise<void> {
   const t = texts(origin);
+  const options = renderOptions(deps);
   let trigger = origin.triggerId;
   const show = async (card: AdaptiveCard, replacing: boolean) => {
+    try {
+      await showOn(card, replacing);
+    } catch (err) {
+      // A form with more inputs than Slack takes is refused as a whole, never shown with fields missing.
+      if (!(err instanceof CardTooLargeError)) throw err;
+      deps.app.log.warn({ err }, "card too large for Slack");
+      await notify(deps, { user: origin.user, locale: origin.person.locale }, "slack.formTooLarge");
+    }
+  };
+  const showOn = async (card: AdaptiveCard, replacing: boolean) => {
     // A form filled in a message stays there (re-rendered with errors, or replaced by the result).
     if (replacing && origin.message?.hasInputs) {
-      await deps.client.chat.update({ channel: origin.message.channel, ts: origin.message.ts, ...toMessage(card, t) });
+      await deps.client.chat.update({ channel: origin.message.channel, ts: origin.message.ts, ...toMessage(card, t, options) });
       return;
     }
     if (replacing && origin.viewId) {
-      await deps.client.views.update({ view_id: origin.viewId, view: toModal(card, t, { channel: origin.channel }) as never });
+      await deps.client.views.update({ view_id: origin.viewId, view: toModal(card, t, { channel: origin.channel, ...options }) as never });
       return;
     }
     if (trigger && isForm(card)) {
       const triggerId = trigger;
       trigger = undefined;
       try {
-        await deps.client.views.open({ trigger_id: triggerId, view: toModal(card, t, { channel: origin.channel }) as never });
+        await deps.client.views.open({ trigger_id: triggerId, view: toModal(card, t, { channel: origin.channel, ...options }) as never });
         return;
       } catch (err) {
         // An expired trigger (slow turn): the form still arrives, as a message with its inputs.
@@ -101,7 +124,7 @@ export async function present(deps: SlackDeps, origin: Origin, reply: Reply): Pr
       }
     }
     if (replacing && origin.message) {
-      await deps.client.chat.update({ channel: origin.message.channel, ts: origin.message.ts, ...toMessage(card, t) });
+      await deps.client.chat.update({ channel: origin.message.channel, ts: origin.message.ts, ...toMessage(card, t, options) });
       return;
     }
     await postCard(deps, origin, card);

@@ -1,7 +1,7 @@
 // Slack's submitted state → the flat `{input id: value}` the core gets from an
 // Adaptive Card (multi-selects comma-joined, as Adaptive Cards send them).
 import type { CardAction } from "../core/types.ts";
-import { INPUT_ACTION_ID, type ModalMetadata } from "./blockKit.ts";
+import { EXTERNAL_PREFIX, INPUT_ACTION_ID, type ModalMetadata } from "./blockKit.ts";
 import { decodeValue } from "./values.ts";
 
 type StateValue = {
@@ -10,7 +10,11 @@ type StateValue = {
   selected_option?: { value?: string } | null;
   selected_options?: { value?: string }[] | null;
   selected_date?: string | null;
+  selected_time?: string | null;
 };
+
+const MULTI = new Set(["checkboxes", "multi_static_select", "multi_external_select"]);
+const SINGLE = new Set(["static_select", "radio_buttons", "external_select"]);
 export type StateValues = Record<string, Record<string, StateValue>>;
 
 /** Block id = input id (blockKit.ts); each input block holds one element. */
@@ -25,14 +29,16 @@ export function inputValues(values: unknown): Record<string, string> {
       if (actionId.startsWith("t|")) {
         const [, on, off] = actionId.split("|");
         out[blockId] = selected.includes(on) ? on : off;
-      } else if (actionId === INPUT_ACTION_ID) {
-        out[blockId] =
-          v.type === "checkboxes" || v.type === "multi_static_select"
-            ? selected.join(",")
-            : v.type === "static_select" || v.type === "radio_buttons"
-              ? String(v.selected_option?.value ?? "")
-              : v.type === "datepicker"
-                ? String(v.selected_date ?? "")
+      } else if (actionId === INPUT_ACTION_ID || actionId.startsWith(EXTERNAL_PREFIX)) {
+        const type = String(v.type ?? "");
+        out[blockId] = MULTI.has(type)
+          ? selected.join(",")
+          : SINGLE.has(type)
+            ? String(v.selected_option?.value ?? "")
+            : type === "datepicker"
+              ? String(v.selected_date ?? "")
+              : type === "timepicker"
+                ? String(v.selected_time ?? "")
                 : String(v.value ?? "");
       }
     }

@@ -2,7 +2,8 @@
 // at POST /api/messages. Without MicrosoftAppId it runs in local development
 // mode: no inbound auth, and the connector client sends to the activity's
 // serviceUrl without a token (botframework-connector's
-// PasswordServiceClientCredentialFactory answers MicrosoftAppCredentials.Empty).
+// PasswordServiceClientCredentialFactory answers MicrosoftAppCredentials.Empty),
+// so it only accepts activities whose serviceUrl is loopback (serviceUrl.ts).
 import express from "express";
 import {
   ActivityTypes,
@@ -18,11 +19,12 @@ import { cardContext } from "../../cards/context.ts";
 import { errorCard } from "../../cards/messages.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../log.ts";
-import type { ChannelMount } from "../../server.ts";
+import type { Deliverer } from "../delivery.ts";
 import { createActivityHandler } from "./activities.ts";
 import { createTeamsDeliverer } from "./proactive.ts";
 import { answerInvoke, cardMessage, invokeMessage } from "./replies.ts";
 import { localeFrom } from "./roster.ts";
+import { serviceUrlRefusal } from "./serviceUrl.ts";
 import { typingIndicator } from "./typing.ts";
 
 /** CloudAdapter with the one call the HTTP route needs: `process` answers a body without a type, or any failure but a rejected token, with 500. */
@@ -81,16 +83,27 @@ function failureStatus(err: unknown): number {
   return 503;
 }
 
-export function createTeamsMount(): ChannelMount {
-  return (server, app: App) => {
-    const adapter = createTeamsAdapter(app.config, app.log);
-    const onActivity = createActivityHandler(app);
-    app.deliverers.set("teams", createTeamsDeliverer({ adapter, app }));
+/** The loaded Teams endpoint: the /api/messages handler and proactive delivery (mount.ts loads it on first use). */
+export interface TeamsEndpoint {
+  handle(req: express.Request, res: express.Response): Promise<void>;
+  deliverer: Deliverer;
+}
 
-    server.post("/api/messages", express.json({ limit: "256kb" }), async (req, res) => {
+export function createTeamsEndpoint(app: App): TeamsEndpoint {
+  const adapter = createTeamsAdapter(app.config, app.log);
+  const onActivity = createActivityHandler(app);
+  return {
+    deliverer: createTeamsDeliverer({ adapter, app }),
+    async handle(req, res) {
       const parsed = activityShape.safeParse(req.body);
       if (!parsed.success) {
         res.status(400).json({ error: "expected a Bot Framework activity (type, channelId, serviceUrl, from, recipient, conversation)" });
+        return;
+      }
+      const refusal = serviceUrlRefusal(app.config, parsed.data.serviceUrl);
+      if (refusal) {
+        app.log.warn({ serviceUrl: parsed.data.serviceUrl.slice(0, 200), type: parsed.data.type }, `teams: activity refused: ${refusal}`);
+        res.status(400).json({ error: refusal });
         return;
       }
       const authHeader = String(req.headers.authorization ?? "");
@@ -104,6 +117,6 @@ export function createTeamsMount(): ChannelMount {
         app.log.warn({ status, err: (err as Error).message, type: parsed.data.type }, "teams: activity rejected");
         res.status(status).json({ error: status === 401 || status === 403 ? "unauthorized" : "could not verify the request" });
       }
-    });
+    },
   };
 }

@@ -17,6 +17,7 @@ import {
   type TeamsReference,
 } from "./references.ts";
 import { cardMessage } from "./replies.ts";
+import { serviceUrlRefusal } from "./serviceUrl.ts";
 
 /** The HTTP status and Retry-After of a failed Bot Connector call (a RestError from the connector client). */
 function httpFailure(err: unknown): { status?: number; retryAfter?: string } {
@@ -68,6 +69,14 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
     return done.value;
   }
 
+  /** Development mode sends to loopback Bot Connectors only; anything else fails for good, logged. */
+  function guard(ref: TeamsReference): TeamsReference {
+    const refusal = serviceUrlRefusal(app.config, ref.serviceUrl);
+    if (!refusal) return ref;
+    log.warn({ serviceUrl: String(ref.serviceUrl).slice(0, 200) }, `teams: proactive send refused: ${refusal}`);
+    throw new DeliveryError("permanent", `Teams: ${refusal}`);
+  }
+
   async function sendCard(ref: TeamsReference, card: AdaptiveCard): Promise<string> {
     const sent = await inConversation(ref, (context) => context.sendActivity(cardMessage(card)));
     return sentMessageRef(ref, sent?.id ?? "");
@@ -113,7 +122,7 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
         const ref = parseReference(JSON.stringify(await store.settings.get(`teams.channel:${id}`, null)));
         if (!ref) throw new DeliveryError("permanent", `Teams: the bot has not been added to channel ${id.slice(0, 200)}`);
         try {
-          return { ref: await sendCard(ref, card) };
+          return { ref: await sendCard(guard(ref), card) };
         } catch (err) {
           throw await classify(err, null);
         }
@@ -121,6 +130,7 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
       const account = await teamsAccount(target);
       const stored = parseReference(account?.conversationRef);
       if (!account || !stored) throw new DeliveryError("unreachable", `Teams: person ${target.person.id} has no Teams conversation`);
+      guard(stored);
       try {
         const ref = hasConversation(stored) ? stored : await createPersonalChat(stored, account);
         return { ref: await sendCard(ref, card) };
@@ -134,6 +144,7 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
     async update(ref, card) {
       const sent = parseSentMessage(ref);
       if (!sent?.activityId) throw new DeliveryError("permanent", "Teams: not a reference to a sent message");
+      guard(sent.ref);
       try {
         await inConversation(sent.ref, (context) => context.updateActivity({ ...cardMessage(card), id: sent.activityId }));
       } catch (err) {

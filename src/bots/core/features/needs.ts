@@ -1,14 +1,14 @@
 // Needs intake and follow-up: report, similar needs, support, my needs, view,
 // edit, withdraw.
 import type { CardContext } from "../../../cards/context.ts";
-import { needForm } from "../../../cards/needForm.ts";
+import { NEED_FORM_VERBS, needForm } from "../../../cards/needForm.ts";
 import { myNeedsCard, needCard, needCreatedCard, similarNeedsCard } from "../../../cards/needCard.ts";
 import { noticeCard, reportOfferCard } from "../../../cards/messages.ts";
 import { ValidationError } from "../../../domain/errors.ts";
-import { draftFromText, needFormInput, type NeedFormValues } from "../../../domain/needDraft.ts";
+import { draftFromText, needFormInput, parseNeedDraft, type NeedFormValues } from "../../../domain/needDraft.ts";
 import type { NeedService } from "../../../domain/needs.ts";
 import type { Department, Need } from "../../../domain/types.ts";
-import type { HandlerContext, Feature, Reply } from "../types.ts";
+import type { FormDefinition, HandlerContext, Feature, Reply } from "../types.ts";
 import { reply } from "../types.ts";
 
 export interface NeedsFeatureDeps {
@@ -59,7 +59,32 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
     return reply(needCard(ctx, need, events, { canChange }));
   }
 
+  const departments = deps.departments;
+  /**
+   * The need form's own rules are checked by the router on every channel; when
+   * they fail, the domain's checks (e.g. minimum lengths) are added so the
+   * person sees every problem at once.
+   */
+  const needFormDefinition = (editing: boolean): FormDefinition => ({
+    form: async (ctx, data) => {
+      const need = editing ? await needs.changeable(ctx.person, data.needId) : undefined;
+      return needForm(ctx, { departments: await departments(), values: {}, ...(need ? { editing: { needId: need.id, reference: need.reference } } : {}) });
+    },
+    invalid: async (ctx, data, errors) => {
+      const all = await departments();
+      let fields = errors;
+      try {
+        parseNeedDraft(data, all.map((d) => d.id));
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        fields = { ...errors, ...err.fields };
+      }
+      return invalidForm(ctx, new ValidationError(fields), all, data, editing ? await needs.load(data.needId) : undefined);
+    },
+  });
+
   return {
+    forms: { [NEED_FORM_VERBS.create]: needFormDefinition(false), [NEED_FORM_VERBS.edit]: needFormDefinition(true) },
     intents: [
       {
         name: "need.new",

@@ -52,7 +52,12 @@ export function createTriageFeature(deps: TriageFeatureDeps): Feature {
     };
   }
 
+  // Every decision submits the need's decision form, rebuilt for the acting coordinator (triage.view checks the role).
+  const decisionForm = async (ctx: HandlerContext, data: Record<string, unknown>) => triageNeedCard(ctx, await triage.view(ctx.person, data.needId));
+
   return {
+    // The duplicate candidates listed are the likeliest; the domain accepts any need and explains its refusals.
+    forms: Object.fromEntries(TRIAGE_ACTIONS.map((a) => [`triage.${a}`, { form: decisionForm, advisory: ["original"] }])),
     intents: [
       { name: "triage.queue", phrases: ["triage", "triagera", "triagekö"], helpKey: "help.triage", roles: ["coordinator"], handle: queue },
       { name: "digest", phrases: ["digest", "sammanfattning"], helpKey: "help.digest", roles: ["coordinator"], handle: digest },
