@@ -306,20 +306,20 @@ describe("Slack", () => {
   });
 
   it("publishes the App Home with the person's needs, and the triage queue for coordinators", async () => {
-    await slackRequest(server.url, SECRET, event({ type: "app_orgopened", user: "ULARS", channel: "DLARS", tab: "home" }));
+    await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "ULARS", channel: "DLARS", tab: "home" }));
     const [home] = await api.waitFor("views.publish", (c) => c.body.user_id === "ULARS");
     const view = home.body.view as { type: string; blocks: Block[] };
     expect(view.type).toBe("home");
     expect(text(view.blocks)).toContain("Snöröjningen av cykelbanor");
     expect(text(view.blocks)).not.toContain("Triagekö");
     // Across the organisation: open needs by department, the newest accepted needs, the work packages.
-    const org = text(view.blocks);
-    expect(org).toContain("I hela organisationen");
-    expect(org).toMatch(/- Trafikkontoret: \d+/);
-    expect(org).toContain("Air quality sensor data is not shared with schools (Miljöförvaltningen)");
-    expect(org).toMatch(/WP1\b/);
+    const organisation = text(view.blocks);
+    expect(organisation).toContain("I hela organisationen");
+    expect(organisation).toMatch(/- Trafikkontoret: \d+/);
+    expect(organisation).toContain("Air quality sensor data is not shared with schools (Miljöförvaltningen)");
+    expect(organisation).toMatch(/WP1\b/);
 
-    await slackRequest(server.url, SECRET, event({ type: "app_orgopened", user: "UANNA", channel: "DANNA", tab: "home" }));
+    await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "UANNA", channel: "DANNA", tab: "home" }));
     const [coordinator] = await api.waitFor("views.publish", (c) => c.body.user_id === "UANNA");
     const submitted = await store.needs.countWithStatus(["submitted"]);
     expect(submitted).toBeGreaterThan(0);
@@ -336,7 +336,7 @@ describe("Slack", () => {
       data: { subjectKey: `wp:${wp1.id}`, periodKey: "2026-W13", workPackageId: wp1.id, recipientId: maria.id, dueAt: due, answeredAt: due },
     });
     expect(await store.statusRequests.pendingFor(maria.id)).toHaveLength(1);
-    await slackRequest(server.url, SECRET, event({ type: "app_orgopened", user: "UMARIA", channel: "DMARIA", tab: "home" }));
+    await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "UMARIA", channel: "DMARIA", tab: "home" }));
     const [home] = await api.waitFor("views.publish", (c) => c.body.user_id === "UMARIA");
     expect(text(home.body.view)).toContain("Statusförfrågningar som väntar på dig");
     expect(text(home.body.view)).toContain(`WP1 ${wp1.name}`);
