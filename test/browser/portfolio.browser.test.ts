@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startOidcProvider, type TestOidcProvider } from "../helpers/oidcProvider.ts";
+import { freePort, signInEnv, startOidcProvider, type TestOidcProvider } from "../helpers/oidcProvider.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = process.env.PORTFOLIO_SCREENSHOTS ?? tmpdir();
+const SHOTS = tmpdir();
 
 let browser: Browser;
 let provider: TestOidcProvider;
@@ -27,19 +27,7 @@ beforeAll(async () => {
   const publicUrl = `http://127.0.0.1:${port}`;
   provider = await startOidcProvider(`${publicUrl}/auth/callback`);
   [production, development] = await Promise.all([
-    startTestServer({
-      NODE_ENV: "production",
-      SEED: "true",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      MicrosoftAppId: "00000000-0000-0000-0000-000000000001",
-      MicrosoftAppPassword: "not-used-here",
-      PUBLIC_URL: publicUrl,
-      SESSION_SECRET: "a-session-secret-of-at-least-32-characters",
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-    }),
+    startTestServer(signInEnv(provider, publicUrl)),
     startTestServer(),
   ]);
   browser = await chromium.launch({

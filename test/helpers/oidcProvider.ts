@@ -57,3 +57,20 @@ export async function startOidcProvider(redirectUri: string): Promise<TestOidcPr
       }),
   };
 }
+
+/** The environment of a production server that signs in with `provider`, at `publicUrl` (its own loopback address). */
+export function signInEnv(provider: TestOidcProvider, publicUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    SEED: "true",
+    HOST: "127.0.0.1",
+    PORT: new URL(publicUrl).port,
+    MicrosoftAppId: "00000000-0000-0000-0000-000000000001",
+    MicrosoftAppPassword: "not-used-here",
+    PUBLIC_URL: publicUrl,
+    SESSION_SECRET: "a-session-secret-of-at-least-32-characters",
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: provider.clientId,
+    OIDC_CLIENT_SECRET: provider.clientSecret,
+  };
+}

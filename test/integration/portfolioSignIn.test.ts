@@ -3,7 +3,7 @@
 // loopback (oidc-provider), not a mock of the client.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { freePort, startOidcProvider, type TestOidcProvider } from "../helpers/oidcProvider.ts";
+import { freePort, signInEnv, startOidcProvider, type TestOidcProvider } from "../helpers/oidcProvider.ts";
 import { csrfOf, textOf, webSession, type WebResponse, type WebSession } from "../helpers/webSession.ts";
 
 let server: TestServer;
@@ -13,19 +13,7 @@ beforeAll(async () => {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   provider = await startOidcProvider(`${publicUrl}/auth/callback`);
-  server = await startTestServer({
-    NODE_ENV: "production",
-    SEED: "true",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    MicrosoftAppId: "00000000-0000-0000-0000-000000000001",
-    MicrosoftAppPassword: "not-used-here",
-    PUBLIC_URL: publicUrl,
-    SESSION_SECRET: "a-session-secret-of-at-least-32-characters",
-    OIDC_ISSUER: provider.issuer,
-    OIDC_CLIENT_ID: provider.clientId,
-    OIDC_CLIENT_SECRET: provider.clientSecret,
-  });
+  server = await startTestServer(signInEnv(provider, publicUrl));
 });
 afterAll(async () => {
   await server?.cleanup();
