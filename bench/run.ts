@@ -21,6 +21,7 @@ const benchmarks: Record<string, () => Promise<{ rows: Row[]; raw: unknown }>> =
   digest: async () => (await import("./digest.ts")).run(),
   fanout: async () => (await import("./fanout.ts")).run(),
   portfolio: async () => (await import("./portfolio.ts")).run(),
+  similar: async () => (await import("./similar.ts")).run(),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);

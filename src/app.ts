@@ -30,7 +30,7 @@ import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import type { Store } from "./store/index.ts";
-import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard } from "./cards/notificationCard.ts";
+import { answerNotificationCard, needQuestionCard, needUpdateNotificationCard } from "./cards/needNotifications.ts";
 
 export interface App {
   config: Config;
@@ -79,6 +79,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     cards: {
       form: (locale, options) => statusForm(cardContext(locale), options),
       escalation: (locale, info) => escalationCard(cardContext(locale), info),
+      notification: notificationCard,
     },
   });
   const portfolio = createPortfolioService({ store, needs, digests, clock, calendar, zone: config.timezone });
@@ -93,7 +94,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       createMeFeature({ me: createMeService(store, clock, calendar) }),
       createHelpFeature(),
     ],
-    { log, fallback: offerToReport },
+    { log, fallback: offerToReport, submissions: { firstSeen: (p, k) => store.inbound.firstSeen(p, k), forget: (p, k) => store.inbound.forget(p, k) } },
   );
   return {
     config,

@@ -9,7 +9,7 @@ import { createLogger } from "./log.ts";
 import { isLoopbackHost } from "./loopback.ts";
 import { allJobs } from "./jobs/index.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
-import { applyOrgFile } from "./organisationFile.ts";
+import { applyOrgFile } from "./applyOrgFile.ts";
 import { createHttpServer, listen, type ChannelMount, type HttpServer } from "./server.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { databaseFailure } from "./store/openFailure.ts";
@@ -65,6 +65,11 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
   }
   let scheduler: Scheduler | undefined;
   if (config.jobs) scheduler = startScheduler(app, allJobs());
+  // Built in the background so the first person to report a need after a restart does not wait for it (seconds at 10,000 needs).
+  app.needs.warm().then(
+    (needs) => log.info({ needs }, "similar-needs index built"),
+    (err: unknown) => log.warn({ err }, "similar-needs index not built at start; the first lookup builds it"),
+  );
 
   let stopping: Promise<void> | undefined;
   return {

@@ -4,6 +4,7 @@ import http from "node:http";
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import type { App } from "./app.ts";
 import { createAuth } from "./auth/routes.ts";
+import { jsonBody } from "./bots/jsonDepth.ts";
 import { StartupError } from "./config.ts";
 import { createWebChatRoutes } from "./bots/web/routes.ts";
 import { createPortfolioRoutes } from "./portfolio/routes.ts";
@@ -36,7 +37,7 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
 
   if (app.config.webChat) {
     const web: Router = createWebChatRoutes(app);
-    server.use(express.json({ limit: "64kb" }), web);
+    server.use(jsonBody("64kb"), web);
   }
 
   server.use((_req, res) => {

@@ -5,7 +5,7 @@ import type { FieldError } from "../domain/errors.ts";
 import { INITIATIVE_STAGES, type Person, type WorkPackage } from "../domain/types.ts";
 import { formatWeekdayTime, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
-import { actionSet, card, choiceInput, clean, container, execute, facts, heading, paragraph, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
+import { actionSet, card, choiceInput, clean, container, execute, facts, heading, paragraph, plainText, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
 
 /** Rows shown per list; a card must stay under the platforms' size limits. */
 const LIST_SHOWN = 30;
@@ -23,7 +23,7 @@ const summary = (ctx: CardContext, errors: Errors): Element[] =>
   errors && Object.keys(errors).length ? [paragraph(ctx.t("validation.summary"), { color: "Attention" })] : [];
 
 function personLabel(name: string | null, email: string | null): string {
-  return name ? (email ? `${name} (${email})` : name) : "–";
+  return name ? plainText(email ? `${name} (${email})` : name) : "–";
 }
 
 /** When the next ping goes, or that pings are paused. */
@@ -39,7 +39,7 @@ export function adminOverviewCard(ctx: CardContext, data: { workPackages: WorkPa
   const wps = data.workPackages.slice(0, LIST_SHOWN).map((wp) =>
     container(
       [
-        paragraph(`**${wp.code}** ${truncate(wp.name, 120)}`),
+        paragraph(`**${plainText(wp.code)}** ${plainText(truncate(wp.name, 120))}`),
         facts([
           [t("admin.wp.lead"), personLabel(wp.leadName, wp.leadEmail)],
           [t("admin.wp.deputy"), personLabel(wp.deputyName, wp.deputyEmail)],
@@ -57,8 +57,8 @@ export function adminOverviewCard(ctx: CardContext, data: { workPackages: WorkPa
   );
   const initiatives = data.initiatives.slice(0, LIST_SHOWN).map((i) =>
     paragraph(
-      `**${i.code}** ${truncate(i.title, 120)}: ${t(`stage.${i.stage}`)}` +
-        (i.ownerName ? `, ${t("admin.initiative.ownerIs", { name: i.ownerName })}` : "") +
+      `**${plainText(i.code)}** ${plainText(truncate(i.title, 120))}: ${t(`stage.${i.stage}`)}` +
+        (i.ownerName ? `, ${t("admin.initiative.ownerIs", { name: plainText(i.ownerName) })}` : "") +
         (i.workPackageCode ? `, ${i.workPackageCode}` : ""),
     ),
   );
@@ -91,7 +91,7 @@ export function workPackageForm(
   return clean(
     card(
       [
-        heading(t("admin.wpForm.title", { code: wp.code, name: truncate(wp.name, 120) })),
+        heading(t("admin.wpForm.title", { code: plainText(wp.code), name: plainText(truncate(wp.name, 120)) })),
         ...summary(ctx, options.errors),
         textInput({ id: "lead", label: t("admin.wpForm.lead"), value: v.lead, maxLength: 254, isRequired: true, errorMessage: t("validation.required"), error: err("lead") }),
         textInput({ id: "deputy", label: t("admin.wpForm.deputy"), value: v.deputy, maxLength: 254, error: err("deputy") }),

@@ -6,7 +6,7 @@ import { isQuiet, type DigestData, type DigestNeed } from "../domain/digests.ts"
 import type { Health } from "../domain/types.ts";
 import { formatDate, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
-import { card, clean, container, execute, facts, heading, paragraph, subheading, type AdaptiveCard, type Element } from "./elements.ts";
+import { card, clean, container, execute, facts, heading, paragraph, plainText, subheading, unescapeMarkdown, type AdaptiveCard, type Element } from "./elements.ts";
 
 const HEALTH_MARK: Record<Health, string> = { on_track: "🟢", at_risk: "🟡", blocked: "🔴" };
 const TREND_MARK = { up: "↗", down: "↘", same: "→", new: "", none: "" } as const;
@@ -28,8 +28,8 @@ interface DigestView {
 function needLine(ctx: CardContext, need: DigestNeed, withAge: boolean): string {
   const { t } = ctx;
   const parts = [
-    `**${need.reference}** ${truncate(need.title, 70)}`,
-    need.departmentName ? truncate(need.departmentName, 40) : "",
+    `**${need.reference}** ${plainText(truncate(need.title, 70))}`,
+    need.departmentName ? plainText(truncate(need.departmentName, 40)) : "",
     withAge ? t("digest.age", { days: need.ageWorkingDays }) : formatDate(ctx.locale, need.createdAt),
     `+${need.supporterCount}`,
   ].filter(Boolean);
@@ -46,7 +46,7 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
   const title = t("digest.title", { from: date(data.period.from), to: date(data.period.to) });
   const gridLines = data.grid.map((wp) => {
     const mark = wp.now ? HEALTH_MARK[wp.now] : "⚪";
-    const name = `**${wp.code}** ${truncate(wp.name, 50)}`;
+    const name = `**${plainText(wp.code)}** ${plainText(truncate(wp.name, 50))}`;
     if (!wp.now) return `${mark} ${name} · ${t("digest.grid.noUpdate")}`;
     const was = wp.before ? ` ${TREND_MARK[wp.trend]} ${t("digest.grid.was", { health: `${HEALTH_MARK[wp.before]} ${t(`digest.health.${wp.before}`)}` })}` : "";
     return `${mark} ${name}: ${t(`digest.health.${wp.now}`)}${was} · ${t("digest.grid.updated", { date: date(wp.lastUpdateAt!) })}`;
@@ -80,7 +80,7 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
     sections.push({
       title: t("digest.overdue.title", { count: overdueRequests.total }),
       lines: [
-        ...overdueRequests.items.map((r) => `${truncate(r.subject, 60)} · ${r.recipientName ?? "–"} · ${t("digest.overdue.due", { date: date(r.dueAt) })}`),
+        ...overdueRequests.items.map((r) => `${plainText(truncate(r.label, 60))} · ${plainText(r.recipientName ?? "–")} · ${t("digest.overdue.due", { date: date(r.dueAt) })}`),
         ...more(ctx, overdueRequests.total, overdueRequests.items.length),
       ],
       attention: true,
@@ -91,7 +91,7 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
       title: t("digest.stale.title", { count: staleInitiatives.total, weeks: staleInitiatives.weeks }),
       lines: [
         ...staleInitiatives.items.map(
-          (i) => `**${i.code}** ${truncate(i.title, 60)} · ${i.lastUpdateAt ? t("digest.stale.last", { date: date(i.lastUpdateAt) }) : t("digest.stale.never")}`,
+          (i) => `**${plainText(i.code)}** ${plainText(truncate(i.title, 60))} · ${i.lastUpdateAt ? t("digest.stale.last", { date: date(i.lastUpdateAt) }) : t("digest.stale.never")}`,
         ),
         ...more(ctx, staleInitiatives.total, staleInitiatives.items.length),
       ],
@@ -108,7 +108,7 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
       t("digest.figures.pingRate"),
       figures.pingAnswerRate === null ? "–" : t("digest.figures.pingRateValue", { percent: Math.round(figures.pingAnswerRate * 100), count: figures.pingsDue }),
     ],
-    [t("digest.figures.byDepartment"), top(figures.byDepartment, (d) => `${truncate(locale === "en" && d.nameEn ? d.nameEn : d.name, 40)} ${d.count}`) || "–"],
+    [t("digest.figures.byDepartment"), top(figures.byDepartment, (d) => `${plainText(truncate(locale === "en" && d.nameEn ? d.nameEn : d.name, 40))} ${d.count}`) || "–"],
     [t("digest.figures.bySustainability"), top(figures.bySustainability, (s) => `${t(`sustainability.${s.area}`)} ${s.count}`) || "–"],
   ];
   return { title, intro: "", sections, figures: figureRows };
@@ -142,10 +142,10 @@ export function digestCard(ctx: CardContext, data: DigestData, options: { pictur
 /** The digest as plain text, for the terminal. */
 export function digestText(ctx: CardContext, data: DigestData): string {
   const view = digestView(ctx, data);
-  const plain = (s: string) => s.replace(/\*\*/g, "");
+  const plain = (s: string) => unescapeMarkdown(s.replace(/\*\*/g, ""));
   const out = [view.title, "=".repeat(view.title.length)];
   if (view.intro) out.push(view.intro);
   for (const section of view.sections) out.push("", section.title, ...section.lines.map((l) => `  - ${plain(l)}`));
-  if (view.figures.length) out.push("", ctx.t("digest.figures.title"), ...view.figures.map(([k, v]) => `  ${k}: ${v}`));
+  if (view.figures.length) out.push("", ctx.t("digest.figures.title"), ...view.figures.map(([k, v]) => `  ${k}: ${unescapeMarkdown(v)}`));
   return out.join("\n");
 }

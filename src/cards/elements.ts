@@ -15,6 +15,29 @@ export interface AdaptiveCard {
   msteams?: { width?: "Full" };
 }
 
+/** Characters that start or end Adaptive Card (and Teams) markdown anywhere in a line. */
+const MARKDOWN_INLINE = /[\\`*_~[\]<>|]/g;
+/** Line starts that make a heading, list item or quote. */
+const MARKDOWN_LINE_START = /^(\s*)(\d+(?=[.)])|)([#+\-=.)])/gm;
+
+/**
+ * What a person typed (a need's title, a name, a note), escaped for Adaptive
+ * Card markdown so it shows as typed: never a link, a format or a list the
+ * bot did not make. Every card builder puts user text through this; channels
+ * that do not speak Adaptive Card markdown undo it (`unescapeMarkdown`).
+ */
+export function plainText(text: string): string {
+  return text.replace(MARKDOWN_INLINE, "\\$&").replace(MARKDOWN_LINE_START, "$1$2\\$3");
+}
+
+/** A backslash escape made by `plainText`: the character it protects is group 1. */
+export const MARKDOWN_ESCAPE = /\\([\\`*_~[\]<>|#+\-=.)])/g;
+
+/** Text escaped by `plainText` back to what was typed (for plain-text surfaces). */
+export function unescapeMarkdown(text: string): string {
+  return text.replace(MARKDOWN_ESCAPE, "$1");
+}
+
 export function card(body: Element[], actions: Action[] = []): AdaptiveCard {
   return {
     type: "AdaptiveCard",

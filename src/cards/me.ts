@@ -5,9 +5,9 @@ import { LOCALES, type Role } from "../domain/types.ts";
 import { formatDate, formatDateTime, truncate } from "../i18n/format.ts";
 import { cadenceText } from "./admin.ts";
 import type { CardContext } from "./context.ts";
-import { card, choiceInput, clean, execute, facts, heading, paragraph, subheading, type AdaptiveCard } from "./elements.ts";
+import { card, choiceInput, clean, execute, facts, heading, paragraph, plainText, subheading, type AdaptiveCard } from "./elements.ts";
 
-const departmentText = (ctx: CardContext, d: DepartmentName) => (d ? (ctx.locale === "en" && d.nameEn ? d.nameEn : d.name) : "–");
+const departmentText = (ctx: CardContext, d: DepartmentName) => (d ? plainText(ctx.locale === "en" && d.nameEn ? d.nameEn : d.name) : "–");
 const rolesText = (ctx: CardContext, roles: Role[]) => roles.map((r) => ctx.t(`role.${r}`)).join(", ");
 
 export function whoAmICard(ctx: CardContext, me: WhoAmI): AdaptiveCard {
@@ -17,16 +17,16 @@ export function whoAmICard(ctx: CardContext, me: WhoAmI): AdaptiveCard {
   for (const wp of me.workPackages.slice(0, 20)) {
     asks.push(t(wp.as === "lead" ? "me.asks.lead" : "me.asks.deputy", { code: wp.code, when: cadenceText(ctx, wp) }));
   }
-  for (const i of me.initiatives.slice(0, 20)) asks.push(t("me.asks.initiative", { code: i.code, title: truncate(i.title, 100) }));
+  for (const i of me.initiatives.slice(0, 20)) asks.push(t("me.asks.initiative", { code: plainText(i.code), title: plainText(truncate(i.title, 100)) }));
   if (person.roles.includes("coordinator")) asks.push(t("me.asks.coordinator"));
   if (person.roles.includes("admin")) asks.push(t("me.asks.admin"));
   asks.push(t("me.asks.employee"));
   return clean(
     card(
       [
-        heading(t("me.title", { name: person.displayName })),
+        heading(t("me.title", { name: plainText(person.displayName) })),
         facts([
-          [t("me.email"), person.email ?? "–"],
+          [t("me.email"), plainText(person.email ?? "–")],
           [t("me.department"), departmentText(ctx, me.department)],
           [t("me.roles"), rolesText(ctx, person.roles)],
           [t("me.workPackages"), me.workPackages.map((w) => `${w.code} (${t(`me.as.${w.as}`)})`).join(", ") || "–"],
@@ -57,8 +57,8 @@ export function settingsCard(ctx: CardContext, stored: StoredAboutMe): AdaptiveC
         subheading(t("me.stored.title")),
         paragraph(t("me.stored.intro"), { subtle: true }),
         facts([
-          [t("me.stored.name"), person.displayName],
-          [t("me.email"), person.email ?? "–"],
+          [t("me.stored.name"), plainText(person.displayName)],
+          [t("me.email"), plainText(person.email ?? "–")],
           [t("me.settings.language"), t(`language.${person.locale}`)],
           [t("me.department"), departmentText(ctx, stored.department)],
           [t("me.roles"), rolesText(ctx, person.roles)],
@@ -67,6 +67,11 @@ export function settingsCard(ctx: CardContext, stored: StoredAboutMe): AdaptiveC
           [t("me.stored.accounts"), accounts || "–"],
           [t("me.stored.reported"), String(stored.needsReported)],
           [t("me.stored.supported"), String(stored.needsSupported)],
+          [t("me.stored.workPackages"), stored.roles.map((r) => `${plainText(r.code)} (${t(`me.as.${r.as}`)})`).join(", ") || "–"],
+          [t("me.stored.history"), String(stored.historyEntries)],
+          [t("me.stored.statusUpdates"), String(stored.statusUpdates)],
+          [t("me.stored.audit"), String(stored.auditEntries)],
+          [t("me.stored.messages"), String(stored.messages)],
         ]),
       ],
       [execute(t("me.settings.save"), "me.settingsSave", {}, { style: "positive" })],

@@ -1,13 +1,13 @@
 // Small cards: help, welcome, notices, errors, and the offer to report free text.
 import type { CardContext } from "./context.ts";
-import { card, clean, execute, heading, paragraph, type AdaptiveCard } from "./elements.ts";
+import { card, clean, execute, heading, paragraph, plainText, type AdaptiveCard } from "./elements.ts";
 
 export function helpCard(ctx: CardContext, lines: string[], options: { welcomeName?: string } = {}): AdaptiveCard {
   const { t } = ctx;
   return clean(
     card(
       [
-        heading(options.welcomeName ? t("welcome.title", { name: options.welcomeName }) : t("help.title")),
+        heading(options.welcomeName ? t("welcome.title", { name: plainText(options.welcomeName) }) : t("help.title")),
         paragraph(t("help.intro")),
         paragraph(lines.map((line) => `- ${line}`).join("\n")),
         paragraph(t("help.freeText"), { subtle: true }),
@@ -30,7 +30,7 @@ export function errorCard(ctx: CardContext, text: string): AdaptiveCard {
 export function reportOfferCard(ctx: CardContext, text: string): AdaptiveCard {
   const { t } = ctx;
   return clean(
-    card([heading(t("need.offer.title")), paragraph(`> ${text.length > 500 ? `${text.slice(0, 499)}…` : text}`, { subtle: true })], [
+    card([heading(t("need.offer.title")), paragraph(`> ${plainText(text.length > 500 ? `${text.slice(0, 499)}…` : text)}`, { subtle: true })], [
       execute(t("need.offer.yes"), "need.new", { text }, { style: "positive" }),
     ]),
   );

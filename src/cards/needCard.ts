@@ -1,5 +1,5 @@
 // Views of needs: one need with its history, a person's list, the similar
-// needs offered before saving, and the confirmation after.
+// needs offered before saving or found by searching, and the confirmation after.
 import type { Need, NeedEvent } from "../domain/types.ts";
 import { formatDate, formatDateTime, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
@@ -13,6 +13,7 @@ import {
   heading,
   openUrl,
   paragraph,
+  plainText,
   subheading,
   type Action,
   type AdaptiveCard,
@@ -24,7 +25,7 @@ const HISTORY_SHOWN = 15;
 const LIST_SHOWN = 20;
 
 function statusText(ctx: CardContext, need: Need): string {
-  return ctx.t(`status.${need.status}`);
+  return ctx.t(`need.status.${need.status}`);
 }
 
 export function needFacts(ctx: CardContext, need: Need): Element {
@@ -32,8 +33,8 @@ export function needFacts(ctx: CardContext, need: Need): Element {
   return facts([
     [t("need.card.status"), statusText(ctx, need)],
     [t("need.card.urgency"), t(`urgency.${need.urgency}`)],
-    [t("need.card.department"), need.departmentName ?? ""],
-    [t("need.card.reporter"), need.reporterName],
+    [t("need.card.department"), plainText(need.departmentName ?? "")],
+    [t("need.card.reporter"), plainText(need.reporterName)],
     [t("need.card.created"), formatDate(locale, need.createdAt)],
     [t("need.card.supporters"), String(need.supporterCount)],
     [t("need.card.workPackage"), need.workPackageCode ?? ""],
@@ -50,22 +51,22 @@ export function eventText(ctx: CardContext, e: NeedEvent): string {
   const what = EVENT_WORDS.includes(e.kind)
     ? t(`history.${e.kind}`)
     : e.fromStatus && e.toStatus
-      ? t("history.status", { from: t(`status.${e.fromStatus}`), to: t(`status.${e.toStatus}`) })
+      ? t("history.status", { from: t(`need.status.${e.fromStatus}`), to: t(`need.status.${e.toStatus}`) })
       : e.kind;
-  const line = e.actorName ? t("history.by", { what, actor: e.actorName }) : what;
-  return `${formatDateTime(locale, e.createdAt)}: ${line}${e.note ? ` (${truncate(e.note, 200)})` : ""}`;
+  const line = e.actorName ? t("history.by", { what, actor: plainText(e.actorName) }) : what;
+  return `${formatDateTime(locale, e.createdAt)}: ${line}${e.note ? ` (${plainText(truncate(e.note, 200))})` : ""}`;
 }
 
 export function needCard(ctx: CardContext, need: Need, events: NeedEvent[], options: { canChange: boolean }): AdaptiveCard {
   const { t } = ctx;
   const shown = events.slice(-HISTORY_SHOWN);
   const body: Element[] = [
-    heading(`${need.reference}: ${need.title}`),
+    heading(`${need.reference}: ${plainText(need.title)}`),
     needFacts(ctx, need),
-    paragraph(need.problem),
-    ...(need.affected ? [subheading(t("need.card.affected")), paragraph(need.affected)] : []),
-    ...(need.benefit ? [subheading(t("need.card.benefit")), paragraph(need.benefit)] : []),
-    ...(need.outcome ? [subheading(t("need.card.outcome")), paragraph(need.outcome)] : []),
+    paragraph(plainText(need.problem)),
+    ...(need.affected ? [subheading(t("need.card.affected")), paragraph(plainText(need.affected))] : []),
+    ...(need.benefit ? [subheading(t("need.card.benefit")), paragraph(plainText(need.benefit))] : []),
+    ...(need.outcome ? [subheading(t("need.card.outcome")), paragraph(plainText(need.outcome))] : []),
     container(
       [
         subheading(t("need.card.history")),
@@ -87,6 +88,11 @@ export function needCard(ctx: CardContext, need: Need, events: NeedEvent[], opti
   return clean(card(body, actions));
 }
 
+/** "**N-2026-0042** Title": the reference in bold, the title as the reporter typed it. */
+export function needTitleLine(need: Pick<Need, "reference" | "title">, max: number): string {
+  return `**${need.reference}** ${plainText(truncate(need.title, max))}`;
+}
+
 /** One need in a list: reference and title, a detail line, and a button. */
 export function needListItem(need: Need, detail: string, button: Action, options: { attention?: boolean } = {}): Element {
   return {
@@ -96,7 +102,7 @@ export function needListItem(need: Need, detail: string, button: Action, options
         type: "Column",
         width: "stretch",
         items: [
-          paragraph(`**${need.reference}** ${truncate(need.title, 80)}`),
+          paragraph(needTitleLine(need, 80)),
           paragraph(detail, { subtle: !options.attention, color: options.attention ? "Attention" : undefined, size: "Small" }),
         ],
       },
@@ -125,25 +131,45 @@ export function myNeedsCard(ctx: CardContext, reported: Need[], supported: Need[
   return clean(card(body, reported.length === 0 ? [execute(t("help.button.report"), "need.new")] : []));
 }
 
+/**
+ * One need offered to support instead of reporting or looking further: the
+ * other department is the news, so it stands first, with the status and how
+ * many already support it.
+ */
+function supportableNeed(ctx: CardContext, need: Need): Element {
+  const { t } = ctx;
+  const meta = t("need.similar.meta", {
+    department: need.departmentName ? plainText(truncate(need.departmentName, 60)) : t("need.similar.noDepartment"),
+    status: statusText(ctx, need),
+    supporters: need.supporterCount,
+  });
+  return container(
+    [
+      paragraph(needTitleLine(need, 100)),
+      paragraph(meta, { subtle: true, size: "Small" }),
+      paragraph(plainText(truncate(need.problem, 300)), { subtle: true }),
+      actionSet([execute(t("need.similar.support", { reference: need.reference }), "need.support", { needId: need.id })]),
+    ],
+    { separator: true, style: "emphasis" },
+  );
+}
+
 export function similarNeedsCard(ctx: CardContext, similar: Need[], draft: Record<string, unknown>): AdaptiveCard {
   const { t } = ctx;
-  const body: Element[] = [heading(t("need.similar.title")), paragraph(t("need.similar.intro"))];
-  for (const need of similar) {
-    body.push(
-      container(
-        [
-          paragraph(`**${need.reference}** ${truncate(need.title, 100)}`),
-          paragraph(truncate(need.problem, 300), { subtle: true }),
-          paragraph(`${statusText(ctx, need)} · +${need.supporterCount}`, { subtle: true, size: "Small" }),
-          actionSet([execute(t("need.similar.support", { reference: need.reference }), "need.support", { needId: need.id })]),
-        ],
-        { separator: true, style: "emphasis" },
-      ),
-    );
-  }
+  const body: Element[] = [heading(t("need.similar.title")), paragraph(t("need.similar.intro")), ...similar.map((need) => supportableNeed(ctx, need))];
   return clean(
     card(body, [execute(t("need.similar.different"), "need.submit", { ...draft, skipSimilar: true }, { style: "positive", associatedInputs: "none" })]),
   );
+}
+
+/** What a person finds when looking for a need to support ("find need parking"). */
+export function needSearchCard(ctx: CardContext, query: string, found: Need[]): AdaptiveCard {
+  const { t } = ctx;
+  const body: Element[] = [heading(t("need.find.title"))];
+  if (!query) body.push(paragraph(t("need.find.usage")));
+  else if (found.length === 0) body.push(paragraph(t("need.find.none", { query: plainText(truncate(query, 100)) })));
+  else body.push(paragraph(t("need.find.intro", { query: plainText(truncate(query, 100)) })), ...found.map((need) => supportableNeed(ctx, need)));
+  return clean(card(body, query && found.length === 0 ? [execute(t("help.button.report"), "need.new", { text: truncate(query, 200) })] : []));
 }
 
 export function needCreatedCard(ctx: CardContext, need: Need): AdaptiveCard {

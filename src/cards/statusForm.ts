@@ -1,28 +1,13 @@
 // The status form a lead answers (ping, reminder, or asked for with `status`),
 // and the card confirming a saved answer.
-import type { FieldError } from "../domain/errors.ts";
-import { STATUS_LIMITS, STATUS_TEXT_FIELDS } from "../domain/statusPings.ts";
+import { STATUS_LIMITS, STATUS_TEXT_FIELDS, type StatusFormOptions } from "../domain/statusPings.ts";
 import { HEALTHS, type StatusUpdate } from "../domain/types.ts";
 import { formatDate, formatDateTime } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
-import { card, choiceInput, clean, execute, facts, heading, paragraph, textInput, type AdaptiveCard } from "./elements.ts";
+import { card, choiceInput, clean, execute, facts, heading, paragraph, plainText, textInput, type AdaptiveCard } from "./elements.ts";
 
 export const STATUS_VERBS = { submit: "status.submit", noChange: "status.noChange", pingAgain: "status.pingAgain" } as const;
 
-export interface StatusFormOptions {
-  subject: { code: string; name: string };
-  request: { id: number; askedAt: Date; dueAt: Date };
-  /** Why the card is sent: the first ping, reminder n, or shown on request. */
-  occasion: { kind: "ping" } | { kind: "reminder"; number: number } | { kind: "form" };
-  asDeputy?: boolean;
-  /** Past the due date at the time the card is built. */
-  late?: boolean;
-  /** The last answer for the subject: prefills the form and enables "no change". */
-  previous?: StatusUpdate | null;
-  /** What the person typed, when the form comes back invalid. */
-  values?: Partial<Record<"health" | (typeof STATUS_TEXT_FIELDS)[number], string>>;
-  errors?: Record<string, FieldError>;
-}
 
 export function statusForm(ctx: CardContext, options: StatusFormOptions): AdaptiveCard {
   const { t, locale } = ctx;
@@ -41,7 +26,7 @@ export function statusForm(ctx: CardContext, options: StatusFormOptions): Adapti
         : t("status.form.intro", { date: formatDate(locale, request.askedAt), due });
   const fieldLabels = { progress: "status.field.progress", blockers: "status.field.blockers", nextSteps: "status.field.nextSteps", helpNeeded: "status.field.helpNeeded" };
   const body = [
-    heading(t("status.form.title", { code: subject.code, name: subject.name })),
+    heading(t("status.form.title", { code: plainText(subject.code), name: plainText(subject.name) })),
     paragraph(intro),
     ...(options.asDeputy ? [paragraph(t("status.form.asDeputy"), { subtle: true })] : []),
     ...(options.late ? [paragraph(t("status.form.late", { due }), { color: "Warning" })] : []),

@@ -5,7 +5,7 @@ import type { FieldError } from "../domain/errors.ts";
 import { availableActions, type QueueEntry, type TriageAction, type TriageQueue, type TriageView } from "../domain/triage.ts";
 import { formatDate, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
-import { card, choiceInput, clean, container, execute, heading, paragraph, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
+import { card, choiceInput, clean, container, execute, heading, paragraph, plainText, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
 import { eventText, needFacts, needListItem } from "./needCard.ts";
 
 const HISTORY_SHOWN = 5;
@@ -16,7 +16,7 @@ function queueLine(ctx: CardContext, entry: QueueEntry): Element {
   const age = t("triage.queue.age", { days: entry.ageWorkingDays, date: formatDate(locale, need.createdAt) });
   return needListItem(
     need,
-    `${entry.overdue ? `⚠ ${t("triage.queue.overdue")} · ` : ""}${age} · +${need.supporterCount} · ${need.departmentName ?? ""}`,
+    `${entry.overdue ? `⚠ ${t("triage.queue.overdue")} · ` : ""}${age} · +${need.supporterCount} · ${plainText(need.departmentName ?? "")}`,
     execute(t("triage.open"), "triage.view", { needId: need.id }),
     { attention: entry.overdue },
   );
@@ -47,14 +47,14 @@ export function triageNeedCard(ctx: CardContext, view: TriageView, state: Triage
   const err = (field: string) => (state.errors?.[field] ? t(state.errors[field].key, state.errors[field].params) : undefined);
   const history = view.events.slice(-HISTORY_SHOWN).map((e) => eventText(ctx, e));
   const body: Element[] = [
-    heading(`${need.reference}: ${truncate(need.title, 120)}`),
+    heading(`${need.reference}: ${plainText(truncate(need.title, 120))}`),
     needFacts(ctx, need),
-    paragraph(truncate(need.problem, 1500)),
+    paragraph(plainText(truncate(need.problem, 1500))),
     ...(need.awaitingReply ? [paragraph(t("triage.need.awaiting"), { color: "Warning" })] : []),
     ...(history.length ? [container([subheading(t("need.card.history")), paragraph(history.join("\n\n"), { subtle: true, size: "Small" })], { separator: true })] : []),
   ];
   if (actions.length === 0) {
-    body.push(paragraph(t("triage.need.closed", { status: t(`status.${need.status}`) }), { subtle: true }));
+    body.push(paragraph(t("triage.need.closed", { status: t(`need.status.${need.status}`) }), { subtle: true }));
     return clean(card(body, [execute(t("triage.backToQueue"), "triage.queue")]));
   }
   body.push(subheading(t("triage.need.decide")));

@@ -1,5 +1,8 @@
 // Data commands: export needs (CSV or JSON) and erase a person (GDPR).
+import { plainText } from "../cards/elements.ts";
+import { notificationCard } from "../cards/notification.ts";
 import { loadConfig } from "../config.ts";
+import { createErasureService, erasedName } from "../domain/erasure.ts";
 import type { Need } from "../domain/types.ts";
 import { openStore } from "../store/index.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
@@ -23,10 +26,11 @@ const COLUMNS: (keyof Need)[] = [
   "updatedAt",
 ];
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(";") : value == null ? "" : String(value);
-  // Quote every cell; a leading =,+,-,@ is prefixed so spreadsheets do not run it as a formula.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  // Quote every cell; a cell that starts with =,+,-,@ once leading whitespace and control
+  // characters are skipped (spreadsheets skip them too: "\t=cmd") is prefixed, so it is not run as a formula.
+  const safe = /^[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060\ufeff]*[=+\-@]/u.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
@@ -70,10 +74,10 @@ async function exportNeeds(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function personErase(args: string[], io: CliIo): Promise<number> {
+async function person(args: string[], io: CliIo): Promise<number> {
   const [sub, email] = args;
-  if (sub !== "erase" || !email) {
-    io.err("Usage: person erase <email>");
+  if ((sub !== "erase" && sub !== "export") || !email) {
+    io.err("Usage: person erase <email> | person export <email>");
     return 2;
   }
   const store = await openStore(loadConfig().databaseUrl);
@@ -83,11 +87,13 @@ async function personErase(args: string[], io: CliIo): Promise<number> {
       io.err(`No person with e-mail ${email}`);
       return 1;
     }
-    await store.transaction(async (tx) => {
-      await tx.people.erase(person.id, new Date());
-      await tx.audit.record({ actorId: null, action: "person.erase", subject: `person:${person.id}` });
-    });
-    io.out(`Erased the personal data of person ${person.id}. Their needs remain, attributed to "Erased person ${person.id}".`);
+    if (sub === "export") {
+      io.out(JSON.stringify(await store.erasure.personalData(person.id), null, 2));
+      return 0;
+    }
+    const { workPackages } = await createErasureService(store, { clock: () => new Date(), render: notificationCard, shownAs: plainText }).erase(person);
+    io.out(`Erased the personal data of person ${person.id}. Their needs remain, attributed to "${erasedName(person.id)}".`);
+    if (workPackages.length) io.out(`Roles cleared (the coordinators are told): ${workPackages.map((wp) => `${wp.as} of ${wp.code}`).join(", ")}`);
     return 0;
   } finally {
     await store.close();
@@ -96,5 +102,5 @@ async function personErase(args: string[], io: CliIo): Promise<number> {
 
 export const dataCommands: Record<string, CliCommandDefinition> = {
   export: { usage: "export needs --format csv|json  write all needs to standard output", run: exportNeeds },
-  person: { usage: "person erase <email>         erase a person's personal data (GDPR)", run: personErase },
+  person: { usage: "person erase|export <email>  erase a person's personal data, or write all of it as JSON (GDPR)", run: person },
 };

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from "../config.ts";
 import { exportOrganisation } from "../domain/organisation.ts";
 import { OrgFileError } from "../domain/orgFile.ts";
 import { describeChange, type OrgChange } from "../domain/orgModel.ts";
-import { applyOrgFile } from "../organisationFile.ts";
+import { applyOrgFile } from "../applyOrgFile.ts";
 import { openStore, type Store } from "../store/index.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 

@@ -3,6 +3,8 @@
 // change is audited with before and after, and the people it concerns are
 // told through the outbox in the same transaction. A refused attempt changes
 // nothing and is audited as "denied".
+import { parseId } from "./ids.ts";
+import { auditSubject } from "./auditSubjects.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import type { Calendar } from "./calendar.ts";
 import { cadenceProblem, nextFire } from "./cadence.ts";
@@ -10,6 +12,9 @@ import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock } from "./needs.ts";
 import { notify, type RenderNotification } from "./notify.ts";
 import { isAdmin } from "./permissions.ts";
+import { createRefusalLimiter, summariseRefusal } from "./refusals.ts";
+import { singleLine } from "./text.ts";
+import { changeWorkPackage } from "./workPackages.ts";
 import { INITIATIVE_STAGES, type Initiative, type InitiativeStage, type Person, type WorkPackage } from "./types.ts";
 
 export interface WorkPackageView extends WorkPackage {
@@ -39,16 +44,22 @@ const str = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 export function createAdminService(store: Store, deps: { clock: Clock; render: RenderNotification; calendar: Calendar }) {
   const { clock, render, calendar } = deps;
 
-  /** Refuses anyone but an admin, and records the attempt. */
+  const refusalLimit = createRefusalLimiter(clock);
+
+  /** Refuses anyone but an admin, and records the attempt (a bounded summary, rate-limited per person). */
   async function requireAdmin(actor: Person, action: string, data: Record<string, unknown> = {}): Promise<void> {
     if (isAdmin(actor)) return;
-    await store.audit.record({ actorId: actor.id, action: "denied", subject: `admin:${action}`, after: JSON.parse(JSON.stringify(data)) as unknown });
+    const { log, suppressed } = refusalLimit(actor.id);
+    if (log) {
+      const after = { ...summariseRefusal(action, data), ...(suppressed ? { suppressed } : {}) };
+      await store.audit.record({ actorId: actor.id, action: "denied", subject: auditSubject.refusedAdminAction(action), after });
+    }
     throw new DomainError("forbidden", `person ${actor.id} is not an admin (${action})`);
   }
 
   async function loadWorkPackage(repos: Repositories, id: unknown): Promise<WorkPackage> {
-    const wpId = Number(id);
-    const wp = Number.isInteger(wpId) ? await repos.workPackages.byId(wpId) : null;
+    const wpId = parseId(id);
+    const wp = wpId ? await repos.workPackages.byId(wpId) : null;
     if (!wp || !wp.active) throw new DomainError("not_found", `work package ${String(id)}`);
     return wp;
   }
@@ -120,37 +131,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
         if (patch.leadId === before.leadId && patch.deputyId === before.deputyId && patch.cadence === before.cadence) {
           return { workPackage: await view(repos, before), changed: false };
         }
-        const after = await repos.workPackages.update(before.id, patch);
-        for (const personId of new Set([before.leadId, before.deputyId, after.leadId, after.deputyId])) {
-          if (personId !== null) await repos.people.syncLeadRole(personId);
-        }
-        const auditId = await repos.audit.record({
-          actorId: actor.id,
-          action: "workPackage.change",
-          subject: `workPackage:${after.code}`,
-          before: { leadId: before.leadId, deputyId: before.deputyId, cadence: before.cadence },
-          after: { leadId: after.leadId, deputyId: after.deputyId, cadence: after.cadence },
-        });
-        const params = { code: after.code, name: after.name, cadence: after.cadence };
-        // One message per person: the first reason that concerns them.
-        const told = new Set<number>();
-        const once = async (personId: number | null, key: string) => {
-          if (personId === null || told.has(personId)) return;
-          told.add(personId);
-          await notify(repos, render, { personId, key, params, dedupeKey: `audit:${auditId}:person:${personId}` });
-        };
-        if (after.leadId !== before.leadId) {
-          await once(after.leadId, "admin.notify.leadNow");
-          await once(before.leadId, "admin.notify.leadNoMore");
-        }
-        if (after.deputyId !== before.deputyId) {
-          await once(after.deputyId, "admin.notify.deputyNow");
-          await once(before.deputyId, "admin.notify.deputyNoMore");
-        }
-        if (after.cadence !== before.cadence) {
-          await once(after.leadId, "admin.notify.cadence");
-          await once(after.deputyId, "admin.notify.cadence");
-        }
+        const { after } = await changeWorkPackage(repos, render, actor.id, before, patch);
         return { workPackage: await view(repos, after), changed: true };
       });
     },
@@ -161,25 +142,8 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
       await requireAdmin(actor, action, { workPackageId: id });
       return store.transaction(async (repos) => {
         const before = await loadWorkPackage(repos, id);
-        if (before.pingsPaused === paused) return { workPackage: await view(repos, before), changed: false };
-        const after = await repos.workPackages.update(before.id, { pingsPaused: paused });
-        const auditId = await repos.audit.record({
-          actorId: actor.id,
-          action,
-          subject: `workPackage:${after.code}`,
-          before: { pingsPaused: before.pingsPaused },
-          after: { pingsPaused: after.pingsPaused },
-        });
-        for (const personId of new Set([after.leadId, after.deputyId])) {
-          if (personId === null) continue;
-          await notify(repos, render, {
-            personId,
-            dedupeKey: `audit:${auditId}:person:${personId}`,
-            key: paused ? "admin.notify.paused" : "admin.notify.resumed",
-            params: { code: after.code, name: after.name },
-          });
-        }
-        return { workPackage: await view(repos, after), changed: true };
+        const { after, changed } = await changeWorkPackage(repos, render, actor.id, before, { pingsPaused: paused });
+        return { workPackage: await view(repos, after), changed };
       });
     },
 
@@ -196,7 +160,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
       await requireAdmin(actor, "initiative.create", values);
       return store.transaction(async (repos) => {
         const errors: Record<string, FieldError> = {};
-        const title = str(values.title);
+        const title = typeof values.title === "string" ? singleLine(values.title) : "";
         if (title.length < 3) errors.title = title ? { key: "validation.tooShort", params: { min: 3 } } : { key: "validation.required" };
         else if (title.length > 200) errors.title = { key: "validation.tooLong", params: { max: 200 } };
         else {
@@ -209,7 +173,8 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
         const owner = await personField(repos, str(values.owner).toLowerCase(), errors, "owner");
         let workPackageId: number | null = null;
         if (str(values.workPackage)) {
-          const wp = await repos.workPackages.byId(Number(values.workPackage));
+          const wpId = parseId(values.workPackage);
+          const wp = wpId ? await repos.workPackages.byId(wpId) : null;
           if (!wp || !wp.active) errors.workPackage = { key: "validation.invalidChoice" };
           else workPackageId = wp.id;
         }
@@ -228,7 +193,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
           await repos.needs.update(need.id, need.version, { initiativeId: initiative.id }, { actorId: actor.id, kind: "initiative", note: initiative.code });
         }
         if (owner) await repos.people.syncLeadRole(owner.id);
-        const auditId = await repos.audit.record({ actorId: actor.id, action: "initiative.create", subject: `initiative:${initiative.code}`, after: initiative });
+        const auditId = await repos.audit.record({ actorId: actor.id, action: "initiative.create", subject: auditSubject.initiative(initiative.code), after: initiative });
         const params = { code: initiative.code, title: initiative.title, reference: need?.reference ?? "" };
         if (owner) await notify(repos, render, { personId: owner.id, dedupeKey: `audit:${auditId}:person:${owner.id}`, key: "admin.notify.initiativeOwner", params });
         if (need && need.reporterId !== owner?.id) {
@@ -259,8 +224,8 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
     async revokeCoordinator(actor: Person, personId: unknown): Promise<{ person: Person; changed: boolean }> {
       await requireAdmin(actor, "role.revoke", { personId });
       return store.transaction(async (repos) => {
-        const id = Number(personId);
-        const person = Number.isInteger(id) ? await repos.people.byId(id) : null;
+        const id = parseId(personId);
+        const person = id ? await repos.people.byId(id) : null;
         if (!person) throw new DomainError("not_found", `person ${String(personId)}`);
         return changeRole(repos, actor, person, "revoke");
       });
@@ -274,7 +239,7 @@ export function createAdminService(store: Store, deps: { clock: Clock; render: R
     const auditId = await repos.audit.record({
       actorId: actor.id,
       action: `role.${how}`,
-      subject: `person:${person.id}`,
+      subject: auditSubject.person(person.id),
       before: { roles: person.roles },
       after: { roles: after.roles },
     });

@@ -5,19 +5,12 @@
 // helpers below are pure.
 import { CronExpressionParser } from "cron-parser";
 import type { Store } from "../store/index.ts";
+import { personAddress } from "./addresses.ts";
 import { DomainError } from "./errors.ts";
 import { requireRole } from "./permissions.ts";
-import { DEFAULT_TRIAGE_TARGET_DAYS, TRIAGE_ROLES } from "./triage.ts";
+import { TRIAGE_ROLES } from "./triage.ts";
 import { OPEN_NEED_STATUSES, SUSTAINABILITY_AREAS, type Health, type Need, type Person, type SustainabilityArea } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
-
-/** Settings keys and their defaults. */
-export const DIGEST_SETTINGS = {
-  cadence: { key: "digest.cadence", fallback: "0 14 * * 5" },
-  channels: { key: "digest.channels", fallback: [] as string[] },
-  staleInitiativeWeeks: { key: "digest.staleInitiativeWeeks", fallback: 4 },
-  triageTarget: { key: "triage.targetWorkingDays", fallback: DEFAULT_TRIAGE_TARGET_DAYS },
-} as const;
 
 export const DIGEST_KIND = "coordinator";
 /** Items shown per list; the rest is "and N more", which keeps the card within Teams' 40 KB and Slack's 50 blocks. */
@@ -53,7 +46,7 @@ export interface DigestData {
   newNeeds: { total: number; items: DigestNeed[] };
   waiting: { total: number; overdue: number; awaitingReply: number; targetDays: number; items: DigestNeed[] };
   grid: { code: string; name: string; now: Health | null; before: Health | null; trend: Trend; lastUpdateAt: Date | null }[];
-  overdueRequests: { total: number; items: { subject: string; recipientName: string | null; dueAt: Date }[] };
+  overdueRequests: { total: number; items: { label: string; recipientName: string | null; dueAt: Date }[] };
   staleInitiatives: { total: number; weeks: number; items: { code: string; title: string; lastUpdateAt: Date | null }[] };
   figures: {
     medianWorkingDaysToTriage: number | null;
@@ -98,8 +91,8 @@ export function isQuiet(data: DigestData): boolean {
   return data.newNeeds.total === 0 && data.waiting.total === 0 && data.overdueRequests.total === 0 && data.staleInitiatives.total === 0;
 }
 
-/** Checks a cadence (a five-field cron expression) the way the digest uses it. */
-export function parseCadence(cadence: string, zone: string, at: Date) {
+/** The digest cadence (a plain five-field cron expression, unlike a ping cadence) as a schedule around `at`. */
+function digestSchedule(cadence: string, zone: string, at: Date) {
   try {
     return CronExpressionParser.parse(cadence, { currentDate: new Date(at.getTime() + 1), tz: zone });
   } catch (err) {
@@ -109,16 +102,10 @@ export function parseCadence(cadence: string, zone: string, at: Date) {
 
 /** The latest scheduled digest at or before `now`, and the period it covers (since the one before). */
 export function scheduledPeriod(cadence: string, zone: string, now: Date): DigestPeriod {
-  const schedule = parseCadence(cadence, zone, now);
+  const schedule = digestSchedule(cadence, zone, now);
   const to = schedule.prev().toDate();
   const from = schedule.prev().toDate();
   return { from, to, key: to.toISOString() };
-}
-
-/** Channel targets from settings key "digest.channels"; anything that is not "<platform>:<id>" is ignored. */
-export function channelTargets(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return [...new Set(value.filter((v): v is string => typeof v === "string" && /^(teams|slack):\S+$/.test(v)))];
 }
 
 function toDigestNeed(need: Need, now: Date, calendar: Calendar, zone: string, targetDays: number): DigestNeed {
@@ -139,14 +126,14 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
   async function build(period: DigestPeriod): Promise<DigestData> {
     const now = period.to;
     const [targetDays, staleWeeks] = await Promise.all([
-      store.settings.get(DIGEST_SETTINGS.triageTarget.key, DIGEST_SETTINGS.triageTarget.fallback),
-      store.settings.get(DIGEST_SETTINGS.staleInitiativeWeeks.key, DIGEST_SETTINGS.staleInitiativeWeeks.fallback),
+      store.settings.get("triage.targetWorkingDays"),
+      store.settings.get("digest.staleInitiativeWeeks"),
     ]);
     const [newNeeds, queue, overdue, health, overdueRequests, stale, triageTimes, pings, byDept, bySust, departments] = await Promise.all([
       store.needs.reportedBetween(period.from, period.to, TOP_ITEMS),
       store.needs.triageQueue(TOP_ITEMS),
       store.needs.countWaitingSince(calendar.workingDaysCutoff(now, targetDays, options.zone)),
-      store.digests.workPackageHealth(),
+      store.digests.workPackageHealth(now),
       store.digests.overdueRequests(now, TOP_ITEMS),
       store.digests.staleInitiatives(new Date(now.getTime() - staleWeeks * 7 * DAY), TOP_ITEMS),
       store.needs.triageTimes(new Date(now.getTime() - TRIAGE_TIME_WINDOW_DAYS * DAY), TRIAGE_TIME_SAMPLE),
@@ -193,16 +180,16 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
 
     /** The scheduled digest due at `now`, from settings key "digest.cadence". */
     async duePeriod(now: Date): Promise<DigestPeriod> {
-      const cadence = await store.settings.get(DIGEST_SETTINGS.cadence.key, DIGEST_SETTINGS.cadence.fallback);
+      const cadence = await store.settings.get("digest.cadence");
       return scheduledPeriod(cadence, options.zone, now);
     },
 
     /** Every coordinator, then the configured coordinator channels (in the default language). */
     async recipients(): Promise<DigestRecipient[]> {
       const coordinators = await store.people.withRole("coordinator");
-      const channels = channelTargets(await store.settings.get<unknown>(DIGEST_SETTINGS.channels.key, DIGEST_SETTINGS.channels.fallback));
+      const channels = await store.settings.get("digest.channels");
       return [
-        ...coordinators.map((p) => ({ key: `person:${p.id}`, locale: p.locale })),
+        ...coordinators.map((p) => ({ key: personAddress(p.id), locale: p.locale })),
         ...channels.map((key) => ({ key, locale: options.defaultLocale })),
       ];
     },
@@ -210,7 +197,7 @@ export function createDigestService(store: Store, calendar: Calendar, options: {
     /** A digest now, for one coordinator: since their last scheduled digest (or the last week). */
     async onDemand(person: Person, now: Date): Promise<DigestData> {
       requireRole(person, ...TRIAGE_ROLES);
-      const last = await store.digests.lastSentAt(`person:${person.id}`, DIGEST_KIND);
+      const last = await store.digests.lastSentAt(personAddress(person.id), DIGEST_KIND);
       const from = last && last < now ? last : new Date(now.getTime() - 7 * DAY);
       return build({ from, to: now, key: `now:${now.toISOString()}` });
     },

@@ -30,6 +30,12 @@ export interface StoredAboutMe {
   accounts: Pick<ChatAccount, "platform" | "unreachableAt">[];
   needsReported: number;
   needsSupported: number;
+  /** Work packages they lead or deputise for. */
+  roles: { code: string; as: "lead" | "deputy" }[];
+  historyEntries: number;
+  statusUpdates: number;
+  auditEntries: number;
+  messages: number;
 }
 
 export function createMeService(store: Store, clock: Clock, calendar: Calendar) {
@@ -53,8 +59,17 @@ export function createMeService(store: Store, clock: Clock, calendar: Calendar) 
     },
 
     async stored(person: Person): Promise<StoredAboutMe> {
-      const [data, accounts] = await Promise.all([store.people.storedData(person.id), store.people.accountsOf(person.id)]);
+      const [data, accounts, all] = await Promise.all([
+        store.people.storedData(person.id),
+        store.people.accountsOf(person.id),
+        store.erasure.personalData(person.id),
+      ]);
       return {
+        roles: [...all.workPackages.lead.map((w) => ({ code: w.code, as: "lead" as const })), ...all.workPackages.deputy.map((w) => ({ code: w.code, as: "deputy" as const }))],
+        historyEntries: all.needHistory.length,
+        statusUpdates: all.statusUpdates.length,
+        auditEntries: all.auditLog.length,
+        messages: all.messages.outbox.length + all.messages.webChat.length,
         person,
         department: data.department,
         createdAt: data.createdAt,

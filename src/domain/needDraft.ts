@@ -1,6 +1,8 @@
 // What a need form may contain, checked the same way on every platform.
 // Errors name the field and an i18n key, so the form comes back marked.
+import { parseId } from "./ids.ts";
 import { ValidationError, type FieldError } from "./errors.ts";
+import { isBlank, normaliseText, singleLine } from "./text.ts";
 import { SUSTAINABILITY_AREAS, URGENCIES, type NeedDraft, type SustainabilityArea, type Urgency } from "./types.ts";
 
 export const NEED_LIMITS = {
@@ -15,7 +17,7 @@ export type NeedFormValues = Record<string, unknown>;
 
 function text(values: NeedFormValues, key: string): string {
   const v = values[key];
-  return typeof v === "string" ? v.trim() : "";
+  return typeof v === "string" ? normaliseText(v).trim() : "";
 }
 
 /** The fields of a form as the person typed them, for re-rendering it with errors. */
@@ -35,10 +37,10 @@ export function needFormInput(values: NeedFormValues) {
 export type NeedFormInput = ReturnType<typeof needFormInput>;
 
 export function parseNeedDraft(values: NeedFormValues, departmentIds: number[]): NeedDraft {
-  const input = needFormInput(values);
+  const input = { ...needFormInput(values), title: singleLine(text(values, "title")) };
   const errors: Record<string, FieldError> = {};
   const length = (field: "title" | "problem" | "affected" | "benefit", required: boolean) => {
-    const value = input[field];
+    const value = isBlank(input[field]) ? "" : input[field];
     const limit = NEED_LIMITS[field];
     if (!value) {
       if (required) errors[field] = { key: "validation.required" };
@@ -58,8 +60,8 @@ export function parseNeedDraft(values: NeedFormValues, departmentIds: number[]):
 
   let departmentId: number | null = null;
   if (input.department) {
-    departmentId = Number(input.department);
-    if (!Number.isInteger(departmentId) || !departmentIds.includes(departmentId)) errors.department = { key: "validation.invalidChoice" };
+    departmentId = parseId(input.department);
+    if (!departmentId || !departmentIds.includes(departmentId)) errors.department = { key: "validation.invalidChoice" };
   }
 
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);

@@ -1,5 +1,6 @@
 // The need lifecycle as employees meet it: report (with similar needs shown
 // first), support, edit, withdraw, follow.
+import { parseId } from "./ids.ts";
 import type { Store } from "../store/index.ts";
 import { DomainError } from "./errors.ts";
 import { parseNeedDraft, type NeedFormValues } from "./needDraft.ts";
@@ -15,6 +16,8 @@ export type SubmitResult =
 
 /** Changes written by another process may carry a clock a little behind ours. */
 const SYNC_OVERLAP_MS = 10_000;
+/** Needs shown when a person searches for one to support. */
+const FOUND_SHOWN = 5;
 
 export function createNeedService(store: Store, clock: Clock) {
   const similarity = new SimilarityIndex();
@@ -29,13 +32,25 @@ export function createNeedService(store: Store, clock: Clock) {
     if (last && (!syncedUpTo || last > syncedUpTo)) syncedUpTo = last;
   }
 
+  /** Ids of open needs similar to `text`, most similar first. */
+  async function similarTo(text: string, limit = 3, excludeId?: number): Promise<number[]> {
+    await syncSimilarity();
+    return similarity.search(text, limit + 1).filter((id) => id !== excludeId).slice(0, limit);
+  }
+
+  /** The needs of `ids` that are still open, in that order (one may have closed since the last sync). */
+  async function openNeeds(ids: number[]): Promise<Need[]> {
+    const found = await Promise.all(ids.map((id) => store.needs.byId(id)));
+    return found.filter((n): n is Need => n !== null && OPEN_NEED_STATUSES.includes(n.status));
+  }
+
   async function departmentIds(): Promise<number[]> {
     return (await store.departments.active()).map((d) => d.id);
   }
 
   async function load(needId: unknown): Promise<Need> {
-    const id = Number(needId);
-    const need = Number.isInteger(id) ? await store.needs.byId(id) : null;
+    const id = parseId(needId);
+    const need = id ? await store.needs.byId(id) : null;
     if (!need) throw new DomainError("not_found", `need ${String(needId)}`);
     return need;
   }
@@ -43,10 +58,17 @@ export function createNeedService(store: Store, clock: Clock) {
   return {
     load,
 
-    /** Ids of open needs similar to `text`, most similar first. */
-    async similarTo(text: string, limit = 3, excludeId?: number): Promise<number[]> {
+    similarTo,
+
+    /** Builds the similarity index now (at start) rather than at the first lookup; the count of open needs in it. */
+    async warm(): Promise<number> {
       await syncSimilarity();
-      return similarity.search(text, limit + 1).filter((id) => id !== excludeId).slice(0, limit);
+      return similarity.size;
+    },
+
+    /** Open needs like `text`, for a person looking for one to support (same index, same threshold). */
+    async find(text: string, limit = FOUND_SHOWN): Promise<Need[]> {
+      return openNeeds(await similarTo(text, limit));
     },
 
     /**
@@ -62,10 +84,7 @@ export function createNeedService(store: Store, clock: Clock) {
       if (!draft.departmentId && person.departmentId) draft.departmentId = person.departmentId;
       if (!options.skipSimilar) {
         await syncSimilarity();
-        const matches = similarity.search(`${draft.title}\n${draft.problem}`);
-        const similar = (await Promise.all(matches.map((id) => store.needs.byId(id)))).filter(
-          (n): n is Need => n !== null && OPEN_NEED_STATUSES.includes(n.status),
-        );
+        const similar = await openNeeds(similarity.search(`${draft.title}\n${draft.problem}`));
         if (similar.length > 0) return { kind: "similar", similar, draft };
       }
       const need = await store.transaction((tx) =>

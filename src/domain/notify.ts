@@ -2,6 +2,7 @@
 // outbox in the caller's transaction. The card is rendered by an injected
 // function so the domain stays free of card layout.
 import type { Repositories } from "../store/index.ts";
+import { personAddress } from "./addresses.ts";
 import type { Locale } from "./types.ts";
 
 /** Renders a notification for one reader: an i18n key and its parameters. */
@@ -20,7 +21,7 @@ export async function notify(repos: Repositories, render: RenderNotification, n:
   if (!person) return;
   await repos.outbox.enqueue({
     dedupeKey: n.dedupeKey,
-    target: `person:${person.id}`,
+    target: personAddress(person.id),
     kind: "notification",
     payload: render(person.locale, n.key, n.params),
   });

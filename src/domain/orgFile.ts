@@ -4,6 +4,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { z } from "zod";
 import { cadenceProblem, DEFAULT_CADENCE, isTimeZone } from "./cadence.ts";
+import { SETTINGS } from "./settings.ts";
 import { INITIATIVE_STAGES, LOCALES } from "./types.ts";
 
 const email = z.string().trim().toLowerCase().pipe(z.email("is not an e-mail address"));
@@ -12,7 +13,6 @@ const code = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/, "must be 1–32 letters, digits, '.', '_' or '-'");
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-const workingDays = (min: number, max: number) => z.int().min(min).max(max);
 
 const departmentSchema = z.strictObject({
   code,
@@ -73,8 +73,8 @@ export const orgFileSchema = z.strictObject({
   workPackages: z.array(workPackageSchema).default([]),
   initiatives: z.array(initiativeSchema).default([]),
   digest: z.strictObject({ channels: z.array(channelSchema) }).optional(),
-  triage: z.strictObject({ targetWorkingDays: workingDays(1, 60) }).optional(),
-  reminders: z.strictObject({ afterWorkingDays: workingDays(1, 30), max: z.int().min(0).max(10) }).optional(),
+  triage: z.strictObject({ targetWorkingDays: SETTINGS["triage.targetWorkingDays"].schema }).optional(),
+  reminders: z.strictObject({ afterWorkingDays: SETTINGS["statusPings.dueWorkingDays"].schema, max: SETTINGS["statusPings.maxReminders"].schema }).optional(),
 });
 
 export type OrgFile = z.output<typeof orgFileSchema>;

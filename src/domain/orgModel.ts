@@ -2,7 +2,9 @@
 // file asks for reduce to the same shape, so the diff (added, changed,
 // deactivated) and the export are plain functions of it.
 import { stringify } from "yaml";
+import { channelAddress, decodeAddress } from "./addresses.ts";
 import type { OrgFile } from "./orgFile.ts";
+import { ORG_FILE_SETTINGS, type KeyOfOrgFilePath, type OrgFilePath, type SettingValue } from "./settings.ts";
 import type { InitiativeStage, Locale, Role } from "./types.ts";
 
 /** The roles the organisation file manages; `employee` belongs to everyone and is never touched. */
@@ -41,14 +43,9 @@ export interface InitiativeEntry {
   workPackage: string | null;
   active: boolean;
 }
-/** Settings the file manages, by their settings key. */
-export interface OrgSettings {
-  "digest.channels"?: string[];
-  "triage.targetWorkingDays"?: number;
-  "reminders.afterWorkingDays"?: number;
-  "reminders.max"?: number;
-}
-export const ORG_SETTING_KEYS = ["digest.channels", "triage.targetWorkingDays", "reminders.afterWorkingDays", "reminders.max"] as const;
+/** Settings the file manages, by their path in the file; the registry (settings.ts) maps each path to its storage key. */
+export type OrgSettings = { [P in OrgFilePath]?: SettingValue<KeyOfOrgFilePath<P>> };
+export const ORG_SETTING_KEYS: readonly OrgFilePath[] = ORG_FILE_SETTINGS.map((s) => s.path);
 
 export interface OrgModel {
   departments: DepartmentEntry[];
@@ -67,7 +64,7 @@ export interface FieldChange {
 export interface OrgChange {
   kind: "added" | "changed" | "deactivated";
   entity: EntityKind;
-  /** Code, e-mail or settings key. */
+  /** Code, e-mail or the setting's path in the file. */
   key: string;
   fields: FieldChange[];
 }
@@ -144,7 +141,7 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
   ];
 
   const settings: OrgSettings = { ...current.settings };
-  if (org.digest) settings["digest.channels"] = org.digest.channels.map((c) => (c.teams !== undefined ? `teams:${c.teams}` : `slack:${c.slack}`));
+  if (org.digest) settings["digest.channels"] = org.digest.channels.map((c) => (c.teams !== undefined ? channelAddress("teams", c.teams) : channelAddress("slack", c.slack!)));
   if (org.triage) settings["triage.targetWorkingDays"] = org.triage.targetWorkingDays;
   if (org.reminders) {
     settings["reminders.afterWorkingDays"] = org.reminders.afterWorkingDays;
@@ -239,9 +236,9 @@ export function exportModel(model: OrgModel, options: { timezone: string }): str
   const s = model.settings;
   if (s["digest.channels"]) {
     file.digest = {
-      channels: s["digest.channels"].map((c) => {
-        const [platform, ...rest] = c.split(":");
-        return { [platform]: rest.join(":") };
+      channels: s["digest.channels"].flatMap((c) => {
+        const address = decodeAddress(c);
+        return address?.kind === "channel" ? [{ [address.platform]: address.id }] : [];
       }),
     };
   }

@@ -1,11 +1,13 @@
 // Applying an organisation file: read the organisation as it is, check the
 // people the file names, compute the diff, and write it, all in one
 // transaction, so a file with any problem changes nothing.
+import { auditSubject } from "./auditSubjects.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import { notify, type RenderNotification } from "./notify.ts";
 import { namedPeople, OrgFileError, unknownPeople, type ParsedOrgFile } from "./orgFile.ts";
 import { describeChange, desiredModel, diffModels, exportModel, type OrgChange } from "./orgModel.ts";
 import type { Locale } from "./types.ts";
+import { changedFields, recordWorkPackageChange } from "./workPackages.ts";
 
 export interface ApplyOptions {
   dryRun?: boolean;
@@ -32,7 +34,17 @@ export async function applyOrganisationIn(repos: Repositories, parsed: ParsedOrg
   const changes = diffModels(current, desired);
   if (options.dryRun || changes.length === 0) return changes;
 
+  const changedCodes = changes.filter((c) => c.entity === "workPackage" && c.kind !== "added").map((c) => c.key);
+  const before = (await Promise.all(changedCodes.map((code) => repos.workPackages.byCode(code)))).filter((wp) => wp !== null);
   const { closed } = await repos.organisation.apply(desired, changes, options.now);
+  // Lead, deputy, cadence, pause and active state change as from the admin card:
+  // audited per work package, the people concerned told. (A work package the
+  // file creates tells nobody: its first ping introduces it.)
+  for (const wp of before) {
+    const after = (await repos.workPackages.byId(wp.id))!;
+    const fields = changedFields(wp, after);
+    if (fields.length > 0) await recordWorkPackageChange(repos, options.render, options.actorId ?? null, wp, after, fields);
+  }
   for (const request of closed) {
     for (const personId of request.personIds) {
       await notify(repos, options.render, {
@@ -43,7 +55,7 @@ export async function applyOrganisationIn(repos: Repositories, parsed: ParsedOrg
       });
     }
   }
-  await repos.audit.record({ actorId: options.actorId ?? null, action: "org.apply", subject: "organisation", after: changes.map(describeChange) });
+  await repos.audit.record({ actorId: options.actorId ?? null, action: "org.apply", subject: auditSubject.organisation, after: changes.map(describeChange) });
   return changes;
 }
 

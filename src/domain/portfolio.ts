@@ -199,7 +199,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
 
     /** Work packages and initiatives with lead, latest health, trend and last update. */
     async work(): Promise<{ workPackages: WorkLine[]; initiatives: WorkLine[] }> {
-      const [{ workPackages, initiatives }, health] = await Promise.all([store.portfolio.workAndInitiatives(), store.digests.workPackageHealth()]);
+      const [{ workPackages, initiatives }, health] = await Promise.all([store.portfolio.workAndInitiatives(), store.digests.workPackageHealth(clock())]);
       const healthByCode = new Map(health.map((h) => [h.code, h.updates]));
       const initHealth = await store.portfolio.initiativeHealth(initiatives.map((i) => i.id));
       const line = (updates: { health: string; at: Date }[]) => {
@@ -225,7 +225,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
         store.needs.openCountByDepartment(OPEN_NEED_STATUSES),
         store.departments.active(),
         store.portfolio.needs({ open: ["accepted"], decided: [], decidedSince: clock(), skip: 0, take: OVERVIEW_ITEMS }),
-        store.digests.workPackageHealth(),
+        store.digests.workPackageHealth(clock()),
       ]);
       const dept = new Map(departments.map((d) => [d.id, d]));
       return {

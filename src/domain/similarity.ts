@@ -1,15 +1,9 @@
-// Finds open needs similar to a new one (minisearch over title and problem),
-// in Swedish and English: words are lower-cased, common words dropped, and
-// fuzzy and prefix matching stand in for stemming.
-import MiniSearch from "minisearch";
-
-const STOP_WORDS = new Set(
-  (
-    "och att det som en ett är på för med till av inte den har de om vi så men kan ska vara var när från vid eller " +
-    "också mycket måste finns blir bli detta dessa våra vår vårt jag du han hon man sig sin sina där här hur vad alla " +
-    "the a an and or of to in on for with is are was be by it this that as at from not we our can should have has"
-  ).split(" "),
-);
+// Finds open needs similar to a text: each need is analysed (textAnalysis.ts)
+// into stems and character n-grams, weighted by TF-IDF with the title counting
+// more than the problem, and compared by cosine similarity, a number in [0, 1]
+// whatever the length of the texts; a need is suggested when the similarity
+// reaches the threshold chosen with `npm run bench -- similar`.
+import { analyse, type Analysis, type AnalysisOptions, type TextLanguage } from "./textAnalysis.ts";
 
 export interface SearchableNeed {
   id: number;
@@ -18,56 +12,233 @@ export interface SearchableNeed {
   problem: string;
 }
 
-function queryTermsOf(text: string): Set<string> {
-  return new Set(
-    text
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter((t) => t.length >= 3 && !STOP_WORDS.has(t)),
-  );
+export interface SimilarityOptions {
+  analysis?: AnalysisOptions;
+  /** How much a title word counts against a problem word. */
+  titleWeight?: number;
+  /** Share of the similarity that comes from n-grams; the rest from stems and synonyms. */
+  gramWeight?: number;
+  /** Lowest similarity suggested. */
+  threshold?: number;
+  /** Fewest distinct stems or concepts a suggested need shares with the text: one shared word is a topic, not a need. */
+  minShared?: number;
+}
+
+/** Chosen from bench/data with `npm run bench -- similar` (docs/PERFORMANCE.md). */
+export const DEFAULT_SIMILARITY: Required<Omit<SimilarityOptions, "analysis">> = { titleWeight: 2, gramWeight: 0.5, threshold: 0.25, minShared: 0 };
+
+export interface Scored {
+  id: number;
+  score: number;
+}
+
+type Vector = Map<string, number>;
+
+/**
+ * Terms held by more than this share of the entries (and at least COMMON_MIN_DF)
+ * are scored only for entries a rarer term found: the lookup then costs the
+ * rare terms' postings, not the common ones' (docs/PERFORMANCE.md).
+ */
+const COMMON_SHARE = 0.02;
+const COMMON_MIN_DF = 50;
+
+/** One analysis of one need (a need of unclear language has one per language). */
+interface Entry {
+  needId: number;
+  words: Vector;
+  grams: Vector;
+  norms: { words: number; grams: number };
+}
+
+/** Term → entries holding it, with the term's weight there; and how many entries hold it. */
+class Postings {
+  readonly byTerm = new Map<string, Map<number, number>>();
+
+  add(entryId: number, vector: Vector): void {
+    for (const [term, weight] of vector) {
+      let list = this.byTerm.get(term);
+      if (!list) this.byTerm.set(term, (list = new Map()));
+      list.set(entryId, weight);
+    }
+  }
+
+  remove(entryId: number, vector: Vector): void {
+    for (const term of vector.keys()) {
+      const list = this.byTerm.get(term);
+      list?.delete(entryId);
+      if (list?.size === 0) this.byTerm.delete(term);
+    }
+  }
+
+  df(term: string): number {
+    return this.byTerm.get(term)?.size ?? 0;
+  }
+}
+
+function weigh(title: string[], problem: string[], titleWeight: number): Vector {
+  const v: Vector = new Map();
+  for (const t of title) v.set(t, (v.get(t) ?? 0) + titleWeight);
+  for (const t of problem) v.set(t, (v.get(t) ?? 0) + 1);
+  return v;
 }
 
 /**
- * An index of open needs that is kept in step with the database by applying
- * what changed since the last sync, so a search costs the changes, not a
- * rebuild over every open need.
+ * An index of open needs kept in step with the database by applying what
+ * changed since the last sync, so a search costs the changes, not a rebuild.
  */
 export class SimilarityIndex {
-  private readonly index = new MiniSearch<SearchableNeed>({
-    fields: ["title", "problem"],
-    storeFields: ["id"],
-    processTerm: (term) => {
-      const t = term.toLowerCase();
-      return t.length < 3 || STOP_WORDS.has(t) ? null : t;
-    },
-    searchOptions: { boost: { title: 2 }, fuzzy: 0.2, prefix: true, combineWith: "OR" },
-  });
+  private readonly options: Required<Omit<SimilarityOptions, "analysis">>;
+  private readonly analysisOptions: AnalysisOptions;
+  private readonly entries = new Map<number, Entry>();
+  private readonly entriesOf = new Map<number, number[]>();
+  private readonly words = new Postings();
+  private readonly grams = new Postings();
+  private nextEntry = 1;
+  /** Entry count when the stored norms were last computed: norms use the IDF of then until it drifts. */
+  private normedAt = 0;
+
+  constructor(options: SimilarityOptions = {}) {
+    this.options = { ...DEFAULT_SIMILARITY, ...options };
+    this.analysisOptions = options.analysis ?? {};
+  }
+
+  get size(): number {
+    return this.entriesOf.size;
+  }
+
+  get threshold(): number {
+    return this.options.threshold;
+  }
 
   /** Adds or replaces open needs, and removes those no longer open. */
   apply(changes: { need: SearchableNeed; open: boolean }[]): void {
     for (const { need, open } of changes) {
-      if (this.index.has(need.id)) this.index.discard(need.id);
-      if (open) this.index.add(need);
+      this.remove(need.id);
+      if (open) this.add(need);
+    }
+    // Norms are weighed with the IDF of their time: refresh them all when the index has grown or shrunk by a tenth.
+    if (Math.abs(this.entries.size - this.normedAt) > this.normedAt / 10) this.renorm();
+  }
+
+  /** The needs most similar to `text` at or above the threshold, most similar first. */
+  search(text: string, limit = 3, lang?: TextLanguage | null): number[] {
+    return this.scored(text, { limit, lang }).map((s) => s.id);
+  }
+
+  /** Like search, with the similarity of each; `threshold` 0 ranks every need that shares anything. */
+  scored(text: string, { limit = 3, lang, threshold = this.options.threshold }: { limit?: number; lang?: TextLanguage | null; threshold?: number } = {}): Scored[] {
+    if (this.entries.size === 0 || !text.trim()) return [];
+    const first = analyse(text, lang, this.analysisOptions);
+    // Unsure of the language: both analyses, each need keeping its better score.
+    const analyses = first.lang ? [first] : (["sv", "en"] as const).map((l) => analyse(text, l, this.analysisOptions));
+    const best = new Map<number, number>();
+    for (const a of analyses) {
+      for (const [needId, score] of this.scoreAll(a)) if (score > (best.get(needId) ?? 0)) best.set(needId, score);
+    }
+    return [...best]
+      .filter(([, score]) => score >= threshold && score > 0)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, limit)
+      .map(([id, score]) => ({ id, score }));
+  }
+
+  private idf(postings: Postings, term: string): number {
+    const df = postings.df(term);
+    return df === 0 ? 0 : Math.log(1 + this.entries.size / df);
+  }
+
+  /** Cosine similarity of the query with every entry sharing a term, per need. */
+  private scoreAll(query: Analysis): Map<number, number> {
+    const q = { words: weigh([], query.words, 1), grams: weigh([], query.grams, 1) };
+    const dots = { words: new Map<number, number>(), grams: new Map<number, number>() };
+    const shared = new Map<number, number>();
+    const qNorm = { words: 0, grams: 0 };
+    const common: { kind: "words" | "grams"; term: string; weight: number }[] = [];
+    const commonDf = Math.max(COMMON_MIN_DF, this.entries.size * COMMON_SHARE);
+    const add = (kind: "words" | "grams", entryId: number, value: number) => {
+      dots[kind].set(entryId, (dots[kind].get(entryId) ?? 0) + value);
+      if (kind === "words") shared.set(entryId, (shared.get(entryId) ?? 0) + 1);
+    };
+    for (const kind of ["words", "grams"] as const) {
+      const postings = this[kind];
+      for (const [term, tf] of q[kind]) {
+        const idf = this.idf(postings, term);
+        if (idf === 0) continue;
+        const qw = tf * idf;
+        qNorm[kind] += qw * qw;
+        // A term most needs hold cannot make a need similar on its own: it only adds to needs found by rarer terms (below).
+        if (postings.df(term) > commonDf) common.push({ kind, term, weight: qw * idf });
+        else for (const [entryId, dw] of postings.byTerm.get(term)!) add(kind, entryId, qw * idf * dw);
+      }
+      qNorm[kind] = Math.sqrt(qNorm[kind]);
+    }
+    const candidates = new Set([...dots.words.keys(), ...dots.grams.keys()]);
+    for (const { kind, term, weight } of common) {
+      const list = this[kind].byTerm.get(term)!;
+      for (const entryId of candidates) {
+        const dw = list.get(entryId);
+        if (dw !== undefined) add(kind, entryId, weight * dw);
+      }
+    }
+    const useGrams = this.options.gramWeight;
+    const scores = new Map<number, number>();
+    for (const entryId of candidates) {
+      if ((shared.get(entryId) ?? 0) < this.options.minShared) continue;
+      const entry = this.entries.get(entryId)!;
+      const cos = (kind: "words" | "grams") => {
+        const d = dots[kind].get(entryId) ?? 0;
+        return d === 0 ? 0 : Math.min(1, d / (qNorm[kind] * entry.norms[kind]));
+      };
+      const score = (1 - useGrams) * cos("words") + useGrams * cos("grams");
+      if (score > (scores.get(entry.needId) ?? 0)) scores.set(entry.needId, score);
+    }
+    return scores;
+  }
+
+  private add(need: SearchableNeed): void {
+    const lang = analyse(`${need.title}\n${need.problem}`, null, this.analysisOptions).lang;
+    const ids: number[] = [];
+    for (const l of lang ? [lang] : (["sv", "en"] as const)) {
+      const title = analyse(need.title, l, this.analysisOptions);
+      const problem = analyse(need.problem, l, this.analysisOptions);
+      const { titleWeight } = this.options;
+      const entry: Entry = {
+        needId: need.id,
+        words: weigh(title.words, problem.words, titleWeight),
+        grams: weigh(title.grams, problem.grams, titleWeight),
+        norms: { words: 0, grams: 0 },
+      };
+      const id = this.nextEntry++;
+      this.entries.set(id, entry);
+      this.words.add(id, entry.words);
+      this.grams.add(id, entry.grams);
+      ids.push(id);
+    }
+    for (const id of ids) this.norm(this.entries.get(id)!);
+    this.entriesOf.set(need.id, ids);
+  }
+
+  private remove(needId: number): void {
+    for (const id of this.entriesOf.get(needId) ?? []) {
+      const entry = this.entries.get(id)!;
+      this.words.remove(id, entry.words);
+      this.grams.remove(id, entry.grams);
+      this.entries.delete(id);
+    }
+    this.entriesOf.delete(needId);
+  }
+
+  private norm(entry: Entry): void {
+    for (const kind of ["words", "grams"] as const) {
+      let sum = 0;
+      for (const [term, w] of entry[kind]) sum += (w * this.idf(this[kind], term)) ** 2;
+      entry.norms[kind] = Math.sqrt(sum);
     }
   }
 
-  get size(): number {
-    return this.index.documentCount;
-  }
-
-  /**
-   * Ids of up to `limit` needs that share a real part of the text: at least
-   * two words and a quarter of its distinct words, not one passing word.
-   */
-  search(text: string, limit = 3): number[] {
-    if (this.size === 0 || !text.trim()) return [];
-    const terms = queryTermsOf(text);
-    const needed = Math.min(terms.size, Math.max(2, Math.ceil(terms.size * 0.25)));
-    return this.index
-      .search(text)
-      .filter((r) => new Set(r.queryTerms).size >= needed)
-      .slice(0, limit)
-      .map((r) => r.id as number);
+  private renorm(): void {
+    for (const entry of this.entries.values()) this.norm(entry);
+    this.normedAt = this.entries.size;
   }
 }
 

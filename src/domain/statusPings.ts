@@ -5,7 +5,8 @@ import { CronExpressionParser } from "cron-parser";
 import { DateTime } from "luxon";
 import type { Calendar } from "./calendar.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
-import { HEALTHS, type Health, type StatusRequest } from "./types.ts";
+import { SETTINGS } from "./settings.ts";
+import { HEALTHS, type Health, type StatusRequest, type StatusUpdate } from "./types.ts";
 
 /**
  * A cadence is a five-field cron expression in the subject's time zone,
@@ -36,10 +37,15 @@ export function parseCadence(text: string): Cadence {
   if (cron.split(/\s+/).length !== 5) throw new CadenceError(`"${text}": expected five cron fields (minute hour day month weekday)`);
   if (everyWeeks < 1) throw new CadenceError(`"${text}": the week interval must be at least 1`);
   if (!anchor.isValid) throw new CadenceError(`"${text}": the anchor date is not a valid date`);
+  let fields;
   try {
-    CronExpressionParser.parse(cron, { tz: "UTC" });
+    fields = CronExpressionParser.parse(cron, { tz: "UTC" }).fields;
   } catch (err) {
     throw new CadenceError(`"${text}": ${(err as Error).message}`);
+  }
+  // Each fire starts a period and pings a person: at most once a day (one minute and one hour).
+  if (fields.minute.values.length !== 1 || fields.hour.values.length !== 1) {
+    throw new CadenceError(`"${text}": at most one ping a day (give one minute and one hour, e.g. "0 9 * * 1")`);
   }
   return { cron, everyWeeks, anchorWeek: anchor.startOf("week").toISODate()! };
 }
@@ -115,7 +121,7 @@ export interface PingRules {
   /** Reminders after the due date, one per working day, before escalation. */
   maxReminders: number;
 }
-export const DEFAULT_PING_RULES: PingRules = { dueWorkingDays: 2, maxReminders: 2 };
+export const DEFAULT_PING_RULES: PingRules = { dueWorkingDays: SETTINGS["statusPings.dueWorkingDays"].default, maxReminders: SETTINGS["statusPings.maxReminders"].default };
 
 export function dueDate(startsAt: Date, rules: PingRules, zone: string, calendar: Calendar): Date {
   return calendar.addWorkingDays(startsAt, rules.dueWorkingDays, zone);
@@ -222,4 +228,33 @@ export function parseAwayUntil(text: string, now: Date, zone: string): Date {
     throw new DomainError("invalid_input", `date ${text} is more than a year away`, { detailKey: "status.away.tooFar" });
   }
   return start.toJSDate();
+}
+
+/** What a status form shows one person (rendered by src/cards/statusForm.ts). */
+export interface StatusFormOptions {
+  subject: { code: string; name: string };
+  request: { id: number; askedAt: Date; dueAt: Date };
+  /** Why the card is sent: the first ping, reminder n, or shown on request. */
+  occasion: { kind: "ping" } | { kind: "reminder"; number: number } | { kind: "form" };
+  asDeputy?: boolean;
+  /** Past the due date at the time the card is built. */
+  late?: boolean;
+  /** The last answer for the subject: prefills the form and enables "no change". */
+  previous?: StatusUpdate | null;
+  /** What the person typed, when the form comes back invalid. */
+  values?: Partial<Record<"health" | StatusTextField, string>>;
+  errors?: Record<string, FieldError>;
+}
+
+/** What the escalation card tells coordinators (rendered by src/cards/escalationCard.ts). */
+export interface EscalationInfo {
+  requestId: number;
+  subject: { code: string; name: string };
+  leadName: string | null;
+  /** Who was asked, when not the lead (a deputy). */
+  askedName: string | null;
+  askedAt: Date;
+  dueAt: Date;
+  workingDaysOverdue: number;
+  remindersSent: number;
 }

@@ -2,18 +2,19 @@
 // remind and escalate, take answers, away and deputy, ping again. Every
 // proactive message is written to the outbox in the same transaction as the
 // state change that causes it.
+import { parseId } from "./ids.ts";
+import { auditSubject } from "./auditSubjects.ts";
 import { DateTime } from "luxon";
-import type { EscalationInfo } from "../cards/escalationCard.ts";
-import type { StatusFormOptions } from "../cards/statusForm.ts";
 import type { Store } from "../store/index.ts";
 import type { StatusRequestView } from "../store/statusRequests.ts";
 import type { Calendar } from "./calendar.ts";
+import { personAddress } from "./addresses.ts";
 import { DomainError } from "./errors.ts";
+import type { RenderNotification } from "./notify.ts";
 import { requireRole } from "./permissions.ts";
 import {
   CadenceError,
   currentPeriod,
-  DEFAULT_PING_RULES,
   dueDate,
   followUpDue,
   isAway,
@@ -23,15 +24,20 @@ import {
   pingRecipient,
   workingDaysOverdue,
   type PingRules,
+  type Period,
   type PingSubject,
+  type EscalationInfo,
   type StatusAnswer,
+  type StatusFormOptions,
 } from "./statusPings.ts";
 import type { Locale, Person, StatusUpdate } from "./types.ts";
+import { changeWorkPackage } from "./workPackages.ts";
 
 /** The cards the service sends, rendered in the recipient's language (src/cards). */
 export interface StatusCards {
   form(locale: Locale, options: StatusFormOptions): unknown;
   escalation(locale: Locale, info: EscalationInfo): unknown;
+  notification: RenderNotification;
 }
 
 export interface StatusServiceDeps {
@@ -44,13 +50,21 @@ export interface StatusServiceDeps {
   log: { warn(obj: object, msg: string): void };
 }
 
+/**
+ * What a tick does for one subject or request, planned from the stored state
+ * before anything is written; one executor prints it (`--dry-run`) or applies it.
+ */
+export type PingStep =
+  | { kind: "invalid"; subject: PingSubject; problem: string }
+  | { kind: "wait"; subject: PingSubject; period: Period; reason: "away" | "no_lead" }
+  | { kind: "ask"; subject: PingSubject; period: Period; person: Person; as: "lead" | "deputy"; dueAt: Date }
+  | { kind: "remind"; request: StatusRequestView; number: number; recipient: Person | null }
+  | { kind: "escalate"; request: StatusRequestView; coordinators: Person[] };
+
 export interface RunOptions {
   dryRun: boolean;
   out: (line: string) => void;
 }
-
-/** Settings keys (store.settings) for the reminder rules. */
-export const PING_SETTINGS = { dueWorkingDays: "statusPings.dueWorkingDays", maxReminders: "statusPings.maxReminders" } as const;
 
 function isValidZone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
@@ -64,18 +78,15 @@ export function createStatusService(deps: StatusServiceDeps) {
   const { store, clock, calendar, zone, cards, log } = deps;
 
   async function rules(): Promise<PingRules> {
-    const dueWorkingDays = await store.settings.get(PING_SETTINGS.dueWorkingDays, DEFAULT_PING_RULES.dueWorkingDays);
-    const maxReminders = await store.settings.get(PING_SETTINGS.maxReminders, DEFAULT_PING_RULES.maxReminders);
-    const ok = (n: unknown, max: number) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= max;
     return {
-      dueWorkingDays: ok(dueWorkingDays, 20) ? dueWorkingDays : DEFAULT_PING_RULES.dueWorkingDays,
-      maxReminders: ok(maxReminders, 10) ? maxReminders : DEFAULT_PING_RULES.maxReminders,
+      dueWorkingDays: await store.settings.get("statusPings.dueWorkingDays"),
+      maxReminders: await store.settings.get("statusPings.maxReminders"),
     };
   }
 
   async function load(requestId: unknown): Promise<StatusRequestView> {
-    const id = Number(requestId);
-    const request = Number.isInteger(id) && id > 0 ? await store.statusRequests.byId(id, zone) : null;
+    const id = parseId(requestId);
+    const request = id ? await store.statusRequests.byId(id, zone) : null;
     if (!request) throw new DomainError("not_found", `status request ${String(requestId)}`);
     return request;
   }
@@ -111,34 +122,76 @@ export function createStatusService(deps: StatusServiceDeps) {
     return (await store.statusRequests.updateOf(request.id)) ?? (await store.statusRequests.latestUpdate(request.subjectKey, { beforeRequestId: request.id }));
   }
 
-  /** Starts the period of one subject if it is due and has no request yet. */
-  async function startPeriod(subject: PingSubject, now: Date, pingRules: PingRules, options: RunOptions): Promise<"created" | "waiting" | "invalid" | "none"> {
-    if (!subject.cadence) return "none";
+  /** Plans the start of one subject's period if it is due and has no request yet. */
+  async function planPeriod(subject: PingSubject, now: Date, pingRules: PingRules): Promise<PingStep | null> {
+    if (!subject.cadence) return null;
     let period;
     try {
       if (!isValidZone(subject.timezone)) throw new CadenceError(`unknown time zone ${subject.timezone}`);
       period = currentPeriod(parseCadence(subject.cadence), now, subject.timezone, calendar);
     } catch (err) {
       if (!(err instanceof CadenceError)) throw err;
-      log.warn({ subject: subject.key, cadence: subject.cadence }, `invalid cadence of ${subject.code}, skipped: ${err.message}`);
-      options.out(`${subject.code}: invalid cadence, skipped (${err.message})`);
-      return "invalid";
+      return { kind: "invalid", subject, problem: err.message };
     }
-    if (!period || (await store.statusRequests.find(subject.key, period.key))) return "none";
-    // A new period has begun: the previous one closes even if this one has to wait.
-    if (!options.dryRun) await store.statusRequests.closeEarlier(subject.key, period.key, now);
+    if (!period || (await store.statusRequests.find(subject.key, period.key))) return null;
     const people = await store.people.byIds([subject.leadId, subject.deputyId].filter((id): id is number => id !== null));
     const lead = people.find((p) => p.id === subject.leadId) ?? null;
     const deputy = people.find((p) => p.id === subject.deputyId) ?? null;
     const recipient = pingRecipient(lead, deputy, now);
-    if (recipient.kind === "wait") {
-      options.out(`${subject.code}: period ${period.key} waits (${recipient.reason === "away" ? "lead away, no deputy available" : "no lead"})`);
-      return "waiting";
+    if (recipient.kind === "wait") return { kind: "wait", subject, period, reason: recipient.reason };
+    const person = recipient.kind === "lead" ? lead : deputy;
+    if (!person) return { kind: "wait", subject, period, reason: "no_lead" };
+    return { kind: "ask", subject, period, person, as: recipient.kind, dueAt: dueDate(now, pingRules, subject.timezone, calendar) };
+  }
+
+  /** Plans the reminder or escalation one request is due for, if any. */
+  async function planFollowUp(request: StatusRequestView, now: Date, pingRules: PingRules, coordinators: Person[]): Promise<PingStep | null> {
+    const due = followUpDue(request, now, pingRules, request.subject.timezone, calendar);
+    if (!due) return null;
+    if (due.kind === "escalation") return { kind: "escalate", request, coordinators };
+    const recipient = request.recipientId ? await store.people.byId(request.recipientId) : null;
+    return { kind: "remind", request, number: due.number, recipient };
+  }
+
+  /** The line a tick prints for a step, in a dry run or for real. */
+  function describeStep(step: PingStep, dryRun: boolean): string {
+    switch (step.kind) {
+      case "invalid":
+        return `${step.subject.code}: invalid cadence, skipped (${step.problem})`;
+      case "wait":
+        return `${step.subject.code}: period ${step.period.key} waits (${step.reason === "away" ? "lead away, no deputy available" : "no lead"})`;
+      case "ask":
+        return `${step.subject.code}: ${dryRun ? "would ask" : "asking"} ${step.person.displayName} (${step.as}) for period ${step.period.key}, due ${step.dueAt.toISOString()}`;
+      case "remind":
+        return `${step.request.subject.code}: ${dryRun ? "would send" : "sending"} reminder ${step.number} to ${step.recipient?.displayName ?? "nobody"}`;
+      case "escalate":
+        return `${step.request.subject.code}: ${dryRun ? "would escalate" : "escalating"} to ${step.coordinators.length} coordinator(s)`;
     }
-    const person = recipient.kind === "lead" ? lead! : deputy!;
-    const dueAt = dueDate(now, pingRules, subject.timezone, calendar);
-    options.out(`${subject.code}: ${options.dryRun ? "would ask" : "asking"} ${person.displayName} (${recipient.kind}) for period ${period.key}, due ${dueAt.toISOString()}`);
-    if (options.dryRun) return "created";
+  }
+
+  /** Prints a step, and unless it is a dry run applies it; false when another tick got there first. */
+  async function execute(step: PingStep, now: Date, options: RunOptions): Promise<boolean> {
+    if (step.kind === "invalid") log.warn({ subject: step.subject.key, cadence: step.subject.cadence }, `invalid cadence of ${step.subject.code}, skipped: ${step.problem}`);
+    options.out(describeStep(step, options.dryRun));
+    if (options.dryRun) return true;
+    switch (step.kind) {
+      case "invalid":
+        return true;
+      case "wait":
+        // A new period has begun: the previous one closes even if this one has to wait.
+        await store.statusRequests.closeEarlier(step.subject.key, step.period.key, now);
+        return true;
+      case "ask":
+        await store.statusRequests.closeEarlier(step.subject.key, step.period.key, now);
+        return ask(step, now);
+      case "remind":
+        return remind(step, now);
+      case "escalate":
+        return escalate(step, now);
+    }
+  }
+
+  async function ask({ subject, period, person, dueAt }: Extract<PingStep, { kind: "ask" }>, now: Date): Promise<boolean> {
     try {
       await store.transaction(async (tx) => {
         const created = await tx.statusRequests.create({ subjectKey: subject.key, periodKey: period.key, recipientId: person.id, askedAt: now, dueAt });
@@ -146,45 +199,38 @@ export function createStatusService(deps: StatusServiceDeps) {
         const previous = await tx.statusRequests.latestUpdate(subject.key, { beforeRequestId: created.id });
         await tx.outbox.enqueue({
           dedupeKey: `status-ping:${created.id}`,
-          target: `person:${person.id}`,
+          target: personAddress(person.id),
           kind: "status.ping",
           availableAt: now,
           payload: cards.form(person.locale, formOptions(request, previous, now, { kind: "ping" }, person.id)),
         });
       });
     } catch (err) {
-      if (isConflict(err)) return "none"; // another replica started the same period
+      if (isConflict(err)) return false; // another replica started the same period
       throw err;
     }
-    return "created";
+    return true;
   }
 
-  async function followUp(request: StatusRequestView, now: Date, pingRules: PingRules, coordinators: Person[], options: RunOptions): Promise<"reminder" | "escalation" | "none"> {
-    const step = followUpDue(request, now, pingRules, request.subject.timezone, calendar);
-    if (!step) return "none";
+  async function remind({ request, number, recipient }: Extract<PingStep, { kind: "remind" }>, now: Date): Promise<boolean> {
+    const previous = await previousOf(request);
+    return store.transaction(async (tx) => {
+      if (!(await tx.statusRequests.markReminded(request.id, number, now))) return false;
+      if (recipient) {
+        await tx.outbox.enqueue({
+          dedupeKey: `status-reminder:${request.id}:${number}`,
+          target: personAddress(recipient.id),
+          kind: "status.reminder",
+          availableAt: now,
+          payload: cards.form(recipient.locale, formOptions(request, previous, now, { kind: "reminder", number }, recipient.id)),
+        });
+      }
+      return true;
+    });
+  }
+
+  async function escalate({ request, coordinators }: Extract<PingStep, { kind: "escalate" }>, now: Date): Promise<boolean> {
     const code = request.subject.code;
-    if (step.kind === "reminder") {
-      const recipient = request.recipientId ? await store.people.byId(request.recipientId) : null;
-      options.out(`${code}: ${options.dryRun ? "would send" : "sending"} reminder ${step.number} to ${recipient?.displayName ?? "nobody"}`);
-      if (options.dryRun) return "reminder";
-      const previous = await previousOf(request);
-      const sent = await store.transaction(async (tx) => {
-        if (!(await tx.statusRequests.markReminded(request.id, step.number, now))) return false;
-        if (recipient) {
-          await tx.outbox.enqueue({
-            dedupeKey: `status-reminder:${request.id}:${step.number}`,
-            target: `person:${recipient.id}`,
-            kind: "status.reminder",
-            availableAt: now,
-            payload: cards.form(recipient.locale, formOptions(request, previous, now, { kind: "reminder", number: step.number }, recipient.id)),
-          });
-        }
-        return true;
-      });
-      return sent ? "reminder" : "none";
-    }
-    options.out(`${code}: ${options.dryRun ? "would escalate" : "escalating"} to ${coordinators.length} coordinator(s)`);
-    if (options.dryRun) return "escalation";
     if (coordinators.length === 0) log.warn({ request: request.id }, `status of ${code} is overdue but there are no coordinators to tell`);
     const people = await store.people.byIds([request.subject.leadId, request.recipientId].filter((id): id is number => id !== null));
     const lead = people.find((p) => p.id === request.subject.leadId);
@@ -199,12 +245,12 @@ export function createStatusService(deps: StatusServiceDeps) {
       workingDaysOverdue: workingDaysOverdue(request.dueAt, now, request.subject.timezone, calendar),
       remindersSent: request.remindersSent,
     };
-    const escalated = await store.transaction(async (tx) => {
+    return store.transaction(async (tx) => {
       if (!(await tx.statusRequests.markEscalated(request.id, now))) return false;
       for (const c of coordinators) {
         await tx.outbox.enqueue({
           dedupeKey: `status-escalation:${request.id}:person:${c.id}`,
-          target: `person:${c.id}`,
+          target: personAddress(c.id),
           kind: "status.escalation",
           availableAt: now,
           payload: cards.escalation(c.locale, info),
@@ -212,14 +258,13 @@ export function createStatusService(deps: StatusServiceDeps) {
       }
       return true;
     });
-    return escalated ? "escalation" : "none";
   }
 
   async function saveAnswer(person: Person, request: StatusRequestView, answer: StatusAnswer) {
     const now = clock();
     return store.transaction(async (tx) => {
       const saved = await tx.statusRequests.saveUpdate(request.id, answer, person.id, { late: now > request.dueAt, at: now });
-      await tx.audit.record({ actorId: person.id, action: saved.first ? "status.answer" : "status.change", subject: `status-request:${request.id}`, after: answer });
+      await tx.audit.record({ actorId: person.id, action: saved.first ? "status.answer" : "status.change", subject: auditSubject.statusRequest(request.id), after: answer });
       return saved;
     });
   }
@@ -256,8 +301,12 @@ export function createStatusService(deps: StatusServiceDeps) {
       const pingRules = await rules();
       const counts = { created: 0, waiting: 0, invalid: 0 };
       for (const subject of await store.statusRequests.pingSubjects(zone)) {
-        const outcome = await startPeriod(subject, now, pingRules, options);
-        if (outcome !== "none") counts[outcome]++;
+        const step = await planPeriod(subject, now, pingRules);
+        if (!step) continue;
+        const applied = await execute(step, now, options);
+        if (step.kind === "invalid") counts.invalid++;
+        else if (step.kind === "wait") counts.waiting++;
+        else if (applied) counts.created++;
       }
       return counts;
     },
@@ -268,9 +317,10 @@ export function createStatusService(deps: StatusServiceDeps) {
       const counts = { reminders: 0, escalations: 0 };
       const coordinators = await store.people.withRole("coordinator");
       for (const request of await store.statusRequests.awaitingAnswer(zone)) {
-        const outcome = await followUp(request, now, pingRules, coordinators, options);
-        if (outcome === "reminder") counts.reminders++;
-        if (outcome === "escalation") counts.escalations++;
+        const step = await planFollowUp(request, now, pingRules, coordinators);
+        if (!step || !(await execute(step, now, options))) continue;
+        if (step.kind === "remind") counts.reminders++;
+        if (step.kind === "escalate") counts.escalations++;
       }
       return counts;
     },
@@ -317,7 +367,7 @@ export function createStatusService(deps: StatusServiceDeps) {
       const until = parseAwayUntil(dateText, clock(), zone);
       await store.transaction(async (tx) => {
         await tx.people.setAwayUntil(person.id, until);
-        await tx.audit.record({ actorId: person.id, action: "person.away", subject: `person:${person.id}`, before: person.awayUntil, after: until });
+        await tx.audit.record({ actorId: person.id, action: "person.away", subject: auditSubject.person(person.id), before: person.awayUntil, after: until });
       });
       return until;
     },
@@ -333,11 +383,9 @@ export function createStatusService(deps: StatusServiceDeps) {
         if (!deputy) throw new DomainError("invalid_input", `unknown e-mail ${arg}`, { detailKey: "status.deputy.unknown", email: arg.slice(0, 200) });
         if (deputy.id === person.id) throw new DomainError("invalid_input", "own deputy", { detailKey: "status.deputy.self" });
       }
+      // The same change as the admin card's: lead roles, audit and notices follow.
       await store.transaction(async (tx) => {
-        for (const wp of wps) {
-          await tx.workPackages.setDeputy(wp.id, deputy?.id ?? null);
-          await tx.audit.record({ actorId: person.id, action: "workPackage.deputy", subject: `wp:${wp.id}`, before: wp.deputyId, after: deputy?.id ?? null });
-        }
+        for (const wp of wps) await changeWorkPackage(tx, cards.notification, person.id, wp, { deputyId: deputy?.id ?? null });
       });
       return { deputy, codes: wps.map((wp) => wp.code) };
     },
@@ -361,12 +409,12 @@ export function createStatusService(deps: StatusServiceDeps) {
       const queued = await store.transaction(async (tx) => {
         const isNew = await tx.outbox.enqueue({
           dedupeKey: `status-ping:${request.id}:again:${day}`,
-          target: `person:${recipient.id}`,
+          target: personAddress(recipient.id),
           kind: "status.ping",
           availableAt: now,
           payload: cards.form(recipient.locale, formOptions(request, previous, now, { kind: "form" }, recipient.id)),
         });
-        if (isNew) await tx.audit.record({ actorId: person.id, action: "status.pingAgain", subject: `status-request:${request.id}`, after: { recipientId: recipient.id } });
+        if (isNew) await tx.audit.record({ actorId: person.id, action: "status.pingAgain", subject: auditSubject.statusRequest(request.id), after: { recipientId: recipient.id } });
         return isNew;
       });
       return { recipient, request, queued };

@@ -1,8 +1,11 @@
 // Triage: coordinators decide what happens to each need, and the reporter and
-// supporters hear about it. The transitions table says which decision may be
-// taken from which status; every decision is checked against the acting person
+// supporters hear about it. The decisions table (DECISIONS) says, per decision,
+// from which status it is taken, what it needs, writes and tells; every
+// decision is checked against the acting person
 // and the version the triage card was built from, so a forged, replayed or
 // racing action changes nothing.
+import { parseId } from "./ids.ts";
+import { personAddress } from "./addresses.ts";
 import type { Repositories, Store } from "../store/index.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock, NeedService } from "./needs.ts";
@@ -13,20 +16,92 @@ import type { Calendar } from "./calendar.ts";
 export const TRIAGE_ACTIONS = ["accept", "start", "done", "decline", "duplicate", "ask"] as const;
 export type TriageAction = (typeof TRIAGE_ACTIONS)[number];
 
-/** Which status each decision may be taken from, and where it leads. Coordinators (and admins) take them all. */
-export const TRANSITIONS: Record<TriageAction, { from: NeedStatus[]; to: NeedStatus; event: string }> = {
-  accept: { from: ["submitted"], to: "accepted", event: "accepted" },
-  start: { from: ["accepted"], to: "in_progress", event: "started" },
-  done: { from: ["accepted", "in_progress"], to: "done", event: "done" },
-  decline: { from: ["submitted", "accepted", "in_progress"], to: "declined", event: "declined" },
-  duplicate: { from: ["submitted", "accepted"], to: "duplicate", event: "duplicate" },
+type NeedPatch = Parameters<Repositories["needs"]["update"]>[2];
+
+/** What a decision writes besides the status, prepared before the need is updated. */
+interface Prepared {
+  patch: NeedPatch;
+  change: Partial<NeedChange>;
+  /** The need a duplicate is merged into. */
+  original?: Need;
+}
+
+/**
+ * One triage decision: which status it may be taken from and where it leads,
+ * the fields its form must carry (with the error shown when one is missing),
+ * what it writes on the need, what it writes elsewhere afterwards, and who is
+ * told. Coordinators (and admins) take them all.
+ */
+export interface Decision {
+  from: NeedStatus[];
+  to: NeedStatus;
+  /** The need's history entry. */
+  event: string;
+  required: Partial<Record<"note" | "assignTo" | "original", string>>;
+  /** The form may assign the need to a work package or initiative. */
+  assigns?: boolean;
+  /** Asking keeps the status: the history records no status change. */
+  keepsStatus?: boolean;
+  prepare?(tx: Repositories, need: Need, input: TriageInput): Promise<Prepared>;
+  afterwards?(tx: Repositories, need: Need, prepared: Prepared, ctx: { actorId: number; audience: number[] }): Promise<void>;
+  /** "followers": reporter and supporters get a need update; "reporter": the reporter gets the question. */
+  tells: "followers" | "reporter";
+}
+
+export const DECISIONS: Record<TriageAction, Decision> = {
+  accept: { from: ["submitted"], to: "accepted", event: "accepted", required: { assignTo: "triage.error.assignTo" }, assigns: true, tells: "followers" },
+  start: { from: ["accepted"], to: "in_progress", event: "started", required: {}, assigns: true, tells: "followers" },
+  done: {
+    from: ["accepted", "in_progress"],
+    to: "done",
+    event: "done",
+    required: { note: "triage.error.outcome" },
+    prepare: async (_tx, _need, input) => ({ patch: { outcome: input.note }, change: {} }),
+    tells: "followers",
+  },
+  decline: { from: ["submitted", "accepted", "in_progress"], to: "declined", event: "declined", required: { note: "triage.error.reason" }, tells: "followers" },
+  duplicate: {
+    from: ["submitted", "accepted"],
+    to: "duplicate",
+    event: "duplicate",
+    required: { original: "triage.error.original" },
+    prepare: duplicateOf,
+    async afterwards(tx, need, { original }, { actorId, audience }) {
+      if (!original) return;
+      await tx.needs.moveSupporters(need.id, original.id, audience);
+      await tx.needs.repointDuplicates(need.id, original.id);
+      await tx.needs.addEvent(original.id, { actorId, kind: "merged", note: need.reference });
+    },
+    tells: "followers",
+  },
   // Asking keeps the status; the need leaves the queue until the reporter answers.
-  ask: { from: ["submitted"], to: "submitted", event: "question" },
+  ask: {
+    from: ["submitted"],
+    to: "submitted",
+    event: "question",
+    required: { note: "triage.error.question" },
+    keepsStatus: true,
+    prepare: async () => ({ patch: { awaitingReply: true }, change: {} }),
+    tells: "reporter",
+  },
 };
 
+/** The need a duplicate points to: another need that is still open to merging. */
+async function duplicateOf(tx: Repositories, need: Need, input: TriageInput): Promise<Prepared> {
+  const original = input.originalId === undefined ? null : await tx.needs.byId(input.originalId);
+  if (!original) throw new ValidationError({ original: { key: "validation.invalidChoice" } });
+  if (original.id === need.id) throw new DomainError("invalid_input", "duplicate of itself", { detailKey: "triage.error.duplicateSelf", reference: need.reference });
+  if (original.status === "duplicate" || original.status === "withdrawn") {
+    throw new DomainError("invalid_input", `${original.reference} is ${original.status}`, {
+      detailKey: "triage.error.duplicateOfClosed",
+      reference: original.reference,
+      status: original.status,
+    });
+  }
+  return { patch: { duplicateOfId: original.id }, change: { original: { id: original.id, reference: original.reference, title: original.title } }, original };
+}
+
 export const TRIAGE_ROLES = ["coordinator"] as const;
-/** Default for settings key "triage.targetWorkingDays". */
-export const DEFAULT_TRIAGE_TARGET_DAYS = 10;
 export const MAX_NOTE_LENGTH = 2000;
 const QUEUE_SHOWN = 10;
 const DUPLICATE_CANDIDATES = 25;
@@ -37,7 +112,7 @@ export function canTriage(person: Person): boolean {
 
 /** The decisions a coordinator may take on a need as it is now. */
 export function availableActions(need: Need): TriageAction[] {
-  return TRIAGE_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(need.status) && !(a === "ask" && need.awaitingReply));
+  return TRIAGE_ACTIONS.filter((a) => DECISIONS[a].from.includes(need.status) && !(a === "ask" && need.awaitingReply));
 }
 
 export type Assignment = { kind: "wp"; id: number } | { kind: "init"; id: number };
@@ -55,18 +130,19 @@ export function parseTriageInput(action: TriageAction, data: Record<string, unkn
   const errors: Record<string, FieldError> = {};
   const note = text(data.note);
   if (note.length > MAX_NOTE_LENGTH) errors.note = { key: "validation.tooLong", params: { max: MAX_NOTE_LENGTH } };
-  const noteRequired: Partial<Record<TriageAction, string>> = { done: "triage.error.outcome", decline: "triage.error.reason", ask: "triage.error.question" };
-  if (noteRequired[action] && !note) errors.note = { key: noteRequired[action]! };
+  const { required } = DECISIONS[action];
+  if (required.note && !note) errors.note = { key: required.note };
 
   let assignTo: Assignment | undefined;
   const assign = /^(wp|init):(\d+)$/.exec(text(data.assignTo));
-  if (assign) assignTo = { kind: assign[1] as "wp" | "init", id: Number(assign[2]) };
+  const assignId = assign ? parseId(assign[2]) : null;
+  if (assign && assignId) assignTo = { kind: assign[1] as "wp" | "init", id: assignId };
   else if (text(data.assignTo)) errors.assignTo = { key: "validation.invalidChoice" };
-  else if (action === "accept") errors.assignTo = { key: "triage.error.assignTo" };
+  else if (required.assignTo) errors.assignTo = { key: required.assignTo };
 
   const original = text(data.original);
-  const originalId = /^\d+$/.test(original) ? Number(original) : undefined;
-  if (action === "duplicate" && originalId === undefined) errors.original = { key: "triage.error.original" };
+  const originalId = original ? (parseId(original) ?? undefined) : undefined;
+  if (required.original && originalId === undefined) errors.original = { key: required.original };
 
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   return { ...(assignTo ? { assignTo } : {}), ...(note ? { note } : {}), ...(originalId !== undefined ? { originalId } : {}) };
@@ -74,8 +150,8 @@ export function parseTriageInput(action: TriageAction, data: Record<string, unkn
 
 /** The version the card was built from; a card without one cannot prove it saw the current state. */
 function expectedVersion(data: Record<string, unknown>): number {
-  const version = Number(data.version);
-  if (!Number.isInteger(version) || version < 1) throw new DomainError("invalid_input", "card carries no version", { detailKey: "triage.error.noVersion" });
+  const version = parseId(data.version);
+  if (version === null) throw new DomainError("invalid_input", "card carries no version", { detailKey: "triage.error.noVersion" });
   return version;
 }
 
@@ -119,14 +195,14 @@ export interface TriageCards {
 
 export function createTriageService(store: Store, clock: Clock, calendar: Calendar, needs: NeedService, zone: string, cards: TriageCards) {
   async function load(needId: unknown): Promise<Need> {
-    const id = Number(needId);
-    const need = Number.isInteger(id) ? await store.needs.byId(id) : null;
+    const id = parseId(needId);
+    const need = id ? await store.needs.byId(id) : null;
     if (!need) throw new DomainError("not_found", `need ${String(needId)}`);
     return need;
   }
 
   async function targetDays(): Promise<number> {
-    return store.settings.get("triage.targetWorkingDays", DEFAULT_TRIAGE_TARGET_DAYS);
+    return store.settings.get("triage.targetWorkingDays");
   }
 
   async function assignmentPatch(repos: Repositories, assign: Assignment): Promise<{ workPackageId: number | null; initiativeId: number | null; label: string }> {
@@ -141,12 +217,12 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
   }
 
   /** Queues one notification card per person, each in the person's own language. */
-  async function notify(repos: Repositories, need: Need, personIds: number[], build: (locale: Person["locale"]) => unknown, kind: string): Promise<void> {
+  async function notifyAboutNeed(repos: Repositories, need: Need, personIds: number[], build: (locale: Person["locale"]) => unknown, kind: string): Promise<void> {
     const people = await repos.people.byIds([...new Set(personIds)]);
     for (const person of people) {
       await repos.outbox.enqueue({
         dedupeKey: `need:${need.id}:v${need.version}:person:${person.id}`,
-        target: `person:${person.id}`,
+        target: personAddress(person.id),
         kind,
         payload: build(person.locale),
       });
@@ -192,7 +268,7 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
       const need = await load(data.needId);
       const version = expectedVersion(data);
       if (need.version !== version) throw new DomainError("conflict", `${need.reference} is at version ${need.version}, card had ${version}`);
-      const rule = TRANSITIONS[action];
+      const decision = DECISIONS[action];
       if (!availableActions(need).includes(action)) {
         throw new DomainError("invalid_state", `${action} not allowed from ${need.status}`, {
           detailKey: "triage.error.notAllowed",
@@ -202,57 +278,35 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
       }
       const input = parseTriageInput(action, data);
       const now = clock();
-      const firstDecision = need.status === "submitted" && action !== "ask";
+      const firstDecision = need.status === "submitted" && !decision.keepsStatus;
 
       return store.transaction(async (tx) => {
-        let change: NeedChange = { action, note: input.note ?? null };
-        const patch: Parameters<Repositories["needs"]["update"]>[2] = { status: rule.to };
+        const prepared: Prepared = decision.prepare ? await decision.prepare(tx, need, input) : { patch: {}, change: {} };
+        const patch: NeedPatch = { status: decision.to, ...prepared.patch };
+        let change: NeedChange = { action, note: input.note ?? null, ...prepared.change };
         if (firstDecision) patch.triagedAt = now;
-        if (input.assignTo && (action === "accept" || action === "start")) {
+        if (input.assignTo && decision.assigns) {
           const assigned = await assignmentPatch(tx, input.assignTo);
           patch.workPackageId = assigned.workPackageId;
           patch.initiativeId = assigned.initiativeId;
           change = { ...change, assignment: assigned.label };
         }
-        if (action === "done") patch.outcome = input.note;
-        if (action === "ask") patch.awaitingReply = true;
-
-        let original: Need | null = null;
-        if (action === "duplicate") {
-          original = await tx.needs.byId(input.originalId!);
-          if (!original) throw new ValidationError({ original: { key: "validation.invalidChoice" } });
-          if (original.id === need.id) throw new DomainError("invalid_input", "duplicate of itself", { detailKey: "triage.error.duplicateSelf", reference: need.reference });
-          if (original.status === "duplicate" || original.status === "withdrawn") {
-            throw new DomainError("invalid_input", `${original.reference} is ${original.status}`, {
-              detailKey: "triage.error.duplicateOfClosed",
-              reference: original.reference,
-              status: original.status,
-            });
-          }
-          patch.duplicateOfId = original.id;
-          change = { ...change, original: { id: original.id, reference: original.reference, title: original.title } };
-        }
 
         const audience = [need.reporterId, ...(await tx.needs.supporterIds(need.id))];
         const updated = await tx.needs.update(need.id, version, patch, {
           actorId: person.id,
-          kind: rule.event,
-          fromStatus: action === "ask" ? null : need.status,
-          toStatus: action === "ask" ? null : rule.to,
-          note: input.note ?? (original ? original.reference : null),
+          kind: decision.event,
+          fromStatus: decision.keepsStatus ? null : need.status,
+          toStatus: decision.keepsStatus ? null : decision.to,
+          note: input.note ?? prepared.original?.reference ?? null,
         });
+        await decision.afterwards?.(tx, need, prepared, { actorId: person.id, audience });
 
-        if (original) {
-          await tx.needs.moveSupporters(need.id, original.id, audience);
-          await tx.needs.repointDuplicates(need.id, original.id);
-          await tx.needs.addEvent(original.id, { actorId: person.id, kind: "merged", note: need.reference });
-        }
-
-        if (action === "ask") {
-          await notify(tx, updated, [need.reporterId], (locale) => cards.question(locale, updated, input.note!, person.displayName), "need.question");
+        if (decision.tells === "reporter") {
+          await notifyAboutNeed(tx, updated, [need.reporterId], (locale) => cards.question(locale, updated, input.note ?? "", person.displayName), "need.question");
         } else {
           const recipients = audience.filter((id) => id !== person.id);
-          await notify(tx, updated, recipients, (locale) => cards.update(locale, updated, change), "need.update");
+          await notifyAboutNeed(tx, updated, recipients, (locale) => cards.update(locale, updated, change), "need.update");
         }
         return updated;
       });
@@ -273,7 +327,7 @@ export function createTriageService(store: Store, clock: Clock, calendar: Calend
         const asker = await tx.needs.lastActor(need.id, "question");
         const updated = await tx.needs.update(need.id, version, { awaitingReply: false }, { actorId: person.id, kind: "answered", note: answer });
         if (asker !== null && asker !== person.id) {
-          await notify(tx, updated, [asker], (locale) => cards.answer(locale, updated, answer, person.displayName), "need.answer");
+          await notifyAboutNeed(tx, updated, [asker], (locale) => cards.answer(locale, updated, answer, person.displayName), "need.answer");
         }
         return updated;
       });

@@ -6,6 +6,7 @@
 // One that dies between send and recording it may have the message sent again
 // (at least once at the crash point: at most the messages it was sending, up
 // to `concurrency` per drain), and so may one whose database fails just then.
+import { decodeAddress } from "../domain/addresses.ts";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { App } from "../app.ts";
@@ -98,11 +99,11 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const { store, metrics, log } = app;
 
   async function resolve(target: string): Promise<Resolved> {
-    const [prefix, ...rest] = target.split(":");
-    const id = rest.join(":");
-    if (prefix === "person") {
-      const person = await store.people.byId(Number(id));
-      if (!person) return { kind: "fail", platform: "unknown", reason: `unreachable: no person ${id}` };
+    const address = decodeAddress(target);
+    if (!address) return { kind: "fail", platform: "unknown", reason: `permanent: unknown target ${target}` };
+    if (address.kind === "person") {
+      const person = await store.people.byId(address.personId);
+      if (!person) return { kind: "fail", platform: "unknown", reason: `unreachable: no person ${address.personId}` };
       const accounts = (await store.people.accountsOf(person.id)).filter((a) => !a.unreachableAt);
       const account = accounts.find((a) => app.deliverers.has(a.platform));
       if (account) {
@@ -120,12 +121,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       if (accounts.length) return { kind: "wait", platform: accounts[0]!.platform, reason: `no ${accounts[0]!.platform} deliverer in this process` };
       return { kind: "fail", platform: "unknown", reason: `unreachable: ${person.displayName} has no reachable chat account` };
     }
-    if (prefix === "teams" || prefix === "slack") {
-      const deliverer = app.deliverers.get(prefix);
-      if (!deliverer) return { kind: "wait", platform: prefix, reason: `no ${prefix} deliverer in this process` };
-      return { kind: "deliver", platform: prefix, deliverer, target: { kind: "channel", id }, pace: paceKeys(prefix, "", `channel:${id}`), accountId: null };
-    }
-    return { kind: "fail", platform: "unknown", reason: `permanent: unknown target ${target}` };
+    const { platform, id } = address;
+    const deliverer = app.deliverers.get(platform);
+    if (!deliverer) return { kind: "wait", platform, reason: `no ${platform} deliverer in this process` };
+    return { kind: "deliver", platform, deliverer, target: { kind: "channel", id }, pace: paceKeys(platform, "", `channel:${id}`), accountId: null };
   }
 
   async function fail(message: OutboxMessage, platform: string, reason: string, error: string) {

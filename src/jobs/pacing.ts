@@ -36,7 +36,8 @@ export interface Pacer {
   take(keys: { key: string; rate: Rate }[]): Promise<void>;
 }
 
-export function createPacer(now: () => number = () => performance.now()): Pacer {
+/** `now` and `wait` are the monotonic clock and a sleep; tests pass a virtual pair. */
+export function createPacer(now: () => number = () => performance.now(), wait: (ms: number) => Promise<unknown> = sleep): Pacer {
   const buckets = new Map<string, { tokens: number; at: number }>();
 
   function refill(key: string, rate: Rate, t: number) {
@@ -55,12 +56,12 @@ export function createPacer(now: () => number = () => performance.now()): Pacer 
           const b = refill(key, rate, t);
           return b.tokens >= 1 ? 0 : ((1 - b.tokens) / rate.perSecond) * 1000;
         });
-        const wait = Math.max(0, ...waits);
-        if (wait === 0) {
+        const longest = Math.max(0, ...waits);
+        if (longest === 0) {
           for (const { key } of keys) buckets.get(key)!.tokens -= 1;
           return;
         }
-        await sleep(Math.ceil(wait));
+        await wait(Math.ceil(longest));
       }
     },
   };

@@ -13,7 +13,8 @@ export interface WorkPackageHealthRow {
 }
 
 export interface OverdueRequestRow {
-  subject: string;
+  /** The work package or initiative asked, as shown ("WP4 Strategisk kommunikation"). */
+  label: string;
   recipientName: string | null;
   dueAt: Date;
 }
@@ -56,15 +57,15 @@ export function createDigestsRepository(db: Tx) {
       return db.digest.count({ where: { kind } });
     },
 
-    /** Each active work package with its two latest status updates (health now and the period before). */
-    async workPackageHealth(): Promise<WorkPackageHealthRow[]> {
+    /** Each active work package with its two latest status updates (health now and the period before), as of `now` (the caller's clock, so `--at` is honoured). */
+    async workPackageHealth(now: Date): Promise<WorkPackageHealthRow[]> {
       const wps = await db.workPackage.findMany({ where: { active: true }, select: { id: true, code: true, name: true }, orderBy: { code: "asc" } });
       // One query for the recent answers of all work packages (with weekly pings
       // every one has two); only those with fewer look further back, one by one.
       // A query per work package cost ~2.5 ms each: 0.5 s with 200 (docs/PERFORMANCE.md).
       const select = { workPackageId: true, update: { select: { health: true, createdAt: true } } } as const;
       const recent = await db.statusRequest.findMany({
-        where: { workPackageId: { in: wps.map((w) => w.id) }, update: { isNot: null }, askedAt: { gte: new Date(Date.now() - RECENT_HEALTH_MS) } },
+        where: { workPackageId: { in: wps.map((w) => w.id) }, update: { isNot: null }, askedAt: { gte: new Date(now.getTime() - RECENT_HEALTH_MS) } },
         orderBy: [{ askedAt: "desc" }, { id: "desc" }],
         select,
       });
@@ -119,7 +120,7 @@ export function createDigestsRepository(db: Tx) {
       return {
         total,
         items: rows.map((r) => ({
-          subject: r.workPackage ? `${r.workPackage.code} ${r.workPackage.name}` : r.initiative ? `${r.initiative.code} ${r.initiative.title}` : "?",
+          label: r.workPackage ? `${r.workPackage.code} ${r.workPackage.name}` : r.initiative ? `${r.initiative.code} ${r.initiative.title}` : "?",
           recipientName:
             (r.recipientId !== null ? names.get(r.recipientId) : undefined) ?? r.workPackage?.lead?.displayName ?? r.initiative?.owner?.displayName ?? null,
           dueAt: r.dueAt,

@@ -12,6 +12,10 @@ export function createInboundRepository(db: Tx) {
       const inserted = await db.$executeRaw`INSERT INTO "InboundEvent" ("platform", "eventId", "receivedAt") VALUES (${platform}, ${eventId}, ${new Date()}) ON CONFLICT DO NOTHING`;
       return inserted === 1;
     },
+    /** Forgets (platform, eventId): a submission that changed nothing (invalid fields) may come again. */
+    async forget(platform: string, eventId: string): Promise<void> {
+      await db.inboundEvent.deleteMany({ where: { platform, eventId } });
+    },
     async prune(before: Date): Promise<number> {
       const { count } = await db.inboundEvent.deleteMany({ where: { receivedAt: { lt: before } } });
       return count;

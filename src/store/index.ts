@@ -4,6 +4,7 @@ import { createAuditRepository } from "./audit.ts";
 import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Tx } from "./client.ts";
 import { createDepartmentsRepository } from "./departments.ts";
 import { createDigestsRepository } from "./digests.ts";
+import { createErasureRepository } from "./erasure.ts";
 import { createInboundRepository } from "./inbound.ts";
 import { createInitiativesRepository } from "./initiatives.ts";
 import { createJobRunsRepository } from "./jobRuns.ts";
@@ -35,6 +36,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind) {
     organisation: createOrganisationRepository(db),
     jobRuns: createJobRunsRepository(db),
     portfolio: createPortfolioRepository(db),
+    erasure: createErasureRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,7 +1,9 @@
 // The organisation as the database holds it (departments, people with their
 // managed roles, work packages, initiatives, settings), read as one model and
 // written from a computed diff. Callers run both inside one transaction.
-import { MANAGED_ROLES, ORG_SETTING_KEYS, type ManagedRole, type OrgChange, type OrgModel, type OrgSettings } from "../domain/orgModel.ts";
+import { MANAGED_ROLES, type ManagedRole, type OrgChange, type OrgModel, type OrgSettings } from "../domain/orgModel.ts";
+import { ORG_FILE_SETTINGS } from "../domain/settings.ts";
+import { createSettingsRepository } from "./settings.ts";
 import type { InitiativeStage, Locale } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
 
@@ -17,6 +19,7 @@ export interface ClosedStatusRequest {
 const managed = new Set<string>(MANAGED_ROLES);
 
 export function createOrganisationRepository(db: Tx) {
+  const settingsRepo = createSettingsRepository(db);
   async function idsByEmail(emails: string[]): Promise<Map<string, number>> {
     const rows = await db.person.findMany({ where: { email: { in: emails }, erasedAt: null }, select: { id: true, email: true } });
     return new Map(rows.map((r) => [r.email!, r.id]));
@@ -33,11 +36,10 @@ export function createOrganisationRepository(db: Tx) {
      * role, lead, deputise or own something, or are among `alsoEmails`.
      */
     async snapshot(alsoEmails: string[] = []): Promise<OrgModel> {
-      const [departments, workPackages, initiatives, settingRows] = await Promise.all([
+      const [departments, workPackages, initiatives] = await Promise.all([
         db.department.findMany({ orderBy: { id: "asc" } }),
         db.workPackage.findMany({ orderBy: { code: "asc" }, include: { lead: { select: { email: true } }, deputy: { select: { email: true } } } }),
         db.initiative.findMany({ orderBy: { code: "asc" }, include: { owner: { select: { email: true } }, workPackage: { select: { code: true } } } }),
-        db.setting.findMany({ where: { key: { in: [...ORG_SETTING_KEYS] } } }),
       ]);
       const people = await db.person.findMany({
         where: {
@@ -54,8 +56,10 @@ export function createOrganisationRepository(db: Tx) {
         include: { roles: true, department: { select: { code: true } } },
         orderBy: { id: "asc" },
       });
-      const settings: OrgSettings = {};
-      for (const row of settingRows) (settings as Record<string, unknown>)[row.key] = JSON.parse(row.value);
+      // Only settings stored so far: a setting the file never set is not a change to report as "from default".
+      const stored = new Set((await db.setting.findMany({ where: { key: { in: ORG_FILE_SETTINGS.map((s) => s.key) } }, select: { key: true } })).map((r) => r.key));
+      const settings: Record<string, unknown> = {};
+      for (const { key, path } of ORG_FILE_SETTINGS) if (stored.has(key)) settings[path] = await settingsRepo.get(key);
       return {
         departments: departments.map((d) => ({ code: d.code, name: d.name, nameEn: d.nameEn, active: d.active })),
         people: people.map((p) => ({
@@ -84,7 +88,7 @@ export function createOrganisationRepository(db: Tx) {
           workPackage: i.workPackage?.code ?? null,
           active: i.active,
         })),
-        settings,
+        settings: settings as OrgSettings,
       };
     },
 
@@ -154,8 +158,8 @@ export function createOrganisationRepository(db: Tx) {
       }
 
       for (const c of of("setting")) {
-        const value = JSON.stringify(desired.settings[c.key as keyof OrgSettings]);
-        await db.setting.upsert({ where: { key: c.key }, create: { key: c.key, value }, update: { value } });
+        const { key, path } = ORG_FILE_SETTINGS.find((s) => s.path === c.key)!;
+        await settingsRepo.setUnknown(key, desired.settings[path]);
       }
       return { closed };
     },

@@ -1,4 +1,5 @@
 // People, their roles and their chat accounts.
+import { personAddress } from "../domain/addresses.ts";
 import type { Locale, Person, Platform, Role } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
 
@@ -208,10 +209,6 @@ export function createPeopleRepository(db: Tx) {
       await db.chatAccount.update({ where: { id: accountId }, data: { unreachableAt: at } });
     },
 
-    async erase(personId: number, at: Date): Promise<void> {
-      await erasePerson(db, personId, at);
-    },
-
     async setConversationRef(accountId: number, conversationRef: string): Promise<void> {
       await db.chatAccount.update({ where: { id: accountId }, data: { conversationRef, unreachableAt: null } });
     },
@@ -220,8 +217,9 @@ export function createPeopleRepository(db: Tx) {
 export type PeopleRepository = ReturnType<typeof createPeopleRepository>;
 
 /**
- * Erases a person's personal data (GDPR): name and e-mail are replaced, chat
- * accounts, roles, support marks and web chat messages deleted. Needs they
+ * The person's own rows in an erasure (store/erasure.ts does the rest): name
+ * and e-mail are replaced, chat accounts, roles, support marks and web chat
+ * messages deleted. Needs they
  * reported stay, attributed to "erased person", so the organisation keeps its
  * record of the problem.
  */
@@ -230,7 +228,7 @@ export async function erasePerson(db: Tx, personId: number, at: Date): Promise<v
   await db.personRole.deleteMany({ where: { personId } });
   await db.webChatMessage.deleteMany({ where: { personId } });
   await db.needSupporter.deleteMany({ where: { personId } });
-  await db.outboxMessage.deleteMany({ where: { target: `person:${personId}`, status: "pending" } });
+  await db.outboxMessage.deleteMany({ where: { target: personAddress(personId), status: "pending" } });
   await db.person.update({
     where: { id: personId },
     data: { displayName: `Erased person ${personId}`, email: null, awayUntil: null, erasedAt: at },

@@ -1,20 +1,36 @@
 // Settings people change at run time (digest cadence, triage target, reminder
-// rules, coordinator channels), stored as JSON values by key.
+// rules, coordinator channels), stored as JSON values by key. Keys, schemas
+// and defaults are the registry's (src/domain/settings.ts): a read returns
+// the setting's type, a write is checked, an unknown key is an error.
+import { parseSetting, settingOf, SettingError, type FamilyKey, type SettingInput, type SettingKey, type SettingValue } from "../domain/settings.ts";
 import type { Tx } from "./client.ts";
 
 export function createSettingsRepository(db: Tx) {
+  async function write(key: string, value: unknown): Promise<void> {
+    const json = JSON.stringify(parseSetting(key, value));
+    await db.setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
+  }
+
   return {
-    async get<T>(key: string, fallback: T): Promise<T> {
+    /** The stored value, or the setting's default; a stored value its schema refuses is an error naming the key. */
+    async get<K extends SettingKey | FamilyKey>(key: K): Promise<SettingValue<K>> {
+      const setting = settingOf(key);
       const row = await db.setting.findUnique({ where: { key } });
-      return row ? (JSON.parse(row.value) as T) : fallback;
+      if (!row) return setting.default as SettingValue<K>;
+      let stored: unknown;
+      try {
+        stored = JSON.parse(row.value);
+      } catch {
+        throw new SettingError(`setting "${key}": the stored value is not JSON`);
+      }
+      return parseSetting(key, stored) as SettingValue<K>;
     },
-    async set(key: string, value: unknown): Promise<void> {
-      const json = JSON.stringify(value);
-      await db.setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
+    async set<K extends SettingKey | FamilyKey>(key: K, value: SettingInput<K>): Promise<void> {
+      await write(key, value);
     },
-    async all(): Promise<Record<string, unknown>> {
-      const rows = await db.setting.findMany({ orderBy: { key: "asc" } });
-      return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    /** A value whose type is only known at run time (the organisation file's settings): checked by the key's schema all the same. */
+    async setUnknown(key: SettingKey, value: unknown): Promise<void> {
+      await write(key, value);
     },
   };
 }

@@ -62,8 +62,8 @@ function subjectIds(subjectKey: string): { workPackageId: number | null; initiat
 /** A request as the Slack Home tab lists it. */
 export interface PendingStatusRequest {
   id: number;
-  /** What the status is about: "WP3 Verktyg och metoder" or the initiative's title. */
-  subject: string;
+  /** The subject as shown: "WP3 Verktyg och metoder" or the initiative's title. */
+  label: string;
   dueAt: Date;
 }
 
@@ -144,7 +144,7 @@ export function createStatusRequestsRepository(db: Tx) {
       });
       return rows.map((r) => ({
         id: r.id,
-        subject: r.workPackage ? `${r.workPackage.code} ${r.workPackage.name}` : (r.initiative?.title ?? r.subjectKey),
+        label: r.workPackage ? `${r.workPackage.code} ${r.workPackage.name}` : (r.initiative?.title ?? r.subjectKey),
         dueAt: r.dueAt,
       }));
     },

@@ -26,14 +26,10 @@ export function createWorkPackagesRepository(db: Tx) {
     async ledBy(personId: number): Promise<WorkPackage[]> {
       return db.workPackage.findMany({ where: { active: true, leadId: personId }, select: fields, orderBy: { code: "asc" } });
     },
-    async setDeputy(id: number, deputyId: number | null): Promise<void> {
-      await db.workPackage.update({ where: { id }, data: { deputyId } });
-    },
     async byCode(code: string): Promise<WorkPackage | null> {
       return db.workPackage.findUnique({ where: { code }, select: fields });
     },
     /** Active work packages the person leads or deputises. */
-    /** Work packages this person leads or is deputy for. */
     async ledOrDeputisedBy(personId: number): Promise<WorkPackage[]> {
       return db.workPackage.findMany({
         where: { active: true, OR: [{ leadId: personId }, { deputyId: personId }] },
@@ -41,7 +37,7 @@ export function createWorkPackagesRepository(db: Tx) {
         orderBy: { code: "asc" },
       });
     },
-    async update(id: number, patch: Partial<Pick<WorkPackage, "leadId" | "deputyId" | "cadence" | "pingsPaused">>): Promise<WorkPackage> {
+    async update(id: number, patch: Partial<Pick<WorkPackage, "leadId" | "deputyId" | "cadence" | "pingsPaused" | "active">>): Promise<WorkPackage> {
       return db.workPackage.update({ where: { id }, data: patch, select: fields });
     },
   };

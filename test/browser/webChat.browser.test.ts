@@ -46,6 +46,10 @@ describe("web chat page", () => {
     await form.getByRole("checkbox", { name: "Miljömässig" }).check();
     await form.getByRole("button", { name: "Skicka" }).click();
 
+    // The seeded need on home care is offered first, with its department, status and supporters; hers is different.
+    await expect.poll(() => form.innerText()).toContain("Liknande behov finns redan");
+    expect(await form.innerText()).toMatch(/Digital tillsyn nattetid i hemtjänsten[^]*· Pågår · stödjare: \d+/);
+    await form.getByRole("button", { name: "Mitt är ett annat, skicka det" }).click();
     await expect.poll(() => form.innerText()).toMatch(/Tack! Ditt behov har nummer N-\d{4}-\d{4}/);
     const reference = /N-\d{4}-\d{4}/.exec(await form.innerText())![0];
 

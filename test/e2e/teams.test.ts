@@ -296,6 +296,60 @@ describe("Teams proactive delivery", () => {
   });
 });
 
+describe("Teams: the same need told in other words", () => {
+  it("suggests the earlier Swedish need before the reworded one is saved, and the person supports it instead", async () => {
+    const larsChat = teamsClient(server.url, connector.url, lars);
+    const first = await larsChat.execute("need.submit", {
+      ...validNeed,
+      title: "Brist på parkeringsplatser vid vårdcentralen",
+      problem: "Patienter med rörelsehinder hittar inga parkeringsplatser nära entrén och kommer för sent till sina tider.",
+      skipSimilar: true,
+    });
+    const reference = /N-\d{4}-\d{4}/.exec(cardText(first.body.value))![0];
+    const original = (await server.app.store.needs.byReference(reference))!;
+    expect(original.departmentName).toBeTruthy();
+
+    const karin = teamsUser("karin.ek", "Karin Ek");
+    connector.members.set(karin.id, { ...karin, email: "karin.ek@stockholm.example", tenantId: TENANT });
+    const karinChat = teamsClient(server.url, connector.url, karin);
+    const needsBefore = await server.app.store.db.need.count();
+    // Another person, another department, other words: inflections, the compound written apart.
+    const reply = await karinChat.execute("need.submit", {
+      ...validNeed,
+      title: "Svårt att hitta platser att parkera på nära vårdcentralen",
+      problem: "Besökare som har svårt att gå får ställa bilen långt bort. Det behövs fler platser för parkering närmare ingången.",
+    });
+    expect(reply.status).toBe(200);
+    const suggestion = reply.body.value;
+    expect(cardProblems(suggestion)).toEqual([]);
+    const text = cardText(suggestion);
+    expect(text).toContain("Liknande behov finns redan");
+    expect(text).toContain(`**${reference}** Brist på parkeringsplatser vid vårdcentralen`);
+    expect(text).toContain(`${original.departmentName} · Inskickat · stödjare: 0`);
+    expect(await server.app.store.db.need.count()).toBe(needsBefore);
+
+    const support = findAction(suggestion, "need.support")!;
+    expect(support.title).toBe(`Stöd ${reference} i stället`);
+    const supported = await karinChat.execute("need.support", support.data);
+    expect(cardText(supported.body.value)).toContain(`Du stöder nu ${reference}`);
+    const karinAccount = (await server.app.store.people.account("teams", TENANT, karin.aadObjectId))!;
+    expect((await server.app.store.needs.byId(original.id))!.supporterCount).toBe(1);
+    expect(await server.app.store.db.needSupporter.count({ where: { needId: original.id, personId: karinAccount.personId } })).toBe(1);
+    expect(await server.app.store.db.need.count()).toBe(needsBefore);
+
+    // Looking for a need to support goes through the same index.
+    connector.reset();
+    await karinChat.say("sök behov parkera vid vårdcentralen");
+    const found = cardOf(connector.sent(karinChat.conversationId)[0]);
+    expect(cardProblems(found)).toEqual([]);
+    expect(cardText(found)).toContain("Behov att stödja");
+    expect(cardText(found)).toContain(`${original.departmentName} · Inskickat · stödjare: 1`);
+    connector.reset();
+    await karinChat.say("sök behov hundrastgård i centrum");
+    expect(cardText(cardOf(connector.sent(karinChat.conversationId)[0]))).toContain("Inget öppet behov liknar");
+  });
+});
+
 describe("Teams uninstall", () => {
   it("marks the person unreachable when they remove the app, and reachable again when they add it back", async () => {
     const fatima = teamsUser("fatima", "Fatima Ali");

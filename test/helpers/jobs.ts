@@ -1,11 +1,10 @@
-// An App over a test database with a clock the test moves, and one-tick job runs.
-import { createApp, type App } from "../../src/app.ts";
-import type { Turn } from "../../src/bots/core/types.ts";
-import { loadConfig } from "../../src/config.ts";
+// One-tick job runs over the test harness (test/helpers/app.ts) with a clock
+// the test moves, and the rows the jobs write.
+import type { App } from "../../src/app.ts";
 import { jobByName } from "../../src/jobs/index.ts";
 import { runJob } from "../../src/jobs/scheduler.ts";
-import { createLogger } from "../../src/log.ts";
 import type { Store } from "../../src/store/index.ts";
+import { appWithClock } from "./app.ts";
 import type { TestDb } from "./db.ts";
 
 export interface ClockedApp {
@@ -19,27 +18,19 @@ export interface ClockedApp {
 }
 
 export function clockedApp(db: TestDb, env: Record<string, string> = {}): ClockedApp {
-  let now = new Date("2026-01-01T00:00:00Z");
-  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", JOBS: "false", ...env }, "/nonexistent/.env");
-  const app = createApp({ config, store: db.store, log: createLogger("silent"), clock: () => now });
-  const turn = async (personId: number, rest: Pick<Turn, "text" | "action">) => {
-    const person = (await db.store.people.byId(personId))!;
-    return app.handle({ person, platform: "web", personal: true, ...rest });
-  };
+  const { app, setNow, turn } = appWithClock(db, new Date("2026-01-01T00:00:00Z"), { JOBS: "false", ...env });
+  const as = async (personId: number) => (await db.store.people.byId(personId))!;
   return {
     app,
-    setNow(iso) {
-      now = new Date(iso);
-      return now;
-    },
+    setNow: (iso) => setNow(new Date(iso)),
     async tick(name, iso) {
-      now = new Date(iso);
+      const now = setNow(new Date(iso));
       const job = jobByName(name);
       if (!job) throw new Error(`no job ${name}`);
       return (await runJob(app, job, { now })).summary;
     },
-    say: (personId, text) => turn(personId, { text }),
-    click: (personId, verb, data = {}) => turn(personId, { action: { verb, data } }),
+    say: async (personId, text) => turn(await as(personId), { text }),
+    click: async (personId, verb, data = {}) => turn(await as(personId), { action: { verb, data } }),
   };
 }
 

@@ -204,3 +204,21 @@ export async function slackRequest(
 
 export const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 export const payload = (p: unknown) => form({ payload: JSON.stringify(p) });
+
+let interactions = 0;
+
+/** A Slack interactivity payload from `user` (block_actions, view_submission, …), form-encoded as Slack sends it. */
+export function interaction(type: string, user: string, fields: Record<string, unknown>): string {
+  return payload({ type, team: { id: TEAM_ID, domain: "stockholm" }, user: { id: user, team_id: TEAM_ID }, api_app_id: "A0SAMORDNA", trigger_id: `trigger-i${++interactions}`, ...fields });
+}
+
+/** A modal submitted with text inputs (and one radio choice per `choices` key), as Slack sends its state. */
+export function modalSubmission(user: string, view: { id: string; hash: string; verb: string; data?: Record<string, unknown> }, texts: Record<string, string>, choices: Record<string, string> = {}): string {
+  const values = {
+    ...Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, { v: { type: "plain_text_input", value: v } }])),
+    ...Object.fromEntries(Object.entries(choices).map(([k, v]) => [k, { v: { type: "radio_buttons", selected_option: { value: v } } }])),
+  };
+  return interaction("view_submission", user, {
+    view: { id: view.id, hash: view.hash, type: "modal", callback_id: view.verb, private_metadata: JSON.stringify({ data: view.data ?? {} }), blocks: [], state: { values } },
+  });
+}

@@ -1,15 +1,10 @@
 // `export needs` and `person erase` against a real database file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli.ts";
+import { runCliCaptured } from "../helpers/cli.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
 
 let db: TestDb;
-const run = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-};
+const run = runCliCaptured;
 
 beforeAll(async () => {
   db = await createTestDb();

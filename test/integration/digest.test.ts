@@ -217,8 +217,8 @@ describe("digest with 10,000 needs", () => {
       runs.push({ wall: performance.now() - wall, cpu: (used.user + used.system) / 1000 });
     }
     console.log(`digest built from 10,000 needs in ${runs.map((r) => `${r.wall.toFixed(0)} ms (CPU ${r.cpu.toFixed(0)} ms)`).join(", ")}`);
+    // CPU time only: wall time on a shared machine measures the neighbours (bench/digest.ts tracks it).
     expect(Math.min(...runs.map((r) => r.cpu))).toBeLessThan(300);
-    expect(Math.min(...runs.map((r) => r.wall))).toBeLessThan(1000);
 
     expect(data.waiting.total).toBeGreaterThan(3000);
     expect(data.waiting.items).toHaveLength(5);

@@ -21,12 +21,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("scheduler", () => {
   it("runs each fire on one replica only and records the result", async () => {
     const runs: string[] = [];
+    // A barrier instead of a fixed sleep: the test goes on once two fires have run, however busy the machine.
+    let twoRan!: () => void;
+    const ranTwice = new Promise<void>((resolve) => (twoRan = resolve));
     const job = (replica: string): Job => ({
       name: "test-every-second",
       description: "test",
       schedule: "* * * * * *",
       async run() {
         runs.push(replica);
+        if (runs.length >= 2) twoRan();
         return { summary: `ran on ${replica}` };
       },
     });
@@ -35,7 +39,7 @@ describe("scheduler", () => {
     a.setNow("2026-03-30T07:00:00Z");
     b.setNow("2026-03-30T07:00:00Z");
     const schedulers = [startScheduler(a.app, [job("a")]), startScheduler(b.app, [job("b")])];
-    await sleep(3200);
+    await ranTwice;
     await Promise.all(schedulers.map((s) => s.stop()));
     const rows = await db.store.db.jobRun.findMany({ where: { job: "test-every-second" }, orderBy: { slot: "asc" } });
     expect(rows.length).toBeGreaterThanOrEqual(2);
@@ -46,15 +50,21 @@ describe("scheduler", () => {
 
   it("on stop, releases a run that does not finish in time", async () => {
     let finish!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
     const slow: Job = {
       name: "test-slow",
       description: "test",
       schedule: "* * * * * *",
-      run: () => new Promise((resolve) => (finish = () => resolve({ summary: "finished late" }))),
+      run: () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ summary: "finished late" });
+          started();
+        }),
     };
     const a = clockedApp(db);
     const scheduler = startScheduler(a.app, [slow], { stopTimeoutMs: 100 });
-    await sleep(1500);
+    await running;
     await scheduler.stop();
     const [row] = await db.store.db.jobRun.findMany({ where: { job: "test-slow" } });
     expect(row!.status).toBe("released");

@@ -107,7 +107,8 @@ function blockAction(userId: string, button: Record<string, unknown>, where: { c
     container: where.viewId ? { type: "view", view_id: where.viewId } : { type: "message", channel_id: where.channel, message_ts: where.ts },
     ...(where.channel ? { channel: { id: where.channel, name: "directmessage" } } : {}),
     ...(where.viewId ? { view: { id: where.viewId, type: "modal", blocks: [], state: { values: {} } } } : {}),
-    actions: [{ type: "button", block_id: "b", action_ts: "1", ...button }],
+    // Slack gives every click its own action_ts; a replay repeats it.
+    actions: [{ type: "button", block_id: "b", action_ts: `1700000000.${++seq}`, ...button }],
   });
 }
 
@@ -207,6 +208,13 @@ describe("Slack", () => {
     await post(slashCommand("ULARS", "mine").body);
     const [msg] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DULARS" && (c.body.blocks as Block[])[0]?.text?.text === "Mina behov");
     expect(text(msg.body.blocks)).toContain("Snöröjningen av cykelbanor");
+  });
+
+  it("answers /samordna find with open needs like the words, to support", async () => {
+    await post(slashCommand("ULARS", "find snöröjning cykelbanorna Essingeleden").body);
+    const [msg] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DULARS" && (c.body.blocks as Block[])[0]?.text?.text === "Behov att stödja");
+    expect(text(msg.body.blocks)).toContain("Snöröjningen av cykelbanor på Essingeleden");
+    expect(buttons(msg.body.blocks as Block[]).some((b) => b.value?.includes("need.support"))).toBe(true);
   });
 
   it("reports a need from the message shortcut, linked to the message", async () => {

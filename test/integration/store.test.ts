@@ -138,9 +138,9 @@ describe("store", () => {
       expect(await tx.inbound.firstSeen("teams", "act-1")).toBe(false);
       expect(await tx.outbox.enqueue(message)).toBe(true);
       expect(await tx.outbox.enqueue({ ...message, payload: { text: "Second" } })).toBe(false);
-      await tx.settings.set("written.after", true);
+      await tx.settings.set("digest.staleInitiativeWeeks", 7);
     });
-    expect(await store.settings.get("written.after", false)).toBe(true);
+    expect(await store.settings.get("digest.staleInitiativeWeeks")).toBe(7);
     const rows = await store.db.outboxMessage.findMany();
     expect(rows).toEqual([
       expect.objectContaining({ dedupeKey: message.dedupeKey, target: "person:7", payload: '{"text":"Hej"}', status: "pending", attempts: 0, availableAt }),

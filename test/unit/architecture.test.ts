@@ -42,6 +42,31 @@ describe("architecture", () => {
     });
   }
 
+  it("keeps src/domain free of card layout, channels, jobs and texts: they are given to it", () => {
+    const domain = all.filter((f) => f.rel.startsWith("domain/"));
+    const bad = domain.filter((f) => f.imports.some((i) => /^\.\.\/(cards|bots|jobs|i18n)\//.test(i)));
+    expect(bad.map((f) => f.rel)).toEqual([]);
+  });
+
+  it("builds message addresses and audit subjects (person:…, teams:…, slack:…) only in their one module each", () => {
+    // A literal that is such a string or pattern: `person:${id}`, "slack:", /^(teams|slack):/.
+    const handmade = /[`"'](person|teams|slack|workPackage|initiative):(\$\{|["'`])|\((teams\|slack|slack\|teams)\):/;
+    const allowed = ["domain/addresses.ts", "domain/auditSubjects.ts"];
+    const code = (rel: string) => readFileSync(path.join(SRC, rel), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    const bad = all.filter((f) => !allowed.includes(f.rel) && !f.rel.startsWith("bots/") && !f.rel.startsWith("store/generated") && handmade.test(code(f.rel)));
+    expect(bad.map((f) => f.rel)).toEqual([]);
+  });
+
+  it("keeps what only Slack shows (the App Home tab) with Slack, out of src/cards", () => {
+    const cards = all.filter((f) => f.rel.startsWith("cards/"));
+    expect(cards.filter((f) => /\bt\("slack\./.test(readFileSync(path.join(SRC, f.rel), "utf8"))).map((f) => f.rel)).toEqual([]);
+  });
+
+  it("keeps src/store off the wall clock where the caller's time matters (`jobs run --at`)", () => {
+    const store = all.filter((f) => f.rel.startsWith("store/"));
+    expect(store.filter((f) => /Date\.now\(\)/.test(readFileSync(path.join(SRC, f.rel), "utf8"))).map((f) => f.rel)).toEqual([]);
+  });
+
   it("keeps src/domain free of chat SDKs, HTTP and the file system", () => {
     const domain = all.filter((f) => f.rel.startsWith("domain/"));
     const bad = domain.filter((f) => f.imports.some((i) => /^(node:(fs|http|https|net|child_process)|express|botbuilder|@slack\/|\.\.\/bots\/)/.test(i)));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cardContext } from "../../src/cards/context.ts";
 import { digestCard, digestText } from "../../src/cards/digestCard.ts";
-import { channelTargets, countByArea, isQuiet, median, scheduledPeriod, trend } from "../../src/domain/digests.ts";
+import { countByArea, isQuiet, median, scheduledPeriod, trend } from "../../src/domain/digests.ts";
+import { channelTargets } from "../../src/domain/settings.ts";
 import { cardText } from "../helpers/server.ts";
 import { sampleDigest } from "../fixtures/cards.ts";
 

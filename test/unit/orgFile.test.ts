@@ -63,6 +63,8 @@ describe("organisation file validation", () => {
     });
     expect(issuesOf(base.replace('"0 9 * * 1"', '"0 0 9 * * 1"'))[0].message).toContain("five cron fields");
     expect(issuesOf(base.replace('"0 9 * * 1"', '"every monday"'))[0].path).toEqual(["workPackages", 0, "cadence"]);
+    // Issue 17: a ping every minute (a new period each time) is refused; at most one a day.
+    expect(issuesOf(base.replace('"0 9 * * 1"', '"* * * * *"'))[0]).toMatchObject({ path: ["workPackages", 0, "cadence"], message: expect.stringContaining("at most one ping a day") });
   });
 
   it("refuses an e-mail that names two people, also as a case variant", () => {

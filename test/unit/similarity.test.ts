@@ -5,6 +5,8 @@ const needs = [
   { id: 1, reference: "N-2026-0001", title: "Air quality sensor data is not shared with schools", problem: "Schools near busy roads cannot see air quality data." },
   { id: 2, reference: "N-2026-0002", title: "Schemaläggning av vikarier tar för lång tid", problem: "Rektorer ringer runt varje morgon för att hitta vikarier." },
   { id: 3, reference: "N-2026-0003", title: "Gatubelysning felanmälan", problem: "Felanmälningar om gatubelysning hamnar i tre system." },
+  { id: 4, reference: "N-2026-0004", title: "Brist på parkeringsplatser vid vårdcentralen", problem: "Patienter med rörelsehinder hittar inga parkeringsplatser nära entrén." },
+  { id: 5, reference: "N-2026-0005", title: "Förskolorna saknar system för närvaro", problem: "Varje förskola registrerar barnens närvaro på papper." },
 ];
 
 describe("similar needs", () => {
@@ -14,10 +16,28 @@ describe("similar needs", () => {
     expect(findSimilar(needs, "felanmälningar av trasig gatubelysning").map((n) => n.id)).toEqual([3]);
   });
 
+  it("finds a need told with other inflections and a compound written apart", () => {
+    expect(findSimilar(needs, "Svårt att hitta platser att parkera på nära vårdcentralen")[0]?.id).toBe(4);
+    expect(findSimilar(needs, "Närvaron i förskolan registreras på papper")[0]?.id).toBe(5);
+  });
+
   it("ignores a single shared or common word", () => {
     expect(findSimilar(needs, "Bättre data för kollektivtrafiken och busslinjer i ytterstaden")).toEqual([]);
     expect(findSimilar(needs, "och att det som en")).toEqual([]);
     expect(findSimilar([], "anything")).toEqual([]);
+  });
+
+  it("scores by a normalised similarity: the same text near 1 (its title counts double in the need), a part of it less", () => {
+    const index = new SimilarityIndex();
+    index.apply(needs.map((need) => ({ need, open: true })));
+    const [same] = index.scored(`${needs[3].title}\n${needs[3].problem}`);
+    expect(same.id).toBe(4);
+    expect(same.score).toBeGreaterThan(0.9);
+    expect(same.score).toBeLessThanOrEqual(1);
+    expect(index.search("Hundrastgård i centrum")).toEqual([]);
+    const partial = index.scored("parkering", { threshold: 0 });
+    expect(partial[0].id).toBe(4);
+    expect(partial[0].score).toBeLessThan(same.score / 2);
   });
 });
 
@@ -31,6 +51,6 @@ describe("similarity index kept in step", () => {
     expect(index.search("noise measurements near schools")).toEqual([1]);
     index.apply([{ need: needs[0], open: false }]);
     expect(index.search("noise measurements near schools")).toEqual([]);
-    expect(index.size).toBe(2);
+    expect(index.size).toBe(4);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/domain/errors.ts";
-import { availableActions, parseTriageInput, TRANSITIONS } from "../../src/domain/triage.ts";
+import { availableActions, DECISIONS, parseTriageInput } from "../../src/domain/triage.ts";
 import type { NeedStatus } from "../../src/domain/types.ts";
 import { sampleNeed } from "../fixtures/cards.ts";
 
@@ -29,7 +29,7 @@ describe("triage transitions", () => {
   });
 
   it("never leads back to submitted except by asking", () => {
-    for (const [action, rule] of Object.entries(TRANSITIONS)) if (action !== "ask") expect(rule.to).not.toBe("submitted");
+    for (const [action, rule] of Object.entries(DECISIONS)) if (action !== "ask") expect(rule.to).not.toBe("submitted");
   });
 });
 

@@ -1,9 +1,10 @@
 // The one routing table every channel shares: text → intent, card action →
 // verb handler. Domain errors become cards here, and only here.
+import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { cardContext } from "../../cards/context.ts";
 import { cardInputs, markInvalid, validateInputs } from "../../cards/inputRules.ts";
-import { errorCard } from "../../cards/messages.ts";
+import { errorCard, noticeCard } from "../../cards/messages.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { hasRole } from "../../domain/permissions.ts";
 import { hasKey } from "../../i18n/index.ts";
@@ -13,6 +14,12 @@ import type { ActionHandler, CardAction, Feature, FormDefinition, HandlerContext
 /** Longest text a person may send; longer messages are refused, not truncated. */
 export const MAX_TEXT_LENGTH = 4000;
 const VERB_PATTERN = /^[a-z][a-zA-Z]*(\.[a-z][a-zA-Z]*)+$/;
+
+/** One submission: where it came from, what it asks, and exactly what it carries. */
+function submissionKey(submission: string, verb: string, data: Record<string, unknown>): string {
+  const digest = createHash("sha256").update(JSON.stringify(data)).digest("base64url").slice(0, 22);
+  return `submit:${submission.slice(0, 200)}|${verb}|${digest}`;
+}
 
 export interface Router {
   handle(turn: Turn): Promise<Reply>;
@@ -29,14 +36,22 @@ export interface Router {
   choices(turn: Omit<Turn, "action" | "text">, source: CardAction, inputId: string, query: string, limit: number): Promise<{ title: string; value: string }[]>;
 }
 
+/** Records submissions already handled (the InboundEvent table): true the first time. */
+export interface SubmissionLedger {
+  firstSeen(platform: string, key: string): Promise<boolean>;
+  forget(platform: string, key: string): Promise<void>;
+}
+
 export interface RouterOptions {
   log: Logger;
+  submissions?: SubmissionLedger;
   /** Free text in a 1:1 chat that matches no intent. */
   fallback: (ctx: HandlerContext, text: string) => Promise<Reply>;
 }
 
 export function createRouter(features: Feature[], options: RouterOptions): Router {
   const intents = features.flatMap((f) => f.intents ?? []);
+  const once = new Set(features.flatMap((f) => f.once ?? []));
   const actions = new Map<string, ActionHandler>();
   for (const feature of features) {
     for (const [verb, handler] of Object.entries(feature.actions ?? {})) {
@@ -46,6 +61,8 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
   }
   const forms = new Map<string, FormDefinition>();
   for (const feature of features) for (const [verb, definition] of Object.entries(feature.forms ?? {})) forms.set(verb, definition);
+
+  for (const verb of once) if (!actions.has(verb)) throw new Error(`"once" names a verb no feature registers: ${verb}`);
 
   function helpLines(turn: Turn): string[] {
     const { t } = cardContext(turn.person.locale);
@@ -93,9 +110,24 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
       const { verb, data } = turn.action;
       const handler = typeof verb === "string" && VERB_PATTERN.test(verb) ? actions.get(verb) : undefined;
       if (!handler) throw new DomainError("unknown_action", `unknown verb ${String(verb).slice(0, 100)}`);
-      const fields = data && typeof data === "object" && !Array.isArray(data) ? data : {};
-      const invalid = await checkForm(ctx, verb, fields);
-      return invalid ?? handler(ctx, fields);
+      const args = data && typeof data === "object" && !Array.isArray(data) ? data : {};
+      const invalid = await checkForm(ctx, verb, args);
+      if (invalid) return invalid;
+      const key = once.has(verb) && turn.submission && options.submissions ? submissionKey(turn.submission, verb, args) : undefined;
+      if (!key) return handler(ctx, args);
+      if (!(await options.submissions!.firstSeen(turn.platform, key))) {
+        options.log.info({ personId: turn.person.id, verb, platform: turn.platform }, "repeated submission ignored");
+        return { cards: [], replace: noticeCard(ctx.t("action.repeated")) };
+      }
+      let changed = false;
+      try {
+        const result = await handler(ctx, args);
+        changed = !result.fieldErrors;
+        return result;
+      } finally {
+        // Invalid fields or a refusal changed nothing: the corrected form may come again.
+        if (!changed) await options.submissions!.forget(turn.platform, key);
+      }
     }
     const text = (turn.text ?? "").trim();
     if (text.length > MAX_TEXT_LENGTH) throw new DomainError("too_large", "text too long", { max: MAX_TEXT_LENGTH });

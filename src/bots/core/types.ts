@@ -17,6 +17,12 @@ export interface Turn {
   personal: boolean;
   text?: string;
   action?: CardAction;
+  /**
+   * The identity of the card or form instance an action came from, as the
+   * channel knows it (Slack view id and hash or message, Teams card message id,
+   * web chat card id). With it, one submission of one form makes one change.
+   */
+  submission?: string;
 }
 
 export interface Reply {
@@ -74,6 +80,8 @@ export interface Feature {
   actions?: Record<string, ActionHandler>;
   /** verb → the form whose submission it handles. */
   forms?: Record<string, FormDefinition>;
+  /** Verbs that change something: a repeat of the same submission (double click, replay) is refused, not done twice. */
+  once?: string[];
 }
 
 export function reply(cards: AdaptiveCard[] | AdaptiveCard, replace?: AdaptiveCard): Reply {

@@ -5,6 +5,7 @@ import { App as BoltApp, ExpressReceiver, webApi, type AuthorizeResult } from "@
 import type { App } from "../../app.ts";
 import type { Config } from "../../config.ts";
 import type { ChannelMount } from "../../server.ts";
+import { slackBodyDepth } from "../jsonDepth.ts";
 import { registerCommands } from "./commands.ts";
 import { createDeliveryClient, createSlackDeliverer } from "./deliver.ts";
 import { registerEvents } from "./events.ts";
@@ -22,6 +23,8 @@ export function createSlackChannel(slack: SlackConfig): ChannelMount {
     // Interactive replies may retry once; delivery never retries by itself (the outbox decides).
     const client = new webApi.WebClient(slack.botToken, { slackApiUrl, logger, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 } });
 
+    // Before Bolt: nesting checked on the raw body, which Bolt then verifies from req.rawBody.
+    server.post(SLACK_EVENTS_PATH, ...slackBodyDepth("1mb"));
     // Mounts its router on our express server; verifies X-Slack-Signature and the
     // five-minute timestamp window before any listener runs (401 otherwise).
     const receiver = new ExpressReceiver({

@@ -7,7 +7,7 @@
 // The mapping table is docs/decisions/0002-slack-block-kit.md. Slack's limits
 // (docs.slack.dev/reference/block-kit) are enforced by truncating with
 // "…and N more"; only inputs are never cut: a form that cannot fit is refused.
-import type { Action, AdaptiveCard, Element } from "../../cards/elements.ts";
+import { MARKDOWN_ESCAPE, unescapeMarkdown, type Action, type AdaptiveCard, type Element } from "../../cards/elements.ts";
 import type { Translate } from "../../i18n/index.ts";
 import { encodeValue, MAX_BUTTON_VALUE, MAX_PRIVATE_METADATA } from "./values.ts";
 
@@ -158,23 +158,33 @@ export function clip(text: string, max: number): string {
   return `${text.slice(0, cut).trimEnd()}…`;
 }
 
-/** Adaptive Card markdown → Slack mrkdwn: escape &, <, > (except a quote's leading ">"), links and bold. */
+/**
+ * Adaptive Card markdown → Slack mrkdwn: escape &, <, > (except a quote's leading ">"), links and bold.
+ * Characters escaped as user text (cards/elements.ts `plainText`) stay literal: Slack has no escape,
+ * so a format character gets a zero-width space after it and cannot pair into bold, italics or code.
+ */
 export function mrkdwn(text: string): string {
+  const literals: string[] = [];
   return text
+    .replace(MARKDOWN_ESCAPE, (_, c: string) => `\uE000${literals.push(c) - 1}\uE001`)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/(?!^)>|^>(?!\s)/gm, "&gt;")
     .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, "<$2|$1>")
-    .replace(/\*\*(.+?)\*\*/g, "*$1*");
+    .replace(/\*\*(.+?)\*\*/g, "*$1*")
+    .replace(/\uE000(\d+)\uE001/g, (_, i: string) => {
+      const c = literals[Number(i)] ?? "";
+      return c === "<" ? "&lt;" : c === ">" ? "&gt;" : "*_~`".includes(c) ? `${c}\u200B` : c;
+    });
 }
 
 /** Markdown markers removed, for Slack's plain_text fields. */
 export function plain(text: string): string {
-  return text.replace(/\*\*(.+?)\*\*/g, "$1").replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, "$1 ($2)");
+  return text.replace(/\*\*(.+?)\*\*/g, "$1").replace(/(?<!\\)\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, "$1 ($2)");
 }
 
 function plainText(text: string, max: number): PlainText {
-  return { type: "plain_text", text: clip(plain(text), max) || " ", emoji: true };
+  return { type: "plain_text", text: clip(unescapeMarkdown(plain(text)), max) || " ", emoji: true };
 }
 
 /** An http(s) URL Slack accepts in a button or image (at most 3,000 characters), else undefined. */
@@ -717,7 +727,8 @@ function render(card: AdaptiveCard, t: Translate, surface: Surface, cardActions:
 function fallbackText(card: AdaptiveCard): string {
   const texts: string[] = [];
   walk(card.body, (el) => {
-    if (el.type === "TextBlock" && typeof el.text === "string") texts.push(plain(el.text));
+    // Slack reads a message's `text` as mrkdwn too (notifications): escaped, or "<!channel>" would ping everyone.
+    if (el.type === "TextBlock" && typeof el.text === "string") texts.push(mrkdwn(el.text));
   });
   return clip(texts.slice(0, 2).join("\n"), LIMITS.fallbackText) || " ";
 }

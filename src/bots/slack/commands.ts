@@ -9,6 +9,7 @@ export const REPORT_SHORTCUT = "report_need";
 /** `/samordna <sub>` → the core's text intent; later features (status, triage, digest) work by themselves. */
 const SUBCOMMANDS: Record<string, string> = {
   mine: "my needs",
+  find: "find need",
   status: "status",
   digest: "digest",
   triage: "triage",

@@ -1,6 +1,6 @@
 // The App Home tab: published when the person opens it.
 import { cardContext } from "../../cards/context.ts";
-import { homeCard } from "../../cards/homeCard.ts";
+import { homeCard } from "./homeCard.ts";
 import { hasRole } from "../../domain/permissions.ts";
 import { toHome } from "./blockKit.ts";
 import { texts, renderOptions, type Origin, type SlackDeps } from "./present.ts";

@@ -6,17 +6,18 @@ import type { App as BoltApp } from "@slack/bolt";
 import type { CardAction } from "../core/types.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { CardTooLargeError, choiceOption, clip, expandStep, EXTERNAL_PREFIX, LIMITS, pushedCard, toModal, TOO_LARGE_VERB, type Block } from "./blockKit.ts";
-import { notify, person, present, postCard, texts, turn, userOf, renderOptions, type Origin, type SlackDeps } from "./present.ts";
+import { person, present, postCard, tellEphemeral, texts, turn, userOf, renderOptions, type Origin, type SlackDeps } from "./present.ts";
 import { buttonAction, inputValues, viewSubmission } from "./submissions.ts";
 import { decodeValue } from "./values.ts";
 
 type ActionBody = {
+  actions?: { action_ts?: string }[];
   user: { id: string; team_id?: string };
   team?: { id?: string } | null;
   trigger_id?: string;
   container?: { type?: string; channel_id?: string; message_ts?: string };
   channel?: { id?: string };
-  view?: { id?: string; type?: string };
+  view?: { id?: string; type?: string; hash?: string };
   state?: { values?: unknown };
   message?: { blocks?: Block[]; text?: string };
 };
@@ -30,6 +31,12 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     if (button.value === undefined) return; // a link button: Slack opened the URL
     const user = userOf(b.team?.id ?? b.user.team_id, b.user.id);
     if (!user) return;
+    // A replayed request (same signed body within Slack's five minutes) carries the same action_ts: handled once.
+    const actionTs = b.actions?.[0]?.action_ts;
+    if (actionTs && !(await deps.app.store.inbound.firstSeen("slack", `action:${b.user.id}:${actionTs}`))) {
+      deps.app.log.info({ actionTs }, "slack: repeated block action ignored");
+      return;
+    }
     const channel = b.container?.type === "message" ? b.channel?.id : undefined;
     const who = await person(deps, user);
     if (button.action_id.startsWith("p")) {
@@ -44,11 +51,11 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     try {
       cardAction = buttonAction(button, b.state);
     } catch {
-      await notify(deps, { user, channel, locale: who.locale }, "slack.badValue");
+      await tellEphemeral(deps, { user, channel, locale: who.locale }, "slack.badValue");
       return;
     }
     if (cardAction.verb === TOO_LARGE_VERB) {
-      await notify(deps, { user, channel, locale: who.locale }, "slack.tooLarge");
+      await tellEphemeral(deps, { user, channel, locale: who.locale }, "slack.tooLarge");
       return;
     }
     const origin: Origin = {
@@ -60,7 +67,9 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
         : {}),
       ...(b.view?.type === "modal" && b.view.id ? { viewId: b.view.id } : {}),
     };
-    await present(deps, origin, await turn(deps, origin, { action: cardAction }));
+    // The clicked card: a message (channel and ts) or a modal (view id and hash).
+    const submission = origin.message ? `message:${origin.message.channel}:${origin.message.ts}` : b.view?.id ? `view:${b.view.id}:${b.view.hash ?? ""}` : undefined;
+    await present(deps, origin, await turn(deps, origin, { action: cardAction, submission }));
   });
 
   bolt.view(/.*/, async ({ ack, body, view }) => {
@@ -77,13 +86,13 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       if (acked) return;
       await answer();
       const user = userOf(body.team?.id ?? body.user.team_id, body.user.id);
-      if (user) await notify(deps, { user }, "errors.unexpected").catch(() => undefined);
+      if (user) await tellEphemeral(deps, { user }, "errors.unexpected").catch(() => undefined);
     }
   });
 
   async function submit(
     body: { team?: { id?: string } | null; user: { id: string; team_id?: string } },
-    view: { blocks: unknown[]; callback_id: string; private_metadata: string; state: { values: unknown } },
+    view: { id?: string; hash?: string; blocks: unknown[]; callback_id: string; private_metadata: string; state: { values: unknown } },
     ack: (response?: never) => Promise<void>,
   ): Promise<void> {
     const user = userOf(body.team?.id ?? body.user.team_id, body.user.id);
@@ -97,11 +106,12 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       submitted = viewSubmission(view);
     } catch {
       await ack();
-      await notify(deps, { user, locale: who.locale }, "slack.badRequest");
+      await tellEphemeral(deps, { user, locale: who.locale }, "slack.badRequest");
       return;
     }
     const origin: Origin = { user, person: who, channel: submitted.channel };
-    const reply = await turn(deps, origin, { action: submitted.action });
+    // Slack's view id and hash name this form as shown: a replayed submission of it makes no second change.
+    const reply = await turn(deps, origin, { action: submitted.action, submission: view.id ? `view:${view.id}:${view.hash ?? ""}` : undefined });
     const t = texts(origin);
     // Errors keyed by block id = input id; only fields this view has (Slack rejects unknown block ids).
     const inputIds = new Set(((view.blocks ?? []) as Block[]).filter((b) => b.type === "input").map((b) => String(b.block_id)));
@@ -125,7 +135,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     }
     if (next) await ack({ response_action: "update", view: next } as never);
     else await ack({ response_action: "clear" } as never);
-    if (tooLarge) await notify(deps, { user, locale: who.locale }, "slack.formTooLarge");
+    if (tooLarge) await tellEphemeral(deps, { user, locale: who.locale }, "slack.formTooLarge");
     for (const card of reply.cards) await postCard(deps, origin, card);
   }
 
@@ -138,7 +148,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
       card = undefined;
     }
     if (!card || !triggerId) {
-      await notify(deps, { user: origin.user, locale: origin.person.locale }, "slack.badValue");
+      await tellEphemeral(deps, { user: origin.user, locale: origin.person.locale }, "slack.badValue");
       return;
     }
     await deps.client.views.push({ trigger_id: triggerId, view: toModal(card, texts(origin), { channel: origin.channel, ...renderOptions(deps) }) as never });
@@ -150,7 +160,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     try {
       value = decodeValue(button.value);
     } catch {
-      await notify(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
+      await tellEphemeral(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
       return;
     }
     const card = pushedCard(value);
@@ -158,7 +168,7 @@ export function registerInteractivity(bolt: BoltApp, deps: SlackDeps): void {
     const blocks = where && Array.isArray(b.message?.blocks) ? expandStep(b.message.blocks, button.action_id, value, texts(origin), renderOptions(deps)) : undefined;
     if (blocks && where) await deps.client.chat.update({ channel: where.channel_id!, ts: where.message_ts!, blocks: blocks as never, text: b.message?.text ?? " " });
     else if (card) await postCard(deps, origin, card);
-    else await notify(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
+    else await tellEphemeral(deps, { user: origin.user, channel: origin.channel, locale: origin.person.locale }, "slack.badValue");
   }
 
   // Type-ahead of an external select (a choice list over Slack's 100): the form is built again by the core for

@@ -38,8 +38,13 @@ export function person(deps: SlackDeps, user: SlackUser, dmChannel?: string): Pr
   return personFor({ store: deps.app.store, client: deps.client, defaultLocale: deps.app.config.defaultLocale }, user, dmChannel);
 }
 
-export function turn(deps: SlackDeps, origin: Origin, input: { text: string; personal: boolean } | { action: CardAction }): Promise<Reply> {
-  return deps.app.handle({ person: origin.person, platform: "slack", personal: "action" in input ? true : input.personal, ...input });
+export function turn(
+  deps: SlackDeps,
+  origin: Origin,
+  input: { text: string; personal: boolean } | { action: CardAction; submission?: string },
+): Promise<Reply> {
+  const submission = "submission" in input && input.submission ? `${origin.person.id}:${input.submission}` : undefined;
+  return deps.app.handle({ person: origin.person, platform: "slack", personal: "action" in input ? true : input.personal, ...input, submission });
 }
 
 /**
@@ -68,7 +73,7 @@ export async function postCard(deps: SlackDeps, origin: Origin, card: AdaptiveCa
 }
 
 /** A short text for the person: ephemeral in the channel it came from, else in their DM. */
-export async function notify(deps: SlackDeps, origin: { user: SlackUser; channel?: string; locale?: Person["locale"] }, key: string): Promise<void> {
+export async function tellEphemeral(deps: SlackDeps, origin: { user: SlackUser; channel?: string; locale?: Person["locale"] }, key: string): Promise<void> {
   const t = translator(origin.locale ?? deps.app.config.defaultLocale);
   if (origin.channel) {
     try {
@@ -99,7 +104,7 @@ export async function present(deps: SlackDeps, origin: Origin, reply: Reply): Pr
       // A form with more inputs than Slack takes is refused as a whole, never shown with fields missing.
       if (!(err instanceof CardTooLargeError)) throw err;
       deps.app.log.warn({ err }, "card too large for Slack");
-      await notify(deps, { user: origin.user, locale: origin.person.locale }, "slack.formTooLarge");
+      await tellEphemeral(deps, { user: origin.user, locale: origin.person.locale }, "slack.formTooLarge");
     }
   };
   const showOn = async (card: AdaptiveCard, replacing: boolean) => {

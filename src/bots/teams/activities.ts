@@ -30,7 +30,10 @@ export function createActivityHandler(app: App) {
   async function turnOf(context: TurnContext): Promise<Turn> {
     const { person } = await identify(context, deps);
     if (!isPersonal(context.activity)) await rememberChannel(context);
-    return { person, platform: "teams", personal: isPersonal(context.activity) };
+    // The message holding the clicked card: a double click on it is one submission.
+    const { replyToId, conversation } = context.activity;
+    const submission = replyToId ? `card:${person.id}:${conversation.id}|${replyToId}` : undefined;
+    return { person, platform: "teams", personal: isPersonal(context.activity), ...(submission ? { submission } : {}) };
   }
 
   /** Channels the bot has seen, so digests can be sent to `teams:<channel id>` later. */
@@ -38,8 +41,8 @@ export function createActivityHandler(app: App) {
     const id = channelId(context.activity.conversation.id);
     const ref = conversationReference(context.activity);
     const stored = { ...ref, conversation: { ...ref.conversation, id } };
-    const key = `teams.channel:${id}`;
-    if (JSON.stringify(await app.store.settings.get(key, null)) !== JSON.stringify(stored)) await app.store.settings.set(key, stored);
+    const key = `teams.channel:${id}` as const;
+    if (JSON.stringify(await app.store.settings.get(key)) !== JSON.stringify(stored)) await app.store.settings.set(key, { ...stored });
   }
 
   async function onMessage(context: TurnContext): Promise<void> {

@@ -1,10 +1,10 @@
 // Mounts the Teams endpoint without loading botbuilder: the SDK takes about a
 // second to load, most of a cold start, so it loads with the first activity
 // or proactive send instead (the Bot Connector waits up to 15 s for an answer).
-import express from "express";
 import type { App } from "../../app.ts";
 import type { ChannelMount } from "../../server.ts";
 import type { Deliverer } from "../delivery.ts";
+import { jsonBody } from "../jsonDepth.ts";
 import type { TeamsEndpoint } from "./adapter.ts";
 
 export function createTeamsMount(): ChannelMount {
@@ -25,7 +25,7 @@ export function createTeamsMount(): ChannelMount {
       update: async (ref, card) => (await deliverer()).update!(ref, card),
     } satisfies Deliverer);
 
-    server.post("/api/messages", express.json({ limit: "256kb" }), async (req, res, next) => {
+    server.post("/api/messages", jsonBody("256kb"), async (req, res, next) => {
       try {
         await (await endpoint()).handle(req, res);
       } catch (err) {

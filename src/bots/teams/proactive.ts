@@ -119,7 +119,7 @@ export function createTeamsDeliverer(deps: { adapter: TeamsAdapter; app: App }):
     async deliver(target, card) {
       if (target.kind === "channel") {
         const id = channelId(target.id);
-        const ref = parseReference(JSON.stringify(await store.settings.get(`teams.channel:${id}`, null)));
+        const ref = parseReference(JSON.stringify(await store.settings.get(`teams.channel:${id}`)));
         if (!ref) throw new DeliveryError("permanent", `Teams: the bot has not been added to channel ${id.slice(0, 200)}`);
         try {
           return { ref: await sendCard(guard(ref), card) };

@@ -1,5 +1,6 @@
 // The local web chat: just another transport over the core. A person picker
 // stands in for sign-in, so it is a development and demo channel only.
+import { MAX_ID, parseId } from "../../domain/ids.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -11,11 +12,13 @@ const require = createRequire(import.meta.url);
 const STATIC_DIR = path.join(import.meta.dirname, "static");
 
 const turnBody = z.union([
-  z.object({ personId: z.number().int().positive(), text: z.string() }).strict(),
+  z.object({ personId: z.number().int().positive().max(MAX_ID), text: z.string() }).strict(),
   z
     .object({
-      personId: z.number().int().positive(),
+      personId: z.number().int().positive().max(MAX_ID),
       action: z.object({ verb: z.string().max(100), data: z.record(z.string(), z.unknown()).default({}) }).strict(),
+      /** The rendered card the action came from (chat.js): one submission of it makes one change. */
+      turnId: z.string().min(1).max(100).optional(),
     })
     .strict(),
 ]);
@@ -62,17 +65,19 @@ export function createWebChatRoutes(app: App): Router {
       person,
       platform: "web",
       personal: true,
-      ...("text" in body ? { text: body.text } : { action: { verb: body.action.verb, data: body.action.data } }),
+      ...("text" in body
+        ? { text: body.text }
+        : { action: { verb: body.action.verb, data: body.action.data }, ...(body.turnId ? { submission: `card:${person.id}:${body.turnId}` } : {}) }),
     });
     res.json(reply);
   });
 
   /** Proactive messages for a person (pings, notifications, digests), polled by the page. */
   router.get("/web/api/inbox", async (req, res) => {
-    const personId = Number(req.query.personId);
-    const after = Number(req.query.after ?? 0);
-    if (!Number.isInteger(personId) || personId <= 0 || !Number.isInteger(after) || after < 0) {
-      res.status(400).json({ error: "personId and after must be non-negative integers" });
+    const personId = parseId(req.query.personId);
+    const after = req.query.after === undefined || req.query.after === "0" ? 0 : parseId(req.query.after);
+    if (personId === null || after === null) {
+      res.status(400).json({ error: "personId and after must be ids (positive integers up to 2147483647)" });
       return;
     }
     const messages = await app.store.webChat.since(personId, after);

@@ -67,6 +67,7 @@ export function createAdminFeature(deps: AdminFeatureDeps): Feature {
         handle: coordinators,
       },
     ],
+    once: ["admin.wpSave", "admin.wpPause", "admin.wpResume", "admin.initiativeCreate", "admin.coordinatorGrant", "admin.coordinatorRevoke"],
     actions: {
       "admin.overview": overview,
       "admin.wpEdit": async (ctx, data) => reply(workPackageForm(ctx, await admin.workPackage(ctx.person, data.workPackageId))),

@@ -16,6 +16,7 @@ export function createMeFeature(deps: { me: MeService }): Feature {
       { name: "me.whoAmI", phrases: ["who am i", "whoami", "vem är jag", "vem ar jag"], helpKey: "help.whoami", handle: whoAmI },
       { name: "me.settings", phrases: ["settings", "inställningar", "installningar", "preferences"], helpKey: "help.settings", handle: settings },
     ],
+    once: ["me.settingsSave"],
     actions: {
       "me.whoAmI": whoAmI,
       "me.settings": settings,

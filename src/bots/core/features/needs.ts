@@ -1,10 +1,11 @@
-// Needs intake and follow-up: report, similar needs, support, my needs, view,
-// edit, withdraw.
+// Needs intake and follow-up: report, similar needs, find a need to support,
+// support, my needs, view, edit, withdraw.
 import type { CardContext } from "../../../cards/context.ts";
 import { NEED_FORM_VERBS, needForm } from "../../../cards/needForm.ts";
-import { myNeedsCard, needCard, needCreatedCard, similarNeedsCard } from "../../../cards/needCard.ts";
+import { myNeedsCard, needCard, needCreatedCard, needSearchCard, similarNeedsCard } from "../../../cards/needCard.ts";
 import { noticeCard, reportOfferCard } from "../../../cards/messages.ts";
 import { ValidationError } from "../../../domain/errors.ts";
+import { messageLink } from "../../../domain/messageLinks.ts";
 import { draftFromText, needFormInput, parseNeedDraft, type NeedFormValues } from "../../../domain/needDraft.ts";
 import type { NeedService } from "../../../domain/needs.ts";
 import type { Department, Need } from "../../../domain/types.ts";
@@ -17,13 +18,13 @@ export interface NeedsFeatureDeps {
 }
 
 /** The form re-rendered with the person's input kept and the invalid fields marked. */
-function invalidForm(ctx: CardContext, err: ValidationError, departments: Department[], values: NeedFormValues, editing?: Need): Reply {
+function invalidForm(ctx: HandlerContext, err: ValidationError, departments: Department[], values: NeedFormValues, editing?: Need): Reply {
   const form = needForm(ctx, {
     departments,
     values: needFormInput(values),
     errors: err.fields,
     editing: editing ? { needId: editing.id, reference: editing.reference } : undefined,
-    sourceUrl: typeof values.sourceUrl === "string" ? values.sourceUrl : undefined,
+    sourceUrl: messageLink(values.sourceUrl, ctx.turn.platform) ?? undefined,
   });
   const fieldErrors = Object.fromEntries(Object.entries(err.fields).map(([field, e]) => [field, ctx.t(e.key, e.params)]));
   return { cards: [], replace: form, fieldErrors };
@@ -40,7 +41,7 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
 
   async function submit(ctx: HandlerContext, data: Record<string, unknown>): Promise<Reply> {
     try {
-      const sourceUrl = typeof data.sourceUrl === "string" && /^https:\/\//.test(data.sourceUrl) ? data.sourceUrl : null;
+      const sourceUrl = messageLink(data.sourceUrl, ctx.turn.platform);
       const result = await needs.submit(ctx.person, data, { skipSimilar: data.skipSimilar === true, sourceUrl });
       if (result.kind === "similar") {
         const draft = { ...needFormInput(data), ...(sourceUrl ? { sourceUrl } : {}) };
@@ -84,6 +85,7 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
   });
 
   return {
+    once: ["need.submit", "need.save", "need.withdraw", "need.support"],
     forms: { [NEED_FORM_VERBS.create]: needFormDefinition(false), [NEED_FORM_VERBS.edit]: needFormDefinition(true) },
     intents: [
       {
@@ -91,6 +93,12 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
         phrases: ["new need", "nytt behov", "report need", "rapportera behov"],
         helpKey: "help.report",
         handle: (ctx, rest) => newForm(ctx, rest),
+      },
+      {
+        name: "need.find",
+        phrases: ["find need", "find needs", "search needs", "sök behov", "hitta behov"],
+        helpKey: "help.find",
+        handle: async (ctx, rest) => reply(needSearchCard(ctx, rest, rest ? await needs.find(rest) : [])),
       },
       {
         name: "need.mine",
@@ -104,7 +112,7 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
     ],
     actions: {
       "need.new": (ctx, data) =>
-        newForm(ctx, typeof data.text === "string" ? data.text : "", typeof data.sourceUrl === "string" && /^https:\/\//.test(data.sourceUrl) ? data.sourceUrl : undefined),
+        newForm(ctx, typeof data.text === "string" ? data.text : "", messageLink(data.sourceUrl, ctx.turn.platform) ?? undefined),
       "need.submit": submit,
       "need.mine": async (ctx) => {
         const { reported, supported } = await needs.mine(ctx.person);

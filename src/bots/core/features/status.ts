@@ -55,6 +55,7 @@ export function createStatusFeature(status: StatusService): Feature {
         },
       },
     ],
+    once: [STATUS_VERBS.submit, STATUS_VERBS.noChange, STATUS_VERBS.pingAgain],
     actions: {
       [STATUS_VERBS.submit]: async (ctx, data) => {
         try {

@@ -34,7 +34,7 @@ export function createTriageFeature(deps: TriageFeatureDeps): Feature {
       try {
         const need = await triage.decide(ctx.person, action, data);
         const notice =
-          action === "ask" ? ctx.t("triage.asked", { reference: need.reference }) : ctx.t("triage.decided", { reference: need.reference, status: ctx.t(`status.${need.status}`) });
+          action === "ask" ? ctx.t("triage.asked", { reference: need.reference }) : ctx.t("triage.decided", { reference: need.reference, status: ctx.t(`need.status.${need.status}`) });
         return { cards: [noticeCard(notice)], replace: triageNeedCard(ctx, await triage.view(ctx.person, need.id)) };
       } catch (err) {
         if (err instanceof ValidationError) {
@@ -62,6 +62,7 @@ export function createTriageFeature(deps: TriageFeatureDeps): Feature {
       { name: "triage.queue", phrases: ["triage", "triagera", "triagekö"], helpKey: "help.triage", roles: ["coordinator"], handle: queue },
       { name: "digest", phrases: ["digest", "sammanfattning"], helpKey: "help.digest", roles: ["coordinator"], handle: digest },
     ],
+    once: ["need.reply", ...TRIAGE_ACTIONS.map((a) => `triage.${a}`)],
     actions: {
       "triage.queue": queue,
       "triage.view": async (ctx, data) => reply(triageNeedCard(ctx, await triage.view(ctx.person, data.needId))),

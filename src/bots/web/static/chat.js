@@ -17,8 +17,13 @@
     });
   }
   // Just enough markdown for the bot's texts: **bold**, _italic_, "- " lists, "> " quotes, line breaks.
+  // A backslash escape (how the bot marks what people typed) is a literal character, never markup.
   AC.AdaptiveCard.onProcessMarkdown = function (text, result) {
-    var html = escapeHtml(text)
+    var literals = [];
+    var marked = text.replace(/\\([\\`*_~[\]<>|#+\-=.)])/g, function (_, c) {
+      return "\uE000" + (literals.push(c) - 1) + "\uE001";
+    });
+    var html = escapeHtml(marked)
       .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
       .replace(/(^|\s)_(.+?)_(?=\s|$)/g, "$1<em>$2</em>")
       .split("\n")
@@ -27,7 +32,10 @@
         if (/^&gt; /.test(line)) return "<span style=\"opacity:.7\">" + line.slice(5) + "</span>";
         return line;
       })
-      .join("<br>");
+      .join("<br>")
+      .replace(/\uE000(\d+)\uE001/g, function (_, i) {
+        return escapeHtml(literals[Number(i)]);
+      });
     result.outputHtml = html;
     result.didProcess = true;
   };
@@ -52,8 +60,11 @@
     scrollDown();
   }
 
+  var cardSeq = 0;
   function renderCard(json, holder) {
     var card = new AC.AdaptiveCard();
+    // This rendering of the card: a double click sends the same turnId, so the server makes one change.
+    var turnId = Date.now().toString(36) + "-" + ++cardSeq + "-" + Math.random().toString(36).slice(2, 10);
     card.onExecuteAction = function (action) {
       if (action instanceof AC.OpenUrlAction) {
         window.open(action.url, "_blank", "noopener");
@@ -62,7 +73,7 @@
       var data = Object.assign({}, action.data || {});
       var verb = action.verb || data.verb;
       delete data.verb;
-      send({ action: { verb: verb, data: data } }, holder);
+      send({ action: { verb: verb, data: data }, turnId: turnId }, holder);
     };
     card.parse(json);
     var el = card.render();

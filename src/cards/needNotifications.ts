@@ -4,14 +4,15 @@
 import type { Need } from "../domain/types.ts";
 import { truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
-import { card, clean, container, execute, facts, heading, paragraph, textInput, type AdaptiveCard } from "./elements.ts";
+import { card, clean, container, execute, facts, heading, paragraph, plainText, textInput, type AdaptiveCard } from "./elements.ts";
+import { needTitleLine } from "./needCard.ts";
 import type { NeedChange } from "../domain/triage.ts";
 
 export function needUpdateNotificationCard(ctx: CardContext, need: Need, change: NeedChange): AdaptiveCard {
   const { t } = ctx;
   const params = {
     reference: need.reference,
-    assignment: change.assignment ?? need.workPackageCode ?? need.initiativeCode ?? "",
+    assignment: plainText(change.assignment ?? need.workPackageCode ?? need.initiativeCode ?? ""),
     original: change.original?.reference ?? "",
   };
   const noteLabel: Partial<Record<NeedChange["action"], string>> = {
@@ -20,10 +21,10 @@ export function needUpdateNotificationCard(ctx: CardContext, need: Need, change:
   };
   const body = [
     heading(t(`notify.${change.action}.title`, params)),
-    paragraph(`**${need.reference}** ${truncate(need.title, 150)}`, { subtle: true }),
+    paragraph(needTitleLine(need, 150), { subtle: true }),
     paragraph(t(`notify.${change.action}.body`, params)),
     ...(change.note && change.action !== "duplicate"
-      ? [container([facts([[t(noteLabel[change.action] ?? "notify.label.note"), truncate(change.note, 1500)]])], { style: "emphasis" })]
+      ? [container([facts([[t(noteLabel[change.action] ?? "notify.label.note"), plainText(truncate(change.note, 1500))]])], { style: "emphasis" })]
       : []),
   ];
   const actions = [
@@ -39,9 +40,9 @@ export function needQuestionCard(ctx: CardContext, need: Need, question: string,
     card(
       [
         heading(t("notify.ask.title", { reference: need.reference })),
-        paragraph(`**${need.reference}** ${truncate(need.title, 150)}`, { subtle: true }),
-        paragraph(t("notify.ask.body", { name: askedBy })),
-        container([paragraph(truncate(question, 1500))], { style: "emphasis" }),
+        paragraph(needTitleLine(need, 150), { subtle: true }),
+        paragraph(t("notify.ask.body", { name: plainText(askedBy) })),
+        container([paragraph(plainText(truncate(question, 1500)))], { style: "emphasis" }),
         textInput({ id: "answer", label: t("notify.ask.answer"), multiline: true, isRequired: true, errorMessage: t("triage.error.answer"), maxLength: 2000 }),
       ],
       [execute(t("notify.ask.send"), "need.reply", { needId: need.id, version: need.version }, { style: "positive" })],
@@ -54,9 +55,9 @@ export function answerNotificationCard(ctx: CardContext, need: Need, answer: str
   return clean(
     card(
       [
-        heading(t("notify.answer.title", { reference: need.reference, name: reporterName })),
-        paragraph(`**${need.reference}** ${truncate(need.title, 150)}`, { subtle: true }),
-        container([paragraph(truncate(answer, 1500))], { style: "emphasis" }),
+        heading(t("notify.answer.title", { reference: need.reference, name: plainText(reporterName) })),
+        paragraph(needTitleLine(need, 150), { subtle: true }),
+        container([paragraph(plainText(truncate(answer, 1500)))], { style: "emphasis" }),
         paragraph(t("notify.answer.body"), { subtle: true }),
       ],
       [execute(t("triage.open"), "triage.view", { needId: need.id })],

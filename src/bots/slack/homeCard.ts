@@ -1,17 +1,17 @@
 // The Slack App Home tab: the person's needs, status requests waiting for
 // them and, for coordinators, the size of the triage queue.
-import { OVERVIEW_ITEMS, type OrganisationOverview } from "../domain/portfolio.ts";
-import type { Health, Need } from "../domain/types.ts";
-import { formatDate, truncate } from "../i18n/format.ts";
-import type { CardContext } from "./context.ts";
-import { actionSet, card, clean, execute, heading, openUrl, paragraph, subheading, type AdaptiveCard, type Element } from "./elements.ts";
-import { needLine } from "./needCard.ts";
+import { OVERVIEW_ITEMS, type OrganisationOverview } from "../../domain/portfolio.ts";
+import type { Health, Need } from "../../domain/types.ts";
+import { formatDate, truncate } from "../../i18n/format.ts";
+import type { CardContext } from "../../cards/context.ts";
+import { actionSet, card, clean, execute, heading, openUrl, paragraph, subheading, type AdaptiveCard, type Element } from "../../cards/elements.ts";
+import { needLine } from "../../cards/needCard.ts";
 
 const NEEDS_SHOWN = 10;
 
 export interface HomeContent {
   reported: Need[];
-  requests: { subject: string; dueAt: Date }[];
+  requests: { label: string; dueAt: Date }[];
   /** Needs waiting for triage; set for coordinators only. */
   triageCount?: number;
   /** "Across the organisation": for everyone. */
@@ -56,7 +56,7 @@ export function homeCard(ctx: CardContext, content: HomeContent): AdaptiveCard {
   if (content.requests.length > 0) {
     body.push(
       subheading(t("slack.home.requests")),
-      paragraph(content.requests.map((r) => `- ${t("slack.home.request", { subject: r.subject, due: formatDate(locale, r.dueAt) })}`).join("\n")),
+      paragraph(content.requests.map((r) => `- ${t("slack.home.request", { label: r.label, due: formatDate(locale, r.dueAt) })}`).join("\n")),
       paragraph(t("slack.home.requestsHint"), { subtle: true }),
     );
   }

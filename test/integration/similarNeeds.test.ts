@@ -1,0 +1,55 @@
+// Two replicas on one database, each with its own similarity index: a need
+// saved, changed or withdrawn through one is suggested, or stops being
+// suggested, by the other on its very next lookup (each lookup first applies
+// the changes since its last sync, by the needs' updatedAt watermark).
+import { afterEach, describe, expect, it } from "vitest";
+import { createNeedService } from "../../src/domain/needs.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
+
+let db: TestDb | undefined;
+let other: Store | undefined;
+afterEach(async () => {
+  await other?.close();
+  await db?.cleanup();
+  db = other = undefined;
+});
+
+const clock = () => new Date();
+const parking = {
+  title: "Brist på parkeringsplatser vid vårdcentralen",
+  problem: "Patienter med rörelsehinder hittar inga parkeringsplatser nära entrén och kommer för sent till sina tider.",
+  urgency: "medium",
+};
+const reworded = "Svårt att hitta platser att parkera på nära vårdcentralen. Besökare som har svårt att gå får ställa bilen långt bort.";
+
+describe("similar needs across replicas", () => {
+  it("follows what another replica saves, changes and withdraws", async () => {
+    db = await createTestDb();
+    other = await openStore(db.url);
+    const a = createNeedService(db.store, clock);
+    const b = createNeedService(other, clock);
+    const lars = await personByEmail(db.store, "lars.andersson");
+
+    expect(await b.find(reworded)).toEqual([]); // b's index is built now, before the need exists
+    const saved = await a.submit(lars, parking, { skipSimilar: true });
+    if (saved.kind !== "created") throw new Error("not created");
+    expect((await b.find(reworded)).map((n) => n.reference)).toEqual([saved.need.reference]);
+
+    // Changed elsewhere into another need: b stops suggesting it for the old subject, and finds the new one.
+    const edited = await a.edit(lars, saved.need.id, {
+      title: "Laddplatser för stadens elbilar",
+      problem: "Förvaltningarna vill byta till elbilar men det finns inga laddstolpar vid arbetsplatserna.",
+      urgency: "medium",
+    });
+    expect(await b.find(reworded)).toEqual([]);
+    expect((await b.find("laddstolpar för elbilar vid arbetsplatsen")).map((n) => n.id)).toEqual([edited.id]);
+
+    // Closed elsewhere: no longer suggested, not even before saving a need on the same subject.
+    await a.withdraw(lars, saved.need.id);
+    expect(await b.find("laddstolpar för elbilar vid arbetsplatsen")).toEqual([]);
+    const karin = await personByEmail(other, "karin.ek");
+    const result = await b.submit(karin, { title: "Laddstolpar för elbilar", problem: "Det finns inga laddstolpar vid arbetsplatserna för förvaltningarnas elbilar.", urgency: "low" });
+    expect(result.kind).toBe("created");
+  });
+});
