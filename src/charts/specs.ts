@@ -36,7 +36,7 @@ export function chartSpecs(figures: KeyFigures, locale: Locale): ChartSpec[] {
       categoryLabel: month,
       categories: series.months.map((m) => monthLabel(locale, m)),
       // Statuses with no need in the whole year only add noise to the legend.
-      series: NEED_STATUSES.filter((s) => series.needsByStatus[s].some((v) => v > 0)).map((s) => ({ name: t(`status.${s}`), values: series.needsByStatus[s] })),
+      series: NEED_STATUSES.filter((s) => series.needsByStatus[s].some((v) => v > 0)).map((s) => ({ name: t(`need.status.${s}`), values: series.needsByStatus[s] })),
       kind: "bar",
       stacked: true,
     },

@@ -42,7 +42,7 @@ export function needPage(ctx: PageContext, view: PortfolioNeed, notice: NeedNoti
       : null;
 
   const facts = html`<dl class="facts" aria-label="${t("portfolio.need.facts")}">
-<dt>${t("portfolio.need.status")}</dt><dd><span class="status">${t(`status.${need.status}`)}</span></dd>
+<dt>${t("portfolio.need.status")}</dt><dd><span class="status">${t(`need.status.${need.status}`)}</span></dd>
 <dt>${t("portfolio.need.department")}</dt><dd>${need.departmentName ?? "–"}</dd>
 <dt>${t("portfolio.need.areas")}</dt><dd>${need.sustainability.map((a) => t(`sustainability.${a}`)).join(", ") || "–"}</dd>
 <dt>${t("portfolio.need.urgency")}</dt><dd>${t(`urgency.${need.urgency}`)}</dd>
@@ -56,7 +56,7 @@ ${linked ? html`<dt>${t("portfolio.need.linked")}</dt><dd>${linked}</dd>` : ""}
 
   const similar = html`<h2>${t("portfolio.need.similar")}</h2>${
     view.similar.length
-      ? html`<ul>${view.similar.map((s) => html`<li><a href="/portfolio/needs/${s.reference}">${s.reference}: ${s.title}</a> (${s.departmentName ?? "–"}, ${t(`status.${s.status}`)})</li>`)}</ul>`
+      ? html`<ul>${view.similar.map((s) => html`<li><a href="/portfolio/needs/${s.reference}">${s.reference}: ${s.title}</a> (${s.departmentName ?? "–"}, ${t(`need.status.${s.status}`)})</li>`)}</ul>`
       : html`<p>${t("portfolio.need.similar.none")}</p>`
   }`;
 

@@ -49,7 +49,7 @@ export function needsPage(ctx: PageContext, data: NeedsPage): Html {
 <div><label for="f-q">${t("portfolio.filter.q")}</label><input id="f-q" type="search" name="q" value="${f.q ?? ""}" maxlength="200"></div>
 ${select(ctx, "department", "portfolio.filter.department", data.departments.map((d) => ({ value: String(d.id), label: departmentName(ctx, d) })), f.departmentId ? String(f.departmentId) : undefined)}
 ${select(ctx, "area", "portfolio.filter.area", SUSTAINABILITY_AREAS.map((a) => ({ value: a, label: t(`sustainability.${a}`) })), f.area)}
-${select(ctx, "status", "portfolio.filter.status", NEED_STATUSES.filter((s) => s !== "withdrawn").map((s) => ({ value: s, label: t(`status.${s}`) })), f.status)}
+${select(ctx, "status", "portfolio.filter.status", NEED_STATUSES.filter((s) => s !== "withdrawn").map((s) => ({ value: s, label: t(`need.status.${s}`) })), f.status)}
 ${select(ctx, "wp", "portfolio.filter.wp", data.workPackages.map((w) => ({ value: String(w.id), label: `${w.code} ${w.name}` })), f.workPackageId ? String(f.workPackageId) : undefined)}
 <div class="actions"><button type="submit">${t("portfolio.filter.apply")}</button> <a href="/portfolio">${t("portfolio.filter.clear")}</a></div>
 </form>`;
@@ -63,7 +63,7 @@ ${select(ctx, "wp", "portfolio.filter.wp", data.workPackages.map((w) => ({ value
         (r) => html`<tr>
 <td><a href="/portfolio/needs/${r.reference}">${r.reference}: ${r.title}</a></td>
 <td data-label="${t("portfolio.col.department")}">${(r.departmentId !== null ? deptNames.get(r.departmentId) : undefined) ?? r.departmentName ?? "–"}</td>
-<td data-label="${t("portfolio.col.status")}"><span class="status">${t(`status.${r.status}`)}</span></td>
+<td data-label="${t("portfolio.col.status")}"><span class="status">${t(`need.status.${r.status}`)}</span></td>
 <td data-label="${t("portfolio.col.supporters")}" class="num">${r.supporterCount}</td>
 <td data-label="${t("portfolio.col.linked")}">${r.workPackageCode ?? r.initiativeCode ?? "–"}</td>
 <td data-label="${t("portfolio.col.reported")}">${formatDate(locale, r.createdAt)}</td>
