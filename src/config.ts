@@ -48,6 +48,7 @@ const variables = z.object({
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
+  PRISMA_COUNT_QUERIES: bool.default(false),
 });
 
 /** Every environment variable Samordna reads (the README's configuration table lists each). */
@@ -105,6 +106,8 @@ const schema = variables.transform((env) => {
         ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? "", clientSecret: env.OIDC_CLIENT_SECRET ?? "" }
         : undefined,
     },
+    // Benchmarks and tests count SQL statements per request (GET /debug/statements); never in production.
+    countStatements: env.PRISMA_COUNT_QUERIES && !production,
   };
 });
 

@@ -28,7 +28,7 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
   // The channels' SDKs load while the database opens.
   const mounts = channelMounts(config);
   mounts.catch(() => {}); // awaited below; a failed start must not also report it as unhandled
-  const store = await openDatabase(config.databaseUrl);
+  const store = await openDatabase(config.databaseUrl, { countStatements: config.countStatements });
   let app: App;
   let server: HttpServer;
   try {
@@ -106,9 +106,9 @@ async function channelMounts(config: Config): Promise<ChannelMount[]> {
 }
 
 /** Opens (and migrates) the database; one that cannot be reached is a StartupError naming DATABASE_URL. */
-async function openDatabase(url: string): Promise<Store> {
+async function openDatabase(url: string, options: { countStatements: boolean }): Promise<Store> {
   try {
-    return await openStore(url);
+    return await openStore(url, options);
   } catch (err) {
     const line = databaseFailure(url, err);
     throw line ? new StartupError(line) : err;

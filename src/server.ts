@@ -29,6 +29,14 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
     });
   }
 
+  // PRISMA_COUNT_QUERIES outside production: the statements sent so far, read
+  // before and after one request to learn what it cost (bench/inbound.ts).
+  if (app.store.statements() !== null) {
+    server.get("/debug/statements", (_req, res) => {
+      res.json({ statements: app.store.statements() });
+    });
+  }
+
   for (const mount of channels) await mount(server, app);
 
   // The portfolio and its sign-in: off in production without OIDC_ISSUER.

@@ -80,8 +80,10 @@ export function createNeedService(store: Store, clock: Clock) {
       values: NeedFormValues,
       options: { skipSimilar?: boolean; sourceUrl?: string | null } = {},
     ): Promise<SubmitResult> {
-      const draft = parseNeedDraft(values, await departmentIds());
+      const departments = await store.departments.active();
+      const draft = parseNeedDraft(values, departments.map((d) => d.id));
       if (!draft.departmentId && person.departmentId) draft.departmentId = person.departmentId;
+      const department = draft.departmentId ? departments.find((d) => d.id === draft.departmentId) : null;
       if (!options.skipSimilar) {
         await syncSimilarity();
         const similar = await openNeeds(similarity.search(`${draft.title}\n${draft.problem}`));
@@ -93,6 +95,9 @@ export function createNeedService(store: Store, clock: Clock) {
           draft,
           year: clock().getUTCFullYear(),
           sourceUrl: options.sourceUrl ?? null,
+          // What we hold already answers the reply: no read-back. Only a person's
+          // own department that is no longer active is read back (rare).
+          known: department === undefined ? undefined : { reporterName: person.displayName, departmentName: department?.name ?? null },
         }),
       );
       return { kind: "created", need };

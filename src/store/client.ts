@@ -26,11 +26,29 @@ export function ensureSqliteFile(url: string): string {
   return file;
 }
 
-export async function createPrismaClient(url: string): Promise<Db> {
+/**
+ * Counts the SQL statements a client sends, through Prisma's query events
+ * (a transaction's COMMIT is reported, its BEGIN is not). Off unless asked for: the events cost a
+ * little on every statement.
+ */
+export interface StatementCounter {
+  count: number;
+}
+
+/** Prisma's options that turn the query events on, and the hook that counts them. */
+const queryEvents = { log: [{ emit: "event", level: "query" }] } as const;
+function countStatements(client: { $on(event: "query", fn: () => void): void }, counter: StatementCounter | undefined): void {
+  if (counter) client.$on("query", () => void counter.count++);
+}
+
+export async function createPrismaClient(url: string, counter?: StatementCounter): Promise<Db> {
+  const events = counter ? queryEvents : {};
   if (databaseKind(url) === "sqlite") {
     const file = ensureSqliteFile(url);
     // busy timeout: the CLI and the server may write the same file at once.
-    return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+    const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }), ...events });
+    countStatements(client as never, counter);
+    return client as unknown as Db;
   }
   // A client generated for provider sqlite refuses a pg adapter, so PostgreSQL
   // gets its own client, generated from the same datamodel (prisma/postgres,
@@ -41,7 +59,8 @@ export async function createPrismaClient(url: string): Promise<Db> {
   // The wait covers a free pooled connection too: as long as a transaction may
   // wait to start (openStore's maxWait), so a burst queues instead of failing.
   const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 20_000 });
-  const client = new generated.PrismaClient({ adapter });
+  const client = new generated.PrismaClient({ adapter, ...events });
+  countStatements(client as never, counter);
   return client as unknown as Db;
 }
 

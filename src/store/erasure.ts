@@ -2,6 +2,7 @@
 // have been copied to is found and pseudonymised, not only the Person row:
 // settings (a Teams channel reference holds who spoke last), audit rows,
 // outbox payloads and web chat cards that quote them, digests, need texts.
+import type { ReadCache } from "./cache.ts";
 import { personAddress } from "../domain/addresses.ts";
 import { auditSubject } from "../domain/auditSubjects.ts";
 import type { Tx } from "./client.ts";
@@ -48,7 +49,7 @@ async function identifiersOf(db: Tx, personId: number): Promise<string[]> {
   return [...ids].filter((s) => s.length >= MIN_IDENTIFIER);
 }
 
-export function createErasureRepository(db: Tx) {
+export function createErasureRepository(db: Tx, cache: ReadCache) {
   return {
     identifiersOf: (personId: number) => identifiersOf(db, personId),
 
@@ -96,6 +97,8 @@ export function createErasureRepository(db: Tx) {
       await db.initiative.updateMany({ where: { ownerId: personId }, data: { ownerId: null } });
       await db.outboxMessage.deleteMany({ where: { target: personAddress(personId) } });
       await erasePerson(db, personId, at);
+      // The person, their accounts and settings that quoted them: cached reads go.
+      cache.invalidate();
       // Longest first, so a name is not half-replaced by a shorter identifier inside it.
       const sorted = [...new Set(forms)].filter((f) => f.length >= MIN_IDENTIFIER).sort((a, b) => b.length - a.length);
       for (const [model, { key, columns }] of Object.entries(TEXT_COLUMNS)) {

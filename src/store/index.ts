@@ -1,7 +1,8 @@
 // The Store: repositories over one database, and transactions that hand the
 // same repositories bound to the transaction.
 import { createAuditRepository } from "./audit.ts";
-import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type Tx } from "./client.ts";
+import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type StatementCounter, type Tx } from "./client.ts";
+import { createReadCache, NO_CACHE, transactionView, type ReadCache } from "./cache.ts";
 import { createDepartmentsRepository } from "./departments.ts";
 import { createDigestsRepository } from "./digests.ts";
 import { createErasureRepository } from "./erasure.ts";
@@ -19,11 +20,12 @@ import { createStatusRequestsRepository } from "./statusRequests.ts";
 import { createWebChatRepository } from "./webChat.ts";
 import { createWorkPackagesRepository } from "./workPackages.ts";
 
-export function createRepositories(db: Tx, kind: DatabaseKind) {
+/** `cache`: the Store's read cache (src/store/cache.ts); none for repositories made elsewhere. */
+export function createRepositories(db: Tx, kind: DatabaseKind, cache: ReadCache = NO_CACHE) {
   return {
-    people: createPeopleRepository(db),
+    people: createPeopleRepository(db, cache),
     needs: createNeedsRepository(db),
-    departments: createDepartmentsRepository(db),
+    departments: createDepartmentsRepository(db, cache),
     workPackages: createWorkPackagesRepository(db),
     initiatives: createInitiativesRepository(db),
     digests: createDigestsRepository(db),
@@ -31,12 +33,12 @@ export function createRepositories(db: Tx, kind: DatabaseKind) {
     webChat: createWebChatRepository(db),
     inbound: createInboundRepository(db),
     audit: createAuditRepository(db),
-    settings: createSettingsRepository(db),
+    settings: createSettingsRepository(db, cache),
     statusRequests: createStatusRequestsRepository(db),
-    organisation: createOrganisationRepository(db),
+    organisation: createOrganisationRepository(db, cache),
     jobRuns: createJobRunsRepository(db),
     portfolio: createPortfolioRepository(db),
-    erasure: createErasureRepository(db),
+    erasure: createErasureRepository(db, cache),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
@@ -49,6 +51,8 @@ export interface Store extends Repositories {
    * must do database work only.
    */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** SQL statements sent so far, when the store was opened with `countStatements` (else null). */
+  statements(): number | null;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -66,23 +70,32 @@ export interface Store extends Repositories {
 const RETRIED = new Set(["P2002", "P2034"]);
 const MAX_ATTEMPTS = 3;
 
-export async function openStore(url: string, options: { migrate?: boolean } = {}): Promise<Store> {
+export async function openStore(url: string, options: { migrate?: boolean; countStatements?: boolean } = {}): Promise<Store> {
   if (options.migrate !== false) await migrate(url);
-  const db = await createPrismaClient(url);
+  const counter: StatementCounter | undefined = options.countStatements ? { count: 0 } : undefined;
+  const db = await createPrismaClient(url, counter);
   const kind = databaseKind(url);
+  const cache = createReadCache();
   return {
-    ...createRepositories(db, kind),
+    ...createRepositories(db, kind, cache),
     kind,
     db,
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.$transaction((tx) => fn(createRepositories(tx, kind)), { timeout: 20_000, maxWait: 20_000 });
+          const view = transactionView(cache);
+          try {
+            return await db.$transaction((tx) => fn(createRepositories(tx, kind, view)), { timeout: 20_000, maxWait: 20_000 });
+          } finally {
+            // A read between the write's invalidation and the commit saw the old rows.
+            if (view.dirty) cache.invalidate();
+          }
         } catch (err) {
           if (attempt >= MAX_ATTEMPTS || !RETRIED.has((err as { code?: string }).code ?? "")) throw err;
         }
       }
     },
+    statements: () => counter?.count ?? null,
     async ping() {
       try {
         await db.$queryRaw`SELECT 1`;

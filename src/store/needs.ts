@@ -1,6 +1,5 @@
 // Needs, their supporters and history. References are allocated here, in the
 // same transaction as the insert, from a per-year counter row.
-import { randomUUID } from "node:crypto";
 import { DomainError } from "../domain/errors.ts";
 import type { Need, NeedDraft, NeedEvent, NeedStatus, SustainabilityArea, Urgency } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
@@ -105,11 +104,11 @@ export interface NeedPatch {
 
 export function createNeedsRepository(db: Tx) {
   async function nextReference(year: number): Promise<string> {
-    // One row per year; the UPDATE takes the row lock (PostgreSQL) or the write
-    // lock (SQLite), so concurrent submissions get distinct numbers. The lock
-    // is held until commit, so callers take the number as their last step.
-    await db.$executeRaw`INSERT INTO "ReferenceCounter" ("year", "last") VALUES (${year}, 0) ON CONFLICT DO NOTHING`;
-    const rows = await db.$queryRaw<{ last: number | bigint }[]>`UPDATE "ReferenceCounter" SET "last" = "last" + 1 WHERE "year" = ${year} RETURNING "last"`;
+    // One row per year, bumped in one statement; the upsert takes the row lock
+    // (PostgreSQL) or the write lock (SQLite) until commit, so concurrent
+    // submissions get distinct numbers and a rolled-back one leaves no gap.
+    const rows = await db.$queryRaw<{ last: number | bigint }[]>`INSERT INTO "ReferenceCounter" ("year", "last") VALUES (${year}, 1)
+      ON CONFLICT ("year") DO UPDATE SET "last" = "ReferenceCounter"."last" + 1 RETURNING "last"`;
     return formatReference(year, Number(rows[0].last));
   }
 
@@ -120,6 +119,11 @@ export function createNeedsRepository(db: Tx) {
   }
 
   return {
+    /**
+     * Stores a need and its "created" event: three statements. `known` is what
+     * the caller already holds (the reporter's name, the department's), so the
+     * need is answered without reading it back; without it, it is read back.
+     */
     async create(input: {
       reporterId: number;
       draft: NeedDraft;
@@ -127,31 +131,27 @@ export function createNeedsRepository(db: Tx) {
       sourceUrl?: string | null;
       status?: NeedStatus;
       createdAt?: Date;
+      known?: { reporterName: string; departmentName: string | null };
     }): Promise<Need> {
-      // Written with a placeholder, numbered last: replicas submitting at once
-      // wait on the counter's row lock only for the two final statements.
-      const row = await db.need.create({
-        data: {
-          ...draftData(input.draft),
-          reference: `pending:${randomUUID()}`,
-          reporterId: input.reporterId,
-          sourceUrl: input.sourceUrl ?? null,
-          status: input.status ?? "submitted",
-          ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-          events: {
-            create: {
-              actorId: input.reporterId,
-              kind: "created",
-              toStatus: input.status ?? "submitted",
-              ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-            },
-          },
-        },
-        include: needInclude,
-      });
+      const status = input.status ?? "submitted";
+      const at = input.createdAt ? { createdAt: input.createdAt } : {};
+      // Numbered first: on PostgreSQL replicas submitting at once wait on the
+      // counter's row lock for the two inserts that follow (under a millisecond);
+      // numbering last cost two more statements (a placeholder and its update).
       const reference = await nextReference(input.year);
-      await db.need.updateMany({ where: { id: row.id }, data: { reference } });
-      return toNeed({ ...row, reference });
+      const row = await db.need.create({
+        data: { ...draftData(input.draft), reference, reporterId: input.reporterId, sourceUrl: input.sourceUrl ?? null, status, ...at },
+      });
+      await db.needEvent.create({ data: { needId: row.id, actorId: input.reporterId, kind: "created", toStatus: status, ...at }, select: { id: true } });
+      if (!input.known) return toNeed(await db.need.findUniqueOrThrow({ where: { id: row.id }, include: needInclude }));
+      return toNeed({
+        ...row,
+        reporter: { displayName: input.known.reporterName },
+        department: input.known.departmentName === null ? null : { name: input.known.departmentName },
+        workPackage: null,
+        initiative: null,
+        _count: { supporters: 0 },
+      });
     },
 
     async byId(id: number): Promise<Need | null> {

@@ -5,6 +5,7 @@ import { MANAGED_ROLES, type ManagedRole, type OrgChange, type OrgModel, type Or
 import { ORG_FILE_SETTINGS } from "../domain/settings.ts";
 import { createSettingsRepository } from "./settings.ts";
 import type { InitiativeStage, Locale } from "../domain/types.ts";
+import type { ReadCache } from "./cache.ts";
 import type { Tx } from "./client.ts";
 
 export interface ClosedStatusRequest {
@@ -18,8 +19,8 @@ export interface ClosedStatusRequest {
 
 const managed = new Set<string>(MANAGED_ROLES);
 
-export function createOrganisationRepository(db: Tx) {
-  const settingsRepo = createSettingsRepository(db);
+export function createOrganisationRepository(db: Tx, cache: ReadCache) {
+  const settingsRepo = createSettingsRepository(db, cache);
   async function idsByEmail(emails: string[]): Promise<Map<string, number>> {
     const rows = await db.person.findMany({ where: { email: { in: emails }, erasedAt: null }, select: { id: true, email: true } });
     return new Map(rows.map((r) => [r.email!, r.id]));
@@ -94,6 +95,8 @@ export function createOrganisationRepository(db: Tx) {
 
     /** Writes the changes (computed by diffModels against `desired`); returns the status requests it closed. */
     async apply(desired: OrgModel, changes: OrgChange[], now: Date): Promise<{ closed: ClosedStatusRequest[] }> {
+      // Departments, people, roles and settings change: cached reads go.
+      cache.invalidate();
       const of = (entity: OrgChange["entity"]) => changes.filter((c) => c.entity === entity);
       const find = <T>(list: T[], key: (t: T) => string, k: string) => list.find((x) => key(x) === k)!;
 

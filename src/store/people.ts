@@ -1,6 +1,7 @@
 // People, their roles and their chat accounts.
 import { personAddress } from "../domain/addresses.ts";
 import type { Locale, Person, Platform, Role } from "../domain/types.ts";
+import { cached, type ReadCache } from "./cache.ts";
 import type { Tx } from "./client.ts";
 
 const withRoles = { roles: true } as const;
@@ -47,11 +48,31 @@ export interface ChatAccount {
   unreachableAt: Date | null;
 }
 
-export function createPeopleRepository(db: Tx) {
+/** `cache` holds people by id and by chat account (src/store/cache.ts); every write here drops it. */
+export function createPeopleRepository(db: Tx, cache: ReadCache) {
   return {
+    /** Cached: every web chat turn asks. Do not change the person returned. */
     async byId(id: number): Promise<Person | null> {
-      const row = await db.person.findFirst({ where: { id, erasedAt: null }, include: withRoles });
-      return row ? toPerson(row) : null;
+      return cached(cache, "people", `id:${id}`, async () => {
+        const row = await db.person.findFirst({ where: { id, erasedAt: null }, include: withRoles });
+        return row ? toPerson(row) : null;
+      });
+    },
+
+    /**
+     * The chat account and the person behind it, or null before first contact.
+     * Cached: every Teams and Slack request asks. Do not change what is returned.
+     */
+    async accountPerson(platform: Platform, tenantId: string, userId: string): Promise<{ account: ChatAccount; person: Person } | null> {
+      return cached(cache, "people", `account:${platform}:${tenantId}:${userId}`, async () => {
+        const row = await db.chatAccount.findUnique({
+          where: { platform_tenantId_userId: { platform, tenantId, userId } },
+          include: { person: { include: withRoles } },
+        });
+        if (!row || row.person.erasedAt) return null;
+        const { person, ...account } = row;
+        return { account: account as ChatAccount, person: toPerson(person) };
+      });
     },
 
     async byEmail(email: string): Promise<Person | null> {
@@ -96,6 +117,7 @@ export function createPeopleRepository(db: Tx) {
         },
         include: withRoles,
       });
+      cache.invalidate();
       return toPerson(row);
     },
 
@@ -104,12 +126,14 @@ export function createPeopleRepository(db: Tx) {
       const existing = await db.personRole.findUnique({ where: { personId_role: { personId, role } } });
       if (existing) return false;
       await db.personRole.create({ data: { personId, role } });
+      cache.invalidate();
       return true;
     },
 
     /** Removes a role; false when the person did not have it. */
     async removeRole(personId: number, role: Role): Promise<boolean> {
       const { count } = await db.personRole.deleteMany({ where: { personId, role } });
+      cache.invalidate();
       return count > 0;
     },
 
@@ -127,6 +151,7 @@ export function createPeopleRepository(db: Tx) {
       else if (!(await db.personRole.findUnique({ where: { personId_role: { personId, role: "lead" } } }))) {
         await db.personRole.create({ data: { personId, role: "lead" } });
       }
+      cache.invalidate();
     },
 
     /** What is stored about a person, for their settings card. */
@@ -145,6 +170,7 @@ export function createPeopleRepository(db: Tx) {
 
     async setLocale(personId: number, locale: Locale): Promise<void> {
       await db.person.update({ where: { id: personId }, data: { locale } });
+      cache.invalidate();
     },
 
     async account(platform: Platform, tenantId: string, userId: string): Promise<ChatAccount | null> {
@@ -173,10 +199,12 @@ export function createPeopleRepository(db: Tx) {
             where: { id: existing.id },
             data: { conversationRef: id.conversationRef, unreachableAt: null },
           });
+          cache.invalidate();
         }
         if (id.email && !existing.person.email) {
           const taken = await db.person.findFirst({ where: { email: id.email.toLowerCase() } });
           if (!taken) await db.person.update({ where: { id: existing.personId }, data: { email: id.email.toLowerCase() } });
+          cache.invalidate();
         }
         return toPerson(existing.person);
       }
@@ -197,20 +225,24 @@ export function createPeopleRepository(db: Tx) {
       await db.chatAccount.create({
         data: { personId, platform: id.platform, tenantId, userId: id.userId, conversationRef: id.conversationRef ?? null },
       });
+      cache.invalidate();
       const row = await db.person.findUniqueOrThrow({ where: { id: personId }, include: withRoles });
       return toPerson(row);
     },
 
     async setAwayUntil(personId: number, awayUntil: Date | null): Promise<void> {
       await db.person.update({ where: { id: personId }, data: { awayUntil } });
+      cache.invalidate();
     },
 
     async markUnreachable(accountId: number, at: Date): Promise<void> {
       await db.chatAccount.update({ where: { id: accountId }, data: { unreachableAt: at } });
+      cache.invalidate();
     },
 
     async setConversationRef(accountId: number, conversationRef: string): Promise<void> {
       await db.chatAccount.update({ where: { id: accountId }, data: { conversationRef, unreachableAt: null } });
+      cache.invalidate();
     },
   };
 }

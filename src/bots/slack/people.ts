@@ -21,11 +21,10 @@ export async function personFor(
   dmChannel?: string,
 ): Promise<Person> {
   const { store, client } = deps;
-  const account = await store.people.account("slack", user.teamId, user.userId);
-  if (account) {
-    if (dmChannel && account.conversationRef !== dmChannel) await store.people.setConversationRef(account.id, dmChannel);
-    const person = await store.people.byId(account.personId);
-    if (person) return person;
+  const known = await store.people.accountPerson("slack", user.teamId, user.userId);
+  if (known) {
+    if (dmChannel && known.account.conversationRef !== dmChannel) await store.people.setConversationRef(known.account.id, dmChannel);
+    return known.person;
   }
   const info = await client.users.info({ user: user.userId, include_locale: true });
   const u = info.user;
@@ -53,7 +52,7 @@ export async function personFor(
 
 /** The person's DM channel with the bot, opened once and kept as the account's conversation ref. */
 export async function dmChannelOf(deps: { store: Store; client: webApi.WebClient }, user: SlackUser): Promise<string> {
-  const account = await deps.store.people.account("slack", user.teamId, user.userId);
+  const account = (await deps.store.people.accountPerson("slack", user.teamId, user.userId))?.account;
   if (account?.conversationRef) return account.conversationRef;
   const opened = await deps.client.conversations.open({ users: user.userId });
   const channel = opened.channel?.id;

@@ -42,10 +42,15 @@ export async function identify(context: TurnContext, deps: { store: Store; log: 
   const { store, log } = deps;
   const { activity } = context;
   const key = accountKey(context);
-  const existing = await store.people.account("teams", key.tenantId, key.userId);
+  const known = await store.people.accountPerson("teams", key.tenantId, key.userId);
+  const existing = known?.account ?? null;
   // A 1:1 chat is where proactive messages go; a channel only tells who the person is.
   const personal = isPersonal(activity);
   const ref = personal ? conversationReference(activity) : !existing?.conversationRef ? userReference(activity) : undefined;
+  // The usual case: someone known, writing from where they wrote before. Nothing to store.
+  if (known && (!ref || JSON.stringify(ref) === known.account.conversationRef) && !(known.account.unreachableAt && personal)) {
+    return { person: known.person, accountId: known.account.id, firstContact: false };
+  }
   const roster = existing ? null : await rosterEntry(context, log);
   const identity = {
     platform: "teams" as const,
