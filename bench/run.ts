@@ -22,6 +22,7 @@ const benchmarks: Record<string, () => Promise<{ rows: Row[]; raw: unknown }>> =
   fanout: async () => (await import("./fanout.ts")).run(),
   portfolio: async () => (await import("./portfolio.ts")).run(),
   similar: async () => (await import("./similar.ts")).run(),
+  announce: async () => (await import("./announce.ts")).run(),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);

@@ -2,6 +2,9 @@
 // its features. Channels (web, Teams, Slack) and jobs are given this App.
 import { randomBytes } from "node:crypto";
 import { createAdminFeature } from "./bots/core/features/admin.ts";
+import { createAnnounceFeature } from "./bots/core/features/announce.ts";
+import { announcementCard } from "./cards/announcement.ts";
+import { createAnnouncementService, type AnnouncementService } from "./domain/announcements.ts";
 import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createMeFeature } from "./bots/core/features/me.ts";
 import { createNeedsFeature, offerToReport } from "./bots/core/features/needs.ts";
@@ -49,6 +52,7 @@ export interface App {
   charts: Charts;
   /** Signs session cookies and chart URLs: SESSION_SECRET. */
   signingSecret: string;
+  announcements: AnnouncementService;
   /** Working days in HOLIDAY_COUNTRY: ping due dates, reminders, triage targets. */
   calendar: Calendar;
   /** Proactive delivery per platform; channels add theirs when they start. */
@@ -85,6 +89,13 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
   const portfolio = createPortfolioService({ store, needs, digests, clock, calendar, zone: config.timezone });
   // Without SESSION_SECRET (development), a key per process: sessions and chart URLs end with a restart.
   const signingSecret = config.portfolio.sessionSecret ?? randomBytes(32).toString("base64url");
+  const announcements = createAnnouncementService({
+    store,
+    clock,
+    zone: config.timezone,
+    defaultLocale: config.defaultLocale,
+    render: (locale, announcement, options) => announcementCard(cardContext(locale), announcement, options),
+  });
   const router = createRouter(
     [
       createNeedsFeature({ needs, departments: () => store.departments.active() }),
@@ -92,6 +103,12 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       createTriageFeature({ triage, digests, clock }),
       createAdminFeature({ admin: createAdminService(store, { clock, render: notificationCard, calendar }), workPackages: () => store.workPackages.active() }),
       createMeFeature({ me: createMeService(store, clock, calendar) }),
+      createAnnounceFeature({
+        announcements,
+        departments: () => store.departments.active(),
+        workPackages: () => store.workPackages.active(),
+        initiatives: () => store.initiatives.active(),
+      }),
       createHelpFeature(),
     ],
     { log, fallback: offerToReport, submissions: { firstSeen: (p, k) => store.inbound.firstSeen(p, k), forget: (p, k) => store.inbound.forget(p, k) } },
@@ -110,6 +127,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     portfolio,
     charts: createCharts({ load: () => portfolio.keyFigures(), clock, zone: config.timezone, secret: signingSecret }),
     signingSecret,
+    announcements,
     calendar,
     deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
     async handle(turn) {

@@ -1,5 +1,6 @@
 // Command line: `npm run cli -- <command>` (or the `samordna` bin). Each
 // feature keeps its commands in src/cli/<feature>.ts.
+import { announcementCommands } from "./cli/announcements.ts";
 import { dataCommands } from "./cli/data.ts";
 import { databaseCommands } from "./cli/database.ts";
 import { orgCommands } from "./cli/org.ts";
@@ -11,6 +12,7 @@ const commands: Record<string, CliCommandDefinition> = {
   ...dataCommands,
   ...orgCommands,
   ...jobsCommands,
+  ...announcementCommands,
 };
 
 function usage(): string {

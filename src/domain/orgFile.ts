@@ -69,10 +69,14 @@ export const orgFileSchema = z.strictObject({
   departments: z.array(departmentSchema).default([]),
   people: z.array(personSchema).default([]),
   coordinators: z.array(email).default([]),
+  /** Who may write announcements (work package 4), besides coordinators and admins. */
+  communicators: z.array(email).default([]),
   admins: z.array(email).default([]),
   workPackages: z.array(workPackageSchema).default([]),
   initiatives: z.array(initiativeSchema).default([]),
   digest: z.strictObject({ channels: z.array(channelSchema) }).optional(),
+  /** Channels the announcement form offers (work package 4). */
+  announcements: z.strictObject({ channels: z.array(channelSchema) }).optional(),
   triage: z.strictObject({ targetWorkingDays: SETTINGS["triage.targetWorkingDays"].schema }).optional(),
   reminders: z.strictObject({ afterWorkingDays: SETTINGS["statusPings.dueWorkingDays"].schema, max: SETTINGS["statusPings.maxReminders"].schema }).optional(),
 });
@@ -236,6 +240,7 @@ export function namedPeople(org: OrgFile): { email: string; path: Path }[] {
     ]),
     ...org.initiatives.flatMap((ini, i) => (ini.owner ? [{ email: ini.owner, path: ["initiatives", i, "owner"] }] : [])),
     ...org.coordinators.map((e, i) => ({ email: e, path: ["coordinators", i] })),
+    ...org.communicators.map((e, i) => ({ email: e, path: ["communicators", i] })),
     ...org.admins.map((e, i) => ({ email: e, path: ["admins", i] })),
   ];
 }

@@ -8,7 +8,7 @@ import { ORG_FILE_SETTINGS, type KeyOfOrgFilePath, type OrgFilePath, type Settin
 import type { InitiativeStage, Locale, Role } from "./types.ts";
 
 /** The roles the organisation file manages; `employee` belongs to everyone and is never touched. */
-export const MANAGED_ROLES = ["lead", "coordinator", "admin"] as const satisfies readonly Role[];
+export const MANAGED_ROLES = ["lead", "coordinator", "communicator", "admin"] as const satisfies readonly Role[];
 export type ManagedRole = (typeof MANAGED_ROLES)[number];
 
 export interface DepartmentEntry {
@@ -124,9 +124,15 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
   const structure = { workPackages: keep(workPackages, current.workPackages), initiatives: keep(initiatives, current.initiatives) };
   const leads = leadEmails(structure);
   const coordinators = new Set(org.coordinators);
+  const communicators = new Set(org.communicators);
   const admins = new Set(org.admins);
   const rolesOf = (email: string) =>
-    sortedRoles([...(leads.has(email) ? ["lead" as const] : []), ...(coordinators.has(email) ? ["coordinator" as const] : []), ...(admins.has(email) ? ["admin" as const] : [])]);
+    sortedRoles([
+      ...(leads.has(email) ? ["lead" as const] : []),
+      ...(coordinators.has(email) ? ["coordinator" as const] : []),
+      ...(communicators.has(email) ? ["communicator" as const] : []),
+      ...(admins.has(email) ? ["admin" as const] : []),
+    ]);
 
   const listed = byKey(org.people, (p) => p.email);
   const people: PersonEntry[] = [
@@ -141,7 +147,9 @@ export function desiredModel(org: OrgFile, current: OrgModel, defaults: { timezo
   ];
 
   const settings: OrgSettings = { ...current.settings };
-  if (org.digest) settings["digest.channels"] = org.digest.channels.map((c) => (c.teams !== undefined ? channelAddress("teams", c.teams) : channelAddress("slack", c.slack!)));
+  const addresses = (channels: { teams?: string; slack?: string }[]) => channels.map((c) => (c.teams !== undefined ? channelAddress("teams", c.teams) : channelAddress("slack", c.slack!)));
+  if (org.digest) settings["digest.channels"] = addresses(org.digest.channels);
+  if (org.announcements) settings["announcements.channels"] = addresses(org.announcements.channels);
   if (org.triage) settings["triage.targetWorkingDays"] = org.triage.targetWorkingDays;
   if (org.reminders) {
     settings["reminders.afterWorkingDays"] = org.reminders.afterWorkingDays;
@@ -212,6 +220,8 @@ export function exportModel(model: OrgModel, options: { timezone: string }): str
     departments: model.departments.map((d) => ({ code: d.code, name: d.name, ...(d.nameEn ? { nameEn: d.nameEn } : {}), ...(d.active ? {} : { active: false }) })),
     people: people.map((p) => ({ email: p.email, name: p.name, locale: p.locale, ...(p.department ? { department: p.department } : {}) })),
     coordinators: people.filter((p) => p.roles.includes("coordinator")).map((p) => p.email),
+    // Listed only when someone has the role: files written before announcements stay as they were.
+    ...(people.some((p) => p.roles.includes("communicator")) ? { communicators: people.filter((p) => p.roles.includes("communicator")).map((p) => p.email) } : {}),
     admins: people.filter((p) => p.roles.includes("admin")).map((p) => p.email),
     workPackages: model.workPackages.map((w) => ({
       code: w.code,
@@ -234,14 +244,13 @@ export function exportModel(model: OrgModel, options: { timezone: string }): str
     })),
   };
   const s = model.settings;
-  if (s["digest.channels"]) {
-    file.digest = {
-      channels: s["digest.channels"].flatMap((c) => {
-        const address = decodeAddress(c);
-        return address?.kind === "channel" ? [{ [address.platform]: address.id }] : [];
-      }),
-    };
-  }
+  const channelEntries = (targets: string[]) =>
+    targets.flatMap((c) => {
+      const address = decodeAddress(c);
+      return address?.kind === "channel" ? [{ [address.platform]: address.id }] : [];
+    });
+  if (s["digest.channels"]) file.digest = { channels: channelEntries(s["digest.channels"]) };
+  if (s["announcements.channels"]?.length) file.announcements = { channels: channelEntries(s["announcements.channels"]) };
   if (s["triage.targetWorkingDays"] !== undefined) file.triage = { targetWorkingDays: s["triage.targetWorkingDays"] };
   if (s["reminders.afterWorkingDays"] !== undefined && s["reminders.max"] !== undefined) {
     file.reminders = { afterWorkingDays: s["reminders.afterWorkingDays"], max: s["reminders.max"] };

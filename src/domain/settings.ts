@@ -41,6 +41,13 @@ export const SETTINGS = {
     changedBy: "organisationFile",
     about: "channels that get the digest besides the coordinators",
   }),
+  "announcements.channels": define({
+    schema: z.array(z.unknown()).transform(channelTargets),
+    default: [],
+    orgFile: "announcements.channels",
+    changedBy: "organisationFile",
+    about: "Teams and Slack channels an announcement may go to",
+  }),
   "digest.staleInitiativeWeeks": define({
     schema: z.int().min(1).max(52),
     default: 4,

@@ -2,7 +2,7 @@
 export const LOCALES = ["sv", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export const ROLES = ["employee", "lead", "coordinator", "admin"] as const;
+export const ROLES = ["employee", "lead", "coordinator", "communicator", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PLATFORMS = ["web", "teams", "slack"] as const;

@@ -3,6 +3,7 @@
 // checks that both languages have the same keys and placeholders.
 import type { Locale } from "../domain/types.ts";
 import * as admin from "./admin.ts";
+import * as announce from "./announce.ts";
 import * as common from "./common.ts";
 import * as digest from "./digest.ts";
 import * as needs from "./needs.ts";
@@ -12,7 +13,7 @@ import * as status from "./status.ts";
 import * as teams from "./teams.ts";
 import * as triage from "./triage.ts";
 
-const modules = [common, needs, status, teams, slack, triage, digest, admin, portfolio];
+const modules = [common, needs, status, teams, slack, triage, digest, admin, announce, portfolio];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

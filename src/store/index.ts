@@ -1,5 +1,6 @@
 // The Store: repositories over one database, and transactions that hand the
 // same repositories bound to the transaction.
+import { createAnnouncementsRepository } from "./announcements.ts";
 import { createAuditRepository } from "./audit.ts";
 import { createPrismaClient, databaseKind, type DatabaseKind, type Db, type StatementCounter, type Tx } from "./client.ts";
 import { createReadCache, NO_CACHE, transactionView, type ReadCache } from "./cache.ts";
@@ -39,6 +40,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind, cache: ReadCache 
     jobRuns: createJobRunsRepository(db),
     portfolio: createPortfolioRepository(db),
     erasure: createErasureRepository(db, cache),
+    announcements: createAnnouncementsRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -4,6 +4,10 @@
 // another worker takes them over. Every state change after the claim is
 // conditional on still holding the lease.
 import type { DatabaseKind, Tx } from "./client.ts";
+import { Prisma } from "./generated/client.ts";
+
+/** Rows per INSERT: 6 parameters each stays far below SQLite's and PostgreSQL's parameter limits. */
+const ENQUEUE_BATCH = 500;
 
 export interface OutboxMessage {
   id: number;
@@ -57,6 +61,25 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
         VALUES (${message.dedupeKey}, ${message.target}, ${message.kind}, ${JSON.stringify(message.payload)}, ${message.availableAt ?? now}, ${now})
         ON CONFLICT ("dedupeKey") DO NOTHING`;
       return inserted === 1;
+    },
+
+    /**
+     * Queues many messages (announcements to thousands); like `enqueue`, a
+     * message whose dedupe key exists already is skipped. Returns how many were new.
+     */
+    async enqueueMany(messages: OutgoingMessage[]): Promise<number> {
+      // One multi-row INSERT per 500 messages: Prisma's createMany through the
+      // driver adapter inserts row by row (as slow as `enqueue` in a loop).
+      const now = new Date();
+      let inserted = 0;
+      for (let i = 0; i < messages.length; i += ENQUEUE_BATCH) {
+        const rows = messages
+          .slice(i, i + ENQUEUE_BATCH)
+          .map((m) => Prisma.sql`(${m.dedupeKey}, ${m.target}, ${m.kind}, ${JSON.stringify(m.payload)}, ${m.availableAt ?? now}, ${now})`);
+        inserted += await db.$executeRaw`INSERT INTO "OutboxMessage" ("dedupeKey", "target", "kind", "payload", "availableAt", "createdAt")
+          VALUES ${Prisma.join(rows)} ON CONFLICT ("dedupeKey") DO NOTHING`;
+      }
+      return inserted;
     },
 
     /**

@@ -13,8 +13,9 @@ import { teamsClient, teamsUser, TENANT } from "../helpers/teams.ts";
 
 const SECRET = "00112233445566778899aabbccddeeff";
 /** One person per role (the demo organisation); the admin is also a coordinator. */
-const ACTORS: Record<Role, string> = { employee: "lars.andersson", lead: "maria.svensson", coordinator: "anna.lindqvist", admin: "erik.johansson" };
-const ALL: Role[] = ["employee", "lead", "coordinator", "admin"];
+const ACTORS: Record<Role, string> = { employee: "lars.andersson", lead: "maria.svensson", coordinator: "anna.lindqvist", communicator: "karin.ek", admin: "erik.johansson" };
+const ALL: Role[] = ["employee", "lead", "coordinator", "communicator", "admin"];
+const ANNOUNCERS: Role[] = ["communicator", "coordinator", "admin"];
 const TRIAGERS: Role[] = ["coordinator", "admin"];
 
 interface Fixtures {
@@ -24,6 +25,8 @@ interface Fixtures {
   requestId: number;
   workPackageId: number;
   outsiderId: number;
+  /** A draft announcement of someone outside ACTORS. */
+  announcementId: number;
 }
 
 /** Who may use each verb on someone else's things; `data` forges the action. */
@@ -63,10 +66,17 @@ const MATRIX: Record<string, { allowed: Role[]; data: (f: Fixtures) => Record<st
   "admin.coordinators": { allowed: ["admin"], data: () => ({}) },
   "admin.coordinatorGrant": { allowed: ["admin"], data: () => ({ email: "lars.andersson@stockholm.example" }) },
   "admin.coordinatorRevoke": { allowed: ["admin"], data: (f) => ({ personId: f.outsiderId }) },
+  "announce.count": { allowed: ANNOUNCERS, data: () => ({ everyone: "true" }) },
+  "announce.preview": { allowed: ANNOUNCERS, data: () => ({ title_sv: "Förfalskat", text_sv: "Förfalskat", everyone: "true" }) },
+  "announce.send": { allowed: ANNOUNCERS, data: (f) => ({ announcementId: f.announcementId }) },
+  "announce.cancel": { allowed: ANNOUNCERS, data: (f) => ({ announcementId: f.announcementId }) },
+  "announce.report": { allowed: ANNOUNCERS, data: (f) => ({ announcementId: f.announcementId }) },
+  // Anyone may click it; it records only for a person the announcement went to.
+  "announce.acknowledge": { allowed: ALL, data: (f) => ({ announcementId: f.announcementId }) },
 };
 
 /** The tables a refusal must not touch (audit rows and inbound ids are how refusals are recorded). */
-const GUARDED = ["need", "needEvent", "needSupporter", "workPackage", "initiative", "statusRequest", "statusUpdate", "personRole", "setting", "outboxMessage", "digest"] as const;
+const GUARDED = ["need", "needEvent", "needSupporter", "workPackage", "initiative", "statusRequest", "statusUpdate", "personRole", "setting", "outboxMessage", "digest", "announcement", "announcementRecipient"] as const;
 
 let server: TestServer;
 let store: Store;
@@ -94,6 +104,7 @@ beforeAll(async () => {
   connector = await startBotConnector();
   server = await startTestServer({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: "xoxb-test", SLACK_API_URL: api.url });
   store = await openStore(server.databaseUrl, { migrate: false });
+  await store.people.addRole((await personByEmail(store, ACTORS.communicator)).id, "communicator");
   for (const [role, key] of Object.entries(ACTORS)) {
     const email = `${key}@stockholm.example`;
     api.users.set(`U${role.toUpperCase()}`, { id: `U${role.toUpperCase()}`, name: key, email, locale: "sv-SE" });
@@ -110,7 +121,23 @@ beforeAll(async () => {
   const request = await store.db.statusRequest.create({
     data: { subjectKey: `wp:${wp.id}`, periodKey: "2026-11-30T09:00", workPackageId: wp.id, recipientId: wp.leadId, dueAt: new Date("2026-12-02T09:00:00Z") },
   });
-  fixtures = { need: { id: need.id, version: need.version + 1 }, requestId: request.id, workPackageId: wp.id, outsiderId: (await personByEmail(store, "anna.lindqvist")).id };
+  const announcement = await store.announcements.create({
+    authorId: outsider.id,
+    sv: { title: "Utkast", text: "Text" },
+    en: { title: "", text: "" },
+    imageUrl: null,
+    linkUrl: null,
+    acknowledge: true,
+    audience: { everyone: true, departments: [], roles: [], workPackages: [], initiatives: [], channels: [] },
+    scheduledAt: null,
+  });
+  fixtures = {
+    need: { id: need.id, version: need.version + 1 },
+    requestId: request.id,
+    workPackageId: wp.id,
+    outsiderId: (await personByEmail(store, "anna.lindqvist")).id,
+    announcementId: announcement.id,
+  };
 });
 afterAll(async () => {
   await store.close();

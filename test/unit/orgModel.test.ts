@@ -57,3 +57,12 @@ describe("desired model and diff", () => {
     expect(diffModels(current, again)).toEqual([]);
   });
 });
+
+describe("communicators", () => {
+  it("grants the communicator role from the file and exports the list only when someone has it", () => {
+    const desired = desiredModel(parse(`${file}communicators: [anna@city.example]\n`), current, defaults);
+    expect(desired.people.find((p) => p.email === "anna@city.example")!.roles).toEqual(["lead", "coordinator", "communicator"]);
+    expect(exportModel(desired, { timezone: defaults.timezone })).toMatch(/communicators:\n\s+- anna@city.example/);
+    expect(exportModel(desiredModel(parse(file), current, defaults), { timezone: defaults.timezone })).not.toContain("communicators");
+  });
+});

@@ -14,6 +14,8 @@ const SUBCOMMANDS: Record<string, string> = {
   digest: "digest",
   triage: "triage",
   help: "help",
+  announce: "announce",
+  meddelande: "announce",
 };
 
 export function registerCommands(bolt: BoltApp, deps: SlackDeps): void {

@@ -18,7 +18,7 @@ const NEED_REFERENCE = /\bN-\d{4}-\d{4,}\b/i;
 const text = (v: unknown) => (typeof v === "string" ? v : "");
 
 /** A form that came back invalid: re-rendered with the input kept, fields marked. */
-function invalid(ctx: HandlerContext, err: ValidationError, form: (errors: ValidationError["fields"]) => Reply["replace"]): Reply {
+export function invalid(ctx: HandlerContext, err: ValidationError, form: (errors: ValidationError["fields"]) => Reply["replace"]): Reply {
   const fieldErrors = Object.fromEntries(Object.entries(err.fields).map(([field, e]) => [field, ctx.t(e.key, e.params)]));
   return { cards: [], replace: form(err.fields), fieldErrors };
 }

@@ -1,0 +1,51 @@
+-- CreateTable
+CREATE TABLE "Announcement" (
+    "id" SERIAL NOT NULL,
+    "authorId" INTEGER NOT NULL,
+    "titleSv" TEXT NOT NULL DEFAULT '',
+    "textSv" TEXT NOT NULL DEFAULT '',
+    "titleEn" TEXT NOT NULL DEFAULT '',
+    "textEn" TEXT NOT NULL DEFAULT '',
+    "imageUrl" TEXT,
+    "linkUrl" TEXT,
+    "acknowledge" BOOLEAN NOT NULL DEFAULT false,
+    "audience" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'draft',
+    "scheduledAt" TIMESTAMP(3),
+    "sentAt" TIMESTAMP(3),
+    "cancelledAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Announcement_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AnnouncementRecipient" (
+    "id" SERIAL NOT NULL,
+    "announcementId" INTEGER NOT NULL,
+    "target" TEXT NOT NULL,
+    "personId" INTEGER,
+    "locale" TEXT NOT NULL,
+    "outcome" TEXT NOT NULL DEFAULT 'queued',
+    "dedupeKey" TEXT NOT NULL,
+    "acknowledgedAt" TIMESTAMP(3),
+
+    CONSTRAINT "AnnouncementRecipient_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "Announcement_state_scheduledAt_idx" ON "Announcement"("state", "scheduledAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AnnouncementRecipient_dedupeKey_key" ON "AnnouncementRecipient"("dedupeKey");
+
+-- CreateIndex
+CREATE INDEX "AnnouncementRecipient_announcementId_outcome_idx" ON "AnnouncementRecipient"("announcementId", "outcome");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AnnouncementRecipient_announcementId_target_key" ON "AnnouncementRecipient"("announcementId", "target");
+
+-- AddForeignKey
+ALTER TABLE "AnnouncementRecipient" ADD CONSTRAINT "AnnouncementRecipient_announcementId_fkey" FOREIGN KEY ("announcementId") REFERENCES "Announcement"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
