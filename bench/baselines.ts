@@ -81,6 +81,12 @@ floorBolt.view(/.*/, async ({ ack, view }) => {
   await ack({ response_action: "clear" });
 });
 
+// A bare express page of the portfolio list's size (25 rows), for bench/portfolio.ts.
+const rows = Array.from({ length: 25 }, (_, i) => `<tr><td><a href="/n/${i}">N-2026-${i}: A need about bookings and permits</a></td><td>Department</td><td>Submitted</td><td>3</td></tr>`).join("");
+server.get("/bare/page", (_req, res) => {
+  res.type("html").send(`<!doctype html><html lang="en"><head><title>Bare</title></head><body><main><table>${rows}</table></main></body></html>`);
+});
+
 server.get("/healthz", (_req, res) => {
   res.send("ok");
 });

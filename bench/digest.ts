@@ -8,7 +8,8 @@ import { tempDbUrl } from "./lib.ts";
 
 const SIZES = [1_000, 10_000, 100_000];
 
-function child(...args: string[]) {
+/** Runs bench/digestChild.ts (seed or measure) in a process of its own and returns its JSON line. */
+export function child(...args: string[]) {
   const out = execFileSync(process.execPath, ["--import", "tsx", "bench/digestChild.ts", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, number>;
 }

@@ -29,7 +29,8 @@ const OPEN_RATE = 200;
 /** Saturation (50 concurrent) per channel before issue 19, idle machine: the target is twice this. */
 const SATURATION_BEFORE: Record<string, number> = { "web chat": 167, "Teams invoke": 137, "Slack view_submission": 145 };
 
-async function startBaselines(port: number) {
+/** The bare frameworks of bench/baselines.ts in a process of their own. */
+export async function startBaselines(port: number) {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/baselines.ts", String(port), SECRET, tempDbUrl()], { stdio: ["ignore", "ignore", "inherit"] });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`baselines exited with ${child.exitCode}`);

@@ -20,6 +20,7 @@ const benchmarks: Record<string, () => Promise<{ rows: Row[]; raw: unknown }>> =
   inbound: async () => (await import("./inbound.ts")).run(),
   digest: async () => (await import("./digest.ts")).run(),
   fanout: async () => (await import("./fanout.ts")).run(),
+  portfolio: async () => (await import("./portfolio.ts")).run(),
   similar: async () => (await import("./similar.ts")).run(),
   announce: async () => (await import("./announce.ts")).run(),
 };

@@ -1,5 +1,6 @@
 // The composition root: config, store, domain services, the core router and
 // its features. Channels (web, Teams, Slack) and jobs are given this App.
+import { randomBytes } from "node:crypto";
 import { createAdminFeature } from "./bots/core/features/admin.ts";
 import { createAnnounceFeature } from "./bots/core/features/announce.ts";
 import { announcementCard } from "./cards/announcement.ts";
@@ -18,6 +19,7 @@ import type { Reply, Turn } from "./bots/core/types.ts";
 import type { Deliverer } from "./bots/delivery.ts";
 import { createWebDeliverer } from "./bots/web/deliver.ts";
 import { cardContext } from "./cards/context.ts";
+import { createCharts, type Charts } from "./charts/index.ts";
 import { escalationCard } from "./cards/escalationCard.ts";
 import { statusForm } from "./cards/statusForm.ts";
 import { createCalendar, type Calendar } from "./domain/calendar.ts";
@@ -30,6 +32,7 @@ import { createAdminService } from "./domain/admin.ts";
 import { createMeService } from "./domain/me.ts";
 import { createMethodService } from "./domain/methods.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
+import { createPortfolioService, type PortfolioService } from "./domain/portfolio.ts";
 import { createTriageService, type TriageService } from "./domain/triage.ts";
 import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
@@ -48,6 +51,12 @@ export interface App {
   triage: TriageService;
   digests: DigestService;
   status: StatusService;
+  /** What everyone signed in sees across the organisation (the web portfolio). */
+  portfolio: PortfolioService;
+  /** Key-figure charts (SVG for pages, PNG for cards), cached per day. */
+  charts: Charts;
+  /** Signs session cookies and chart URLs: SESSION_SECRET. */
+  signingSecret: string;
   announcements: AnnouncementService;
   lessons: LessonService;
   /** Working days in HOLIDAY_COUNTRY: ping due dates, reminders, triage targets. */
@@ -83,6 +92,9 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       notification: notificationCard,
     },
   });
+  const portfolio = createPortfolioService({ store, needs, digests, clock, calendar, zone: config.timezone });
+  // Without SESSION_SECRET (development), a key per process: sessions and chart URLs end with a restart.
+  const signingSecret = config.portfolio.sessionSecret ?? randomBytes(32).toString("base64url");
   const announcements = createAnnouncementService({
     store,
     clock,
@@ -127,6 +139,9 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     triage,
     digests,
     status,
+    portfolio,
+    charts: createCharts({ load: () => portfolio.keyFigures(), clock, zone: config.timezone, secret: signingSecret }),
+    signingSecret,
     announcements,
     lessons,
     calendar,

@@ -45,6 +45,11 @@ const variables = z.object({
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   ORG_FILE: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  PUBLIC_URL: z.string().url().regex(/^https?:\/\//, "must be an http(s) URL").optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
   PRISMA_COUNT_QUERIES: bool.default(false),
   // A short key would make the pseudonyms guessable by trying every person id.
   RESEARCH_KEY: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
@@ -62,6 +67,7 @@ const schema = variables.transform((env) => {
   const unauthenticated = [
     ...(teamsEndpoint && !env.MicrosoftAppId ? ["/api/messages (Teams without MicrosoftAppId)"] : []),
     ...(webChat ? ["the web chat (WEB_CHAT)"] : []),
+    ...(!production && !env.OIDC_ISSUER ? ["the portfolio's person picker (no OIDC_ISSUER)"] : []),
   ];
   return {
     nodeEnv: env.NODE_ENV,
@@ -101,6 +107,13 @@ const schema = variables.transform((env) => {
     orgFile: env.ORG_FILE,
     // Unset: /metrics is open in development and not served in production.
     metricsToken: env.METRICS_TOKEN,
+    portfolio: {
+      publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
+      sessionSecret: env.SESSION_SECRET,
+      oidc: env.OIDC_ISSUER
+        ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? "", clientSecret: env.OIDC_CLIENT_SECRET ?? "" }
+        : undefined,
+    },
     // Benchmarks and tests count SQL statements per request (GET /debug/statements); never in production.
     countStatements: env.PRISMA_COUNT_QUERIES && !production,
     /** HMAC key of the research export's pseudonyms; only `export research` needs it. */
@@ -145,5 +158,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = ".
   if (teams && teams.appType !== "MultiTenant" && !teams.tenantId) {
     throw invalid(`MicrosoftAppTenantId: required with MicrosoftAppType ${teams.appType}`);
   }
+  checkPortfolio(config);
   return config;
+}
+
+/** Sign-in needs its redirect URI and a cookie key that survives restarts (and is the same on every replica). */
+function checkPortfolio(config: Config): void {
+  const { oidc, publicUrl, sessionSecret } = config.portfolio;
+  if (!oidc) return;
+  if (!oidc.clientId) throw invalid("OIDC_CLIENT_ID: required with OIDC_ISSUER");
+  if (!publicUrl) throw invalid("PUBLIC_URL: required with OIDC_ISSUER (the sign-in redirect URI is PUBLIC_URL/auth/callback)");
+  if (config.production && !sessionSecret) throw invalid("SESSION_SECRET: required with OIDC_ISSUER when NODE_ENV=production");
 }

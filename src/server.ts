@@ -3,9 +3,11 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import type { App } from "./app.ts";
+import { createAuth } from "./auth/routes.ts";
 import { jsonBody } from "./bots/jsonDepth.ts";
 import { StartupError } from "./config.ts";
 import { createWebChatRoutes } from "./bots/web/routes.ts";
+import { createPortfolioRoutes } from "./portfolio/routes.ts";
 
 /** Channel routes mounted by later channels (Teams, Slack) go through this list. */
 export type ChannelMount = (server: express.Express, app: App) => void | Promise<void>;
@@ -36,6 +38,10 @@ export async function createHttpServer(app: App, channels: ChannelMount[] = []):
   }
 
   for (const mount of channels) await mount(server, app);
+
+  // The portfolio and its sign-in: off in production without OIDC_ISSUER.
+  const auth = createAuth(app);
+  if (auth) server.use(auth.routes, createPortfolioRoutes(app, auth));
 
   if (app.config.webChat) {
     const web: Router = createWebChatRoutes(app);

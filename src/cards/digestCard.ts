@@ -133,7 +133,13 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
 
 const TOP_FIGURES = 5;
 
-export function digestCard(ctx: CardContext, data: DigestData): AdaptiveCard {
+/** The key figures as a picture: a chart PNG at an https URL (Slack shows only those). */
+export interface DigestPicture {
+  url: string;
+  altText: string;
+}
+
+export function digestCard(ctx: CardContext, data: DigestData, options: { picture?: DigestPicture } = {}): AdaptiveCard {
   const { t } = ctx;
   const view = digestView(ctx, data);
   const body: Element[] = [heading(view.title), ...(view.intro ? [paragraph(view.intro)] : [])];
@@ -145,6 +151,7 @@ export function digestCard(ctx: CardContext, data: DigestData): AdaptiveCard {
     );
   }
   if (view.figures.length) body.push(container([subheading(t("digest.figures.title")), facts(view.figures)], { separator: true }));
+  if (options.picture) body.push({ type: "Image", url: options.picture.url, altText: options.picture.altText, size: "Stretch" });
   const actions = data.waiting.total > 0 ? [execute(t("digest.openQueue"), "triage.queue")] : [];
   return clean(card(body, actions));
 }

@@ -94,6 +94,14 @@ export function needForm(ctx: CardContext, options: NeedFormOptions): AdaptiveCa
       choices: options.departments.map((d) => ({ title: locale === "en" && d.nameEn ? d.nameEn : d.name, value: String(d.id) })),
       error: err("department"),
     }),
+    choiceInput({
+      id: "showName",
+      label: t("need.field.showName"),
+      isMultiSelect: true,
+      style: "expanded",
+      value: v.showName || undefined,
+      choices: [{ title: t("need.field.showName.choice"), value: "show" }],
+    }),
   ];
   const action = options.editing
     ? execute(t("need.save"), NEED_FORM_VERBS.edit, { needId: options.editing.needId }, { style: "positive" })

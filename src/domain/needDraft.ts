@@ -30,6 +30,8 @@ export function needFormInput(values: NeedFormValues) {
     sustainability: text(values, "sustainability"),
     urgency: text(values, "urgency"),
     department: text(values, "department"),
+    /** "show" when the reporter ticked "show my name" (a one-choice multi-select). */
+    showName: text(values, "showName"),
   };
 }
 export type NeedFormInput = ReturnType<typeof needFormInput>;
@@ -71,6 +73,7 @@ export function parseNeedDraft(values: NeedFormValues, departmentIds: number[]):
     sustainability: [...new Set(areas)] as SustainabilityArea[],
     urgency: input.urgency as Urgency,
     departmentId,
+    showReporterName: input.showName === "show",
   };
 }
 

@@ -51,6 +51,8 @@ export interface NeedDraft {
   sustainability: SustainabilityArea[];
   urgency: Urgency;
   departmentId: number | null;
+  /** Show the reporter's name in the portfolio (asked on the form; off unless chosen). */
+  showReporterName?: boolean;
 }
 
 export interface Need extends NeedDraft {
@@ -67,6 +69,8 @@ export interface Need extends NeedDraft {
   initiativeCode: string | null;
   outcome: string | null;
   sourceUrl: string | null;
+  /** The reporter chose to show their name to everyone in the portfolio. */
+  showReporterName: boolean;
   version: number;
   /** A coordinator asked the reporter a question; the need is out of the triage queue until answered. */
   awaitingReply: boolean;
@@ -78,6 +82,7 @@ export interface Need extends NeedDraft {
 export interface NeedEvent {
   id: number;
   kind: string;
+  actorId: number | null;
   actorName: string | null;
   fromStatus: string | null;
   toStatus: string | null;

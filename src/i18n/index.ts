@@ -9,12 +9,13 @@ import * as digest from "./digest.ts";
 import * as methods from "./methods.ts";
 import * as lessons from "./lessons.ts";
 import * as needs from "./needs.ts";
+import * as portfolio from "./portfolio.ts";
 import * as slack from "./slack.ts";
 import * as status from "./status.ts";
 import * as teams from "./teams.ts";
 import * as triage from "./triage.ts";
 
-const modules = [common, needs, status, teams, slack, triage, digest, admin, announce, methods, lessons];
+const modules = [common, needs, status, teams, slack, triage, digest, admin, announce, methods, lessons, portfolio];
 
 export type Catalogue = Record<string, string>;
 const catalogues: Record<Locale, Catalogue> = {

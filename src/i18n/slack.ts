@@ -25,6 +25,13 @@ export const en = {
   "slack.home.requestsHint": "Answer with `/samordna status`.",
   "slack.home.triage": "Triage queue: {count} needs waiting for a decision",
   "slack.home.triageHint": "Decide with `/samordna triage`.",
+  "slack.home.org.title": "Across the organisation",
+  "slack.home.org.byDepartment": "Open needs by department",
+  "slack.home.org.accepted": "Newest accepted needs",
+  "slack.home.org.grid": "Work packages",
+  "slack.home.org.none": "None yet.",
+  "slack.home.org.more": "and {count} more",
+  "slack.home.org.portfolio": "Open the portfolio",
 };
 
 export const sv: Record<keyof typeof en, string> = {
@@ -52,4 +59,11 @@ export const sv: Record<keyof typeof en, string> = {
   "slack.home.requestsHint": "Svara med `/samordna status`.",
   "slack.home.triage": "Triagekö: {count} behov väntar på beslut",
   "slack.home.triageHint": "Ta beslut med `/samordna triage`.",
+  "slack.home.org.title": "I hela organisationen",
+  "slack.home.org.byDepartment": "Öppna behov per förvaltning",
+  "slack.home.org.accepted": "Senast accepterade behov",
+  "slack.home.org.grid": "Arbetspaket",
+  "slack.home.org.none": "Inga ännu.",
+  "slack.home.org.more": "och {count} till",
+  "slack.home.org.portfolio": "Öppna portföljen",
 };

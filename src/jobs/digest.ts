@@ -5,10 +5,15 @@
 // transaction, and Digest is unique per recipient, kind and period, so two
 // runs (or two replicas) send it once.
 import { cardContext } from "../cards/context.ts";
-import { digestCard, digestText } from "../cards/digestCard.ts";
+import { digestCard, digestText, type DigestPicture } from "../cards/digestCard.ts";
+import type { ChartName } from "../charts/index.ts";
+import type { Locale } from "../domain/types.ts";
 import { DIGEST_KIND } from "../domain/digests.ts";
 import { isUniqueViolation } from "../store/digests.ts";
 import type { Job, JobResult } from "./types.ts";
+
+const DIGEST_CHART: ChartName = "open-by-department";
+const PICTURE_DAYS = 14;
 
 export function createDigestJob(): Job {
   return {
@@ -25,6 +30,15 @@ export function createDigestJob(): Job {
         out(`Dry run: digest ${period.key} for ${recipients.length} recipient(s): ${recipients.map((r) => r.key).join(", ")}. Nothing was sent.`);
         return { summary: `dry run of digest ${period.key}`, counts: { recipients: recipients.length } };
       }
+      // The key figures as a chart image, at a signed URL that outlives the digest's week; only with a public (https) address.
+      const publicUrl = app.config.portfolio.publicUrl;
+      const picture = (locale: Locale): DigestPicture | undefined =>
+        publicUrl?.startsWith("https:")
+          ? {
+              url: `${publicUrl}${app.charts.signedPath(DIGEST_CHART, locale, new Date(now.getTime() + PICTURE_DAYS * 86_400_000))}`,
+              altText: cardContext(locale).t("portfolio.figures.byDepartment"),
+            }
+          : undefined;
       let sent = 0;
       let already = 0;
       for (const recipient of recipients) {
@@ -35,7 +49,7 @@ export function createDigestJob(): Job {
               dedupeKey: `digest:${DIGEST_KIND}:${period.key}:${recipient.key}`,
               target: recipient.key,
               kind: "digest",
-              payload: digestCard(cardContext(recipient.locale), data),
+              payload: digestCard(cardContext(recipient.locale), data, { picture: picture(recipient.locale) }),
               // Due as of the run's moment, so a run `--at` another time is delivered by an outbox run at that time.
               availableAt: now,
             });

@@ -19,6 +19,7 @@ import { createOrganisationRepository } from "./organisation.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
 import { createResearchRepository } from "./research.ts";
+import { createPortfolioRepository } from "./portfolio.ts";
 import { createSettingsRepository } from "./settings.ts";
 import { createStatusRequestsRepository } from "./statusRequests.ts";
 import { createWebChatRepository } from "./webChat.ts";
@@ -41,6 +42,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind, cache: ReadCache 
     statusRequests: createStatusRequestsRepository(db),
     organisation: createOrganisationRepository(db, cache),
     jobRuns: createJobRunsRepository(db),
+    portfolio: createPortfolioRepository(db),
     erasure: createErasureRepository(db, cache),
     methods: createMethodsRepository(db),
     announcements: createAnnouncementsRepository(db),

@@ -29,6 +29,7 @@ type NeedRow = {
   initiativeId: number | null;
   outcome: string | null;
   sourceUrl: string | null;
+  showReporterName: boolean;
   version: number;
   awaitingReply: boolean;
   createdAt: Date;
@@ -62,6 +63,7 @@ function toNeed(row: NeedRow): Need {
     initiativeCode: row.initiative?.code ?? null,
     outcome: row.outcome,
     sourceUrl: row.sourceUrl,
+    showReporterName: row.showReporterName,
     version: row.version,
     awaitingReply: row.awaitingReply,
     supporterCount: row._count.supporters,
@@ -97,6 +99,7 @@ export interface NeedPatch {
   outcome?: string | null;
   awaitingReply?: boolean;
   triagedAt?: Date | null;
+  showReporterName?: boolean;
 }
 
 export function createNeedsRepository(db: Tx) {
@@ -236,6 +239,7 @@ export function createNeedsRepository(db: Tx) {
       return rows.map((r) => ({
         id: r.id,
         kind: r.kind,
+        actorId: r.actorId,
         actorName: r.actor?.displayName ?? null,
         fromStatus: r.fromStatus,
         toStatus: r.toStatus,

@@ -40,6 +40,8 @@ interface SeedNeed {
   daysAgo: number;
   supporters?: string[];
   note?: string;
+  /** The reporter chose to show their name in the portfolio. */
+  showName?: boolean;
 }
 
 const needs: SeedNeed[] = [
@@ -84,6 +86,7 @@ const needs: SeedNeed[] = [
     workPackage: "WP3",
     daysAgo: 30,
     supporters: ["fatima.ali", "lars.andersson"],
+    showName: true,
   },
   {
     reporter: "karin.ek",
@@ -186,6 +189,7 @@ async function seedEmpty({ db, kind }: Pick<Store, "db" | "kind">, now: Date): P
             sustainability: n.sustainability as never,
             urgency: n.urgency,
             departmentId: deptIds.get(n.department)!,
+            showReporterName: n.showName ?? false,
           },
         });
         for (const s of n.supporters ?? []) {

@@ -118,6 +118,28 @@ describe("digest job", () => {
     expect((await runDigest(t, new Date("2026-12-04T13:00:00Z"))).result.counts).toEqual({ sent: 5, already: 0 });
   });
 
+  it("shows the key figures as a chart image at a signed https URL when PUBLIC_URL is set", async () => {
+    t = await createTestApp({ now: FRIDAY_2PM, env: { PUBLIC_URL: "https://samordna.example.org" } });
+    await runDigest(t, TICK);
+    const rows = await digestRows(t);
+    const images = rows.map((r) => (r.card.body as { type: string; url?: string; altText?: string }[]).find((e) => e.type === "Image"));
+    expect(images.every((i) => i?.url?.startsWith("https://samordna.example.org/charts/open-by-department.png?locale="))).toBe(true);
+    expect(images[0]!.altText).toBeTruthy();
+    for (const r of rows) expect(cardProblems(r.card)).toEqual([]);
+    // The URL's signature is the server's own and lasts beyond the week.
+    const url = new URL(images[0]!.url!);
+    expect(t.app.charts.verify("open-by-department", Object.fromEntries(url.searchParams))).toBe(true);
+    expect(Number(url.searchParams.get("exp")) * 1000).toBeGreaterThan(TICK.getTime() + 7 * DAY);
+    // Without a public https address there is no picture (Slack fetches only https images).
+    const plain = await createTestApp({ now: FRIDAY_2PM });
+    try {
+      await runDigest(plain, TICK);
+      expect((await digestRows(plain)).some((r) => JSON.stringify(r.card).includes('"Image"'))).toBe(false);
+    } finally {
+      await plain.cleanup();
+    }
+  });
+
   it("two replicas ticking at once send each digest once", async () => {
     t = await createTestApp({ now: FRIDAY_2PM });
     const results = await Promise.all([runDigest(t, TICK), runDigest(t, TICK)]);

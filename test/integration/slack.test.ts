@@ -301,6 +301,12 @@ describe("Slack", () => {
     expect(view.type).toBe("home");
     expect(text(view.blocks)).toContain("Snöröjningen av cykelbanor");
     expect(text(view.blocks)).not.toContain("Triagekö");
+    // Across the organisation: open needs by department, the newest accepted needs, the work packages.
+    const organisation = text(view.blocks);
+    expect(organisation).toContain("I hela organisationen");
+    expect(organisation).toMatch(/- Trafikkontoret: \d+/);
+    expect(organisation).toContain("Air quality sensor data is not shared with schools (Miljöförvaltningen)");
+    expect(organisation).toMatch(/WP1\b/);
 
     await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "UANNA", channel: "DANNA", tab: "home" }));
     const [coordinator] = await api.waitFor("views.publish", (c) => c.body.user_id === "UANNA");

@@ -64,7 +64,7 @@ describe("Adaptive Card → Block Kit", () => {
     const modal = toModal(form, translator("sv"), { channel: "D42" });
     expect(modal.callback_id).toBe("need.submit");
     const byId = Object.fromEntries(modal.blocks.filter((b) => b.type === "input").map((b) => [b.block_id, b]));
-    expect(Object.keys(byId)).toEqual(["title", "problem", "affected", "benefit", "sustainability", "urgency", "department"]);
+    expect(Object.keys(byId)).toEqual(["title", "problem", "affected", "benefit", "sustainability", "urgency", "department", "showName"]);
     expect(byId.title.optional).toBe(false);
     expect(byId.affected.optional).toBe(true);
     expect((byId.problem.element as Obj).multiline).toBe(true);
@@ -83,6 +83,7 @@ describe("Adaptive Card → Block Kit", () => {
           sustainability: { v: { type: "checkboxes", selected_options: [{ value: "social" }, { value: "economic" }] } },
           urgency: { v: { type: "radio_buttons", selected_option: { value: "high" } } },
           department: { v: { type: "static_select", selected_option: null } },
+          showName: { v: { type: "checkboxes", selected_options: [{ value: "show" }] } },
         },
       },
     });
@@ -90,7 +91,7 @@ describe("Adaptive Card → Block Kit", () => {
       channel: "D42",
       action: {
         verb: "need.submit",
-        data: { sourceUrl: "https://x.slack.com/archives/C1/p1", title: "Skrivare som krånglar", problem: "", sustainability: "social,economic", urgency: "high", department: "" },
+        data: { sourceUrl: "https://x.slack.com/archives/C1/p1", title: "Skrivare som krånglar", problem: "", sustainability: "social,economic", urgency: "high", department: "", showName: "show" },
       },
     });
   });

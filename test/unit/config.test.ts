@@ -31,9 +31,21 @@ describe("configuration", () => {
 
   it("keeps development mode on loopback unless HOST says otherwise", () => {
     expect(load({})).toMatchObject({ host: "127.0.0.1", hostSet: false, teamsEndpoint: true });
-    expect(load({}).unauthenticated).toHaveLength(2);
-    expect(load({ WEB_CHAT: "false", MicrosoftAppId: "id", MicrosoftAppPassword: "pw" })).toMatchObject({ host: "0.0.0.0", unauthenticated: [] });
+    expect(load({}).unauthenticated).toHaveLength(3);
+    // The portfolio's person picker (development without OIDC_ISSUER) also trusts whoever reaches the port.
+    expect(load({ WEB_CHAT: "false", MicrosoftAppId: "id", MicrosoftAppPassword: "pw" })).toMatchObject({ host: "127.0.0.1", unauthenticated: ["the portfolio's person picker (no OIDC_ISSUER)"] });
+    const signIn = { OIDC_ISSUER: "https://login.example.org/t/v2.0", OIDC_CLIENT_ID: "c", PUBLIC_URL: "https://samordna.example.org" };
+    expect(load({ WEB_CHAT: "false", MicrosoftAppId: "id", MicrosoftAppPassword: "pw", ...signIn })).toMatchObject({ host: "0.0.0.0", unauthenticated: [] });
     expect(load({ HOST: "0.0.0.0" })).toMatchObject({ host: "0.0.0.0", hostSet: true });
+  });
+
+  it("asks for what OpenID Connect sign-in needs, naming the variable", () => {
+    expect(() => load({ OIDC_ISSUER: "https://login.example.org/t/v2.0" })).toThrow(/OIDC_CLIENT_ID/);
+    expect(() => load({ OIDC_ISSUER: "https://login.example.org/t/v2.0", OIDC_CLIENT_ID: "c" })).toThrow(/PUBLIC_URL/);
+    const prod = { NODE_ENV: "production", WEB_CHAT: "false", MicrosoftAppId: "id", MicrosoftAppPassword: "pw" };
+    expect(() => load({ ...prod, OIDC_ISSUER: "https://login.example.org/t/v2.0", OIDC_CLIENT_ID: "c", PUBLIC_URL: "https://s.example.org" })).toThrow(/SESSION_SECRET/);
+    expect(() => load({ SESSION_SECRET: "short" })).toThrow(/SESSION_SECRET/);
+    expect(load({ PUBLIC_URL: "https://s.example.org/" }).portfolio.publicUrl).toBe("https://s.example.org");
   });
 
   it("takes a metrics token of at least 16 characters", () => {

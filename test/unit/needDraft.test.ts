@@ -25,7 +25,9 @@ describe("need drafts", () => {
       sustainability: ["social", "environmental"],
       urgency: "low",
       departmentId: 2,
+      showReporterName: false,
     });
+    expect(parseNeedDraft({ ...valid, showName: "show" }, []).showReporterName).toBe(true);
   });
 
   it("marks each invalid field", () => {

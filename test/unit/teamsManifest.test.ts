@@ -26,13 +26,18 @@ function pngSize(file: string): { width: number; height: number; colourType: num
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), colourType: png[25] };
 }
 
+/** Microsoft's JSON schema of a manifest version, compiled (draft-04). */
+function manifestValidator(manifestVersion: string) {
+  const schemaDir = path.dirname(require.resolve("@microsoft/app-manifest/package.json"));
+  const schema = JSON.parse(readFileSync(path.join(schemaDir, `build/json-schemas/teams/v${manifestVersion}/MicrosoftTeams.schema.json`), "utf8"));
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addFormat("uri", (value: string) => URL.canParse(value));
+  return ajv.compile(schema);
+}
+
 describe("Teams manifest", () => {
   it("is valid against the official schema of its version", () => {
-    const schemaDir = path.dirname(require.resolve("@microsoft/app-manifest/package.json"));
-    const schema = JSON.parse(readFileSync(path.join(schemaDir, `build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`), "utf8"));
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    ajv.addFormat("uri", (value: string) => URL.canParse(value));
-    const validate = ajv.compile(schema);
+    const validate = manifestValidator(version);
     const valid = validate(manifest);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
@@ -77,5 +82,22 @@ describe("Teams manifest", () => {
     expect(packaged.bots[0].botId).toBe(appId);
     expect(packaged.id).toBe(manifest.id);
     await expect(buildTeamsPackage("not-a-guid")).rejects.toThrow("MicrosoftAppId");
+  });
+
+  it("packages the Portfolio tab with Teams SSO for PUBLIC_URL and the sign-in app, and the message action for the bot", async () => {
+    const appId = "11111111-2222-3333-4444-555555555555";
+    const clientId = "66666666-7777-8888-9999-000000000000";
+    const zip = await JSZip.loadAsync(await buildTeamsPackage(appId, { publicUrl: "https://samordna.stockholm.example", clientId }));
+    const packaged = JSON.parse(await zip.file("manifest.json")!.async("string"));
+    expect(packaged.staticTabs[0]).toMatchObject({ name: "Portfolio", contentUrl: "https://samordna.stockholm.example/teams/tab?lang={locale}", scopes: ["personal"] });
+    expect(packaged.webApplicationInfo).toEqual({ id: clientId, resource: `api://samordna.stockholm.example/${clientId}` });
+    expect(packaged.validDomains).toEqual(["samordna.stockholm.example"]);
+    expect(packaged.composeExtensions[0]).toMatchObject({ botId: appId, commands: [{ id: "reportNeed", type: "action", context: ["message"], fetchTask: true }] });
+    const validate = manifestValidator(packaged.manifestVersion);
+    expect(validate(packaged), JSON.stringify(validate.errors)).toBe(true);
+    // Without a public address there is no tab to point at.
+    const bare = JSON.parse(await (await JSZip.loadAsync(await buildTeamsPackage(appId))).file("manifest.json")!.async("string"));
+    expect(bare.staticTabs).toBeUndefined();
+    expect(bare.composeExtensions[0].botId).toBe(appId);
   });
 });

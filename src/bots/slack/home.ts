@@ -8,11 +8,13 @@ import { texts, renderOptions, type Origin, type SlackDeps } from "./present.ts"
 export async function publishHome(deps: SlackDeps, origin: Origin): Promise<void> {
   const { store } = deps.app;
   const who = origin.person;
-  const [reported, requests, triageCount] = await Promise.all([
+  const [reported, requests, triageCount, organisation] = await Promise.all([
     store.needs.reportedBy(who.id),
     store.statusRequests.pendingFor(who.id),
     hasRole(who, "coordinator") ? store.needs.countWithStatus(["submitted"]) : Promise.resolve(undefined),
+    deps.app.portfolio.overview(),
   ]);
-  const card = homeCard(cardContext(who.locale), { reported, requests, triageCount });
+  const { publicUrl } = deps.app.config.portfolio;
+  const card = homeCard(cardContext(who.locale), { reported, requests, triageCount, organisation, portfolioUrl: publicUrl ? `${publicUrl}/portfolio` : undefined });
   await deps.client.views.publish({ user_id: origin.user.userId, view: toHome(card, texts(origin), renderOptions(deps)) as never });
 }

@@ -7,6 +7,7 @@ import { cardContext } from "../../cards/context.ts";
 import { helpCard } from "../../cards/messages.ts";
 import type { CardAction, Turn } from "../core/types.ts";
 import { channelId, conversationReference, isPersonal } from "./references.ts";
+import { FETCH_TASK, messageActionResponse, SUBMIT_ACTION } from "./messageAction.ts";
 import { answerInvoke, invokeCard, invokeError, invokeMessage, replaceSubmittedCard, sendCards } from "./replies.ts";
 import { accountKey, identify, localeFrom } from "./roster.ts";
 
@@ -60,6 +61,12 @@ export function createActivityHandler(app: App) {
 
   async function onInvoke(context: TurnContext): Promise<void> {
     const { activity } = context;
+    if (activity.name === FETCH_TASK || activity.name === SUBMIT_ACTION) {
+      const body = await messageActionResponse(app, context, await turnOf(context));
+      if (body) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+      else await answerInvoke(context, invokeError(400, "bad_request", `${activity.name}: unknown command or malformed value`), 400);
+      return;
+    }
     if (activity.name !== ADAPTIVE_CARD_ACTION) {
       await answerInvoke(context, invokeError(400, "unsupported_invoke", `invoke ${String(activity.name).slice(0, 100)} is not supported`), 400);
       return;

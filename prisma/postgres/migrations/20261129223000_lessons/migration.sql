@@ -1,3 +1,10 @@
+-- AlterTable
+ALTER TABLE "Need" ADD COLUMN     "showReporterName" BOOLEAN NOT NULL DEFAULT false;
+
+-- AlterTable
+ALTER TABLE "OutboxMessage" ADD COLUMN     "failingSince" TIMESTAMP(3),
+ADD COLUMN     "lastAttemptAt" TIMESTAMP(3);
+
 -- CreateTable
 CREATE TABLE "Lesson" (
     "id" SERIAL NOT NULL,
@@ -25,4 +32,7 @@ CREATE INDEX "Lesson_answeredAt_idx" ON "Lesson"("answeredAt");
 
 -- CreateIndex
 CREATE INDEX "Lesson_askedAt_idx" ON "Lesson"("askedAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxMessage_target_status_id_idx" ON "OutboxMessage"("target", "status", "id");
 

@@ -135,6 +135,7 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
               affected: need.affected,
               benefit: need.benefit,
               sustainability: need.sustainability.join(","),
+              showName: need.showReporterName ? "show" : "",
               urgency: need.urgency,
               department: need.departmentId ? String(need.departmentId) : undefined,
             },

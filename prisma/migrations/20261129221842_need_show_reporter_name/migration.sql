@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Need" ADD COLUMN "showReporterName" BOOLEAN NOT NULL DEFAULT false;

@@ -1,0 +1,178 @@
+// The portfolio over HTTP in development mode (the person picker signs in):
+// lists, filters, search, a need's page, +1 with CSRF, and the reporter's name
+// shown only by the reporter's choice.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, webChat, type TestServer } from "../helpers/server.ts";
+import { csrfOf, textOf, webSession, type WebSession } from "../helpers/webSession.ts";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.cleanup();
+});
+
+async function personId(name: string): Promise<number> {
+  const people = await server.app.store.people.all();
+  return people.find((p) => p.displayName === name)!.id;
+}
+
+async function signIn(name: string): Promise<WebSession> {
+  const web = webSession();
+  const login = await web.get(`${server.url}/auth/login?returnTo=/portfolio`);
+  expect(login.status).toBe(200);
+  const res = await web.post(`${server.url}/auth/dev-login`, { _csrf: csrfOf(login.body), personId: String(await personId(name)), returnTo: "/portfolio" });
+  expect(res.status).toBe(303);
+  expect(res.location).toBe(`${server.url}/portfolio`);
+  return web;
+}
+
+async function reference(title: string): Promise<string> {
+  const needs = await server.app.store.needs.page(0, 100);
+  return needs.find((n) => n.title === title)!.reference;
+}
+
+describe("portfolio (development sign-in)", () => {
+  it("sends a visitor without a session to sign in, and back to where they were going", async () => {
+    const web = webSession();
+    const res = await web.get(`${server.url}/portfolio?department=1`);
+    expect(res.status).toBe(302);
+    expect(res.location).toBe(`${server.url}/auth/login?returnTo=%2Fportfolio%3Fdepartment%3D1`);
+    const login = await web.get(res.location!);
+    expect(textOf(login.body)).toContain("Utvecklingsläge");
+    const signedIn = await web.post(`${server.url}/auth/dev-login`, { _csrf: csrfOf(login.body), personId: String(await personId("Peter Holm")), returnTo: "/portfolio?department=1" });
+    expect(signedIn.location).toBe(`${server.url}/portfolio?department=1`);
+    const post = await webSession().post(`${server.url}/portfolio/needs/N-2026-0001/support`, { _csrf: "x" });
+    expect(post.status).toBe(401);
+  });
+
+  it("lists open and recently decided needs, filters by department and finds by words", async () => {
+    const web = await signIn("Peter Holm");
+    const all = textOf((await web.get(`${server.url}/portfolio`)).body);
+    expect(all).toContain("Signed in as Peter Holm");
+    expect(all).toContain("6 needs");
+    expect(all).toContain("Felanmälningar om gatubelysning hamnar i tre olika system");
+    expect(all).toContain("A chatbot for every department");
+
+    const tk = (await server.app.store.departments.active()).find((d) => d.code === "TK")!;
+    const filtered = textOf((await web.get(`${server.url}/portfolio?department=${tk.id}`)).body);
+    expect(filtered).toContain("2 needs");
+    expect(filtered).toContain("Felanmälningar om gatubelysning");
+    expect(filtered).not.toContain("Air quality sensor data");
+
+    const open = textOf((await web.get(`${server.url}/portfolio?status=accepted&area=environmental`)).body);
+    expect(open).toContain("1 needs");
+    expect(open).toContain("Air quality sensor data is not shared with schools");
+
+    const found = textOf((await web.get(`${server.url}/portfolio?q=vikarier+schemal%C3%A4ggning`)).body);
+    expect(found).toContain("Schemaläggning av vikarier tar för lång tid");
+    expect(found).not.toContain("Felanmälningar");
+
+    const bad = await web.get(`${server.url}/portfolio?status=bogus`);
+    expect(bad.status).toBe(400);
+    expect(textOf(bad.body)).toContain("status bogus");
+  });
+
+  it("supports a need from another department with +1 (CSRF checked), and the count changes", async () => {
+    const web = await signIn("Fatima Ali");
+    const ref = await reference("Felanmälningar om gatubelysning hamnar i tre olika system");
+    const page = await web.get(`${server.url}/portfolio/needs/${ref}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/id="supporters">1</);
+    expect(textOf(page.body)).toContain("Stötta behovet (+1)");
+
+    const forged = await web.post(`${server.url}/portfolio/needs/${ref}/support`, { _csrf: "forged" });
+    expect(forged.status).toBe(403);
+    expect((await server.app.store.needs.byReference(ref))!.supporterCount).toBe(1);
+
+    const res = await web.post(`${server.url}/portfolio/needs/${ref}/support`, { _csrf: csrfOf(page.body) });
+    expect(res.status).toBe(303);
+    const after = await web.get(res.location!);
+    expect(after.body).toMatch(/id="supporters">2</);
+    expect(textOf(after.body)).toContain(`Tack! Nu stöttar du ${ref}.`);
+    // Twice is once.
+    await web.post(`${server.url}/portfolio/needs/${ref}/support`, { _csrf: csrfOf(page.body) });
+    expect((await server.app.store.needs.byReference(ref))!.supporterCount).toBe(2);
+  });
+
+  it("shows the reporter's name only when they chose so; decisions show the coordinator", async () => {
+    const web = await signIn("Anna Lindqvist");
+    const pages: string[] = [(await web.get(`${server.url}/portfolio`)).body, (await web.get(`${server.url}/portfolio/work`)).body, (await web.get(`${server.url}/portfolio/figures`)).body];
+    for (const need of await server.app.store.needs.page(0, 100)) {
+      const res = await web.get(`${server.url}/portfolio/needs/${need.reference}`);
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+    }
+    const all = pages.join("\n");
+    for (const hidden of ["Lars Andersson", "Fatima Ali", "Karin Ek"]) expect(all).not.toContain(hidden);
+    expect(all).not.toMatch(/@[a-z]+\.example/);
+    // Peter Holm chose to show his name; Anna's decision carries hers.
+    const air = textOf((await web.get(`${server.url}/portfolio/needs/${await reference("Air quality sensor data is not shared with schools")}`)).body);
+    expect(air).toContain("Peter Holm");
+    expect(air).toMatch(/av Anna Lindqvist/);
+  });
+
+  it("lets the reporter show or hide their name later", async () => {
+    const ref = await reference("Schemaläggning av vikarier tar för lång tid");
+    const fatima = await signIn("Fatima Ali");
+    const page = await fatima.get(`${server.url}/portfolio/needs/${ref}`);
+    expect(textOf(page.body)).toContain("Ditt namn visas inte med behovet.");
+    const shown = await fatima.post(`${server.url}/portfolio/needs/${ref}/name`, { _csrf: csrfOf(page.body), show: "yes" });
+    expect(shown.status).toBe(303);
+    const other = await signIn("Peter Holm");
+    expect(textOf((await other.get(`${server.url}/portfolio/needs/${ref}`)).body)).toContain("Fatima Ali");
+    // Someone else cannot change it.
+    const otherPage = await other.get(`${server.url}/portfolio/needs/${ref}`);
+    const refused = await other.post(`${server.url}/portfolio/needs/${ref}/name`, { _csrf: csrfOf(otherPage.body), show: "no" });
+    expect(refused.status).toBe(403);
+    expect((await server.app.store.needs.byReference(ref))!.showReporterName).toBe(true);
+  });
+
+  it("asks on the need form whether to show the reporter's name (off unless ticked)", async () => {
+    const karin = webChat(server.url, await personId("Karin Ek"));
+    const form = await karin.say("nytt behov");
+    expect(JSON.stringify(form.cards[0])).toContain("Visa mitt namn med behovet");
+    const values = { title: "Cykelparkering vid äldreboenden", problem: "Personalen har ingenstans att ställa cyklar vid äldreboendena.", urgency: "low" };
+    await karin.click("need.submit", { ...values, showName: "show" });
+    await karin.click("need.submit", { title: "Tolkbokning per telefon", problem: "Tolkar bokas per telefon och bekräftelsen kommer på papper veckor senare.", urgency: "medium" });
+    const needs = await server.app.store.needs.page(0, 100);
+    expect(needs.find((n) => n.title === "Cykelparkering vid äldreboenden")!.showReporterName).toBe(true);
+    expect(needs.find((n) => n.title === "Tolkbokning per telefon")!.showReporterName).toBe(false);
+  });
+
+  it("escapes what people typed", async () => {
+    const karin = webChat(server.url, await personId("Karin Ek"));
+    await karin.click("need.submit", { title: "<script>alert(1)</script> i rubriken", problem: "Ett problem med <b>fet</b> text & tecken.", urgency: "low" });
+    const web = await signIn("Peter Holm");
+    const list = (await web.get(`${server.url}/portfolio?q=rubriken`)).body;
+    expect(list).not.toContain("<script>alert(1)</script>");
+    expect(list).toContain("&lt;script&gt;alert(1)&lt;/script&gt; i rubriken");
+  });
+
+  it("shows key figures as charts with the same numbers in tables, and serves chart PNGs only at signed, unexpired URLs", async () => {
+    const web = await signIn("Peter Holm");
+    const page = (await web.get(`${server.url}/portfolio/figures`)).body;
+    // Four charts; the seed has no status pings yet, so that one says so instead of drawing an empty chart.
+    expect(page.match(/<svg /g)?.length).toBe(4);
+    expect(textOf(page)).toContain("Not enough data yet");
+    const text = textOf(page);
+    expect(text).toContain("Open needs by department");
+    // The seed has three open needs in three departments, one each.
+    for (const dept of ["Transport Administration", "Education Administration", "Environment and Health Administration"]) expect(text).toMatch(new RegExp(`${dept} 1`));
+
+    const path = server.app.charts.signedPath("open-by-department", "en", new Date(Date.now() + 3_600_000));
+    const png = await fetch(`${server.url}${path}`);
+    expect(png.status).toBe(200);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(bytes.subarray(1, 4).toString()).toBe("PNG");
+    expect(bytes.length).toBeLessThan(500_000);
+
+    expect((await fetch(`${server.url}${path.replace("open-by-department", "open-by-area")}`)).status).toBe(403);
+    expect((await fetch(`${server.url}${path.replace(/sig=[^&]+/, "sig=forged")}`)).status).toBe(403);
+    const expired = server.app.charts.signedPath("open-by-department", "en", new Date(Date.now() - 1000));
+    expect((await fetch(`${server.url}${expired}`)).status).toBe(403);
+  });
+});
