@@ -7,6 +7,7 @@ import type { Calendar } from "./calendar.ts";
 import { trend, type DigestService, type Trend } from "./digests.ts";
 import { monthSeries, type KeyFigures } from "./keyFigures.ts";
 import { DomainError } from "./errors.ts";
+import type { SharedLesson } from "./lessonTypes.ts";
 import type { Clock, NeedService } from "./needs.ts";
 import {
   NEED_STATUSES,
@@ -23,6 +24,8 @@ import {
 /** Decided needs stay in the portfolio this long after their last change. */
 export const RECENTLY_DECIDED_DAYS = 90;
 export const PAGE_SIZE = 25;
+/** Shareable lessons a page shows, newest first. */
+export const LESSONS_SHOWN = 20;
 /**
  * Free-text search looks at this many of the best hits, then filters them in
  * the database (their ids are bound parameters: Prisma's SQLite driver takes
@@ -79,6 +82,8 @@ export interface PortfolioNeed {
   similar: PortfolioRow[];
   workPackageName: string | null;
   initiativeTitle: string | null;
+  /** Shareable lessons about the need and its initiative, without who wrote them. */
+  lessons: SharedLesson[];
 }
 
 export interface WorkLine {
@@ -163,12 +168,13 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       const need = await store.needs.byReference(reference);
       // Withdrawn needs left the portfolio with their reporter's choice.
       if (!need || need.status === "withdrawn") throw new DomainError("not_found", `need ${reference}`);
-      const [events, supportedByMe, similarIds, wp, initiative] = await Promise.all([
+      const [events, supportedByMe, similarIds, wp, initiative, lessons] = await Promise.all([
         store.needs.events(need.id),
         store.portfolio.supports(need.id, person.id),
         similarTo(need),
         need.workPackageId ? store.workPackages.byId(need.workPackageId) : null,
         need.initiativeId ? store.initiatives.byId(need.initiativeId) : null,
+        store.lessons.shared({ needId: need.id, initiativeId: need.initiativeId }, LESSONS_SHOWN),
       ]);
       return {
         need,
@@ -179,6 +185,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
         similar: await rowsByIds(similarIds),
         workPackageName: wp?.name ?? null,
         initiativeTitle: initiative?.title ?? null,
+        lessons,
       };
     },
 
@@ -197,9 +204,13 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       await store.portfolio.setShowReporterName(need.id, show);
     },
 
-    /** Work packages and initiatives with lead, latest health, trend and last update. */
-    async work(): Promise<{ workPackages: WorkLine[]; initiatives: WorkLine[] }> {
-      const [{ workPackages, initiatives }, health] = await Promise.all([store.portfolio.workAndInitiatives(), store.digests.workPackageHealth(clock())]);
+    /** Work packages and initiatives with lead, latest health, trend and last update; the initiatives' shareable lessons. */
+    async work(): Promise<{ workPackages: WorkLine[]; initiatives: WorkLine[]; lessons: SharedLesson[] }> {
+      const [{ workPackages, initiatives }, health, lessons] = await Promise.all([
+        store.portfolio.workAndInitiatives(),
+        store.digests.workPackageHealth(clock()),
+        store.lessons.shared("initiatives", LESSONS_SHOWN),
+      ]);
       const healthByCode = new Map(health.map((h) => [h.code, h.updates]));
       const initHealth = await store.portfolio.initiativeHealth(initiatives.map((i) => i.id));
       const line = (updates: { health: string; at: Date }[]) => {
@@ -216,6 +227,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
           workPackageCode: i.workPackage?.code ?? null,
           ...line(initHealth.get(i.id) ?? []),
         })),
+        lessons,
       };
     },
 

@@ -1,11 +1,12 @@
 // A need's page: what it is about, where it stands, its history, similar
-// needs, and the +1 button.
+// needs, shared lessons, and the +1 button.
 import { cardContext } from "../../cards/context.ts";
 import { eventText } from "../../cards/needCard.ts";
 import type { PortfolioNeed } from "../../domain/portfolio.ts";
 import { OPEN_NEED_STATUSES } from "../../domain/types.ts";
 import { html, type Html } from "../html.ts";
 import { csrfField, layout, type PageContext } from "./layout.ts";
+import { lessonsSection } from "./lessons.ts";
 
 /** What the page says after a POST (the redirect carries it as ?done=…). */
 export type NeedNotice = "supported" | "nameShown" | "nameHidden" | undefined;
@@ -76,6 +77,7 @@ ${section(t("portfolio.need.problem"), need.problem)}
 ${section(t("portfolio.need.affected"), need.affected)}
 ${section(t("portfolio.need.benefit"), need.benefit)}
 ${section(t("portfolio.need.outcome"), need.outcome)}
+${lessonsSection(ctx, view.lessons)}
 ${history}
 ${similar}`,
   );
