@@ -64,16 +64,17 @@ export async function exportResearch(args: string[], io: CliIo): Promise<number>
   try {
     io.err("reading the database…");
     const r = store.research;
-    const [people, departments, workPackages, initiatives, needs, statusRequests, lessons] = await Promise.all([
+    const [people, departments, workPackages, initiatives, methods, needs, statusRequests, lessons] = await Promise.all([
       r.people(),
       r.departments(),
       r.workPackages(),
       r.initiatives(),
+      r.methods(),
       r.needs(range),
       r.statusRequests(range),
       r.lessons(range),
     ]);
-    raw = { people, departments, workPackages, initiatives, needs, statusRequests, lessons };
+    raw = { people, departments, workPackages, initiatives, methods, needs, statusRequests, lessons };
   } finally {
     await store.close();
   }

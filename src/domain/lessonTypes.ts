@@ -24,3 +24,10 @@ export interface Lesson extends LessonAnswer {
   remindedAt: Date | null;
   answeredAt: Date | null;
 }
+
+/** A shareable answer as others see it (the portfolio): what it is about, never who wrote it. */
+export interface SharedLesson extends Pick<Lesson, "id" | "occasion" | "needId" | "initiativeId" | "worked" | "didNotWork" | "othersShouldKnow"> {
+  answeredAt: Date;
+  /** The need's reference or the initiative's code, and its title. */
+  subject: { code: string; title: string } | null;
+}

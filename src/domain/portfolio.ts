@@ -8,6 +8,7 @@ import { trend, type DigestService, type Trend } from "./digests.ts";
 import { monthSeries, type KeyFigures } from "./keyFigures.ts";
 import { DomainError } from "./errors.ts";
 import type { Method } from "./methods.ts";
+import type { SharedLesson } from "./lessonTypes.ts";
 import type { Clock, NeedService } from "./needs.ts";
 import {
   NEED_STATUSES,
@@ -24,6 +25,8 @@ import {
 /** Decided needs stay in the portfolio this long after their last change. */
 export const RECENTLY_DECIDED_DAYS = 90;
 export const PAGE_SIZE = 25;
+/** Shareable lessons a page shows, newest first. */
+export const LESSONS_SHOWN = 20;
 /**
  * Free-text search looks at this many of the best hits, then filters them in
  * the database (their ids are bound parameters: Prisma's SQLite driver takes
@@ -82,6 +85,8 @@ export interface PortfolioNeed {
   initiativeTitle: string | null;
   /** Methods attached to it (at acceptance), the active ones. */
   methods: Method[];
+  /** Shareable lessons about the need and its initiative, without who wrote them. */
+  lessons: SharedLesson[];
 }
 
 export interface WorkLine {
@@ -166,13 +171,14 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       const need = await store.needs.byReference(reference);
       // Withdrawn needs left the portfolio with their reporter's choice.
       if (!need || need.status === "withdrawn") throw new DomainError("not_found", `need ${reference}`);
-      const [events, supportedByMe, similarIds, wp, initiative, methods] = await Promise.all([
+      const [events, supportedByMe, similarIds, wp, initiative, methods, lessons] = await Promise.all([
         store.needs.events(need.id),
         store.portfolio.supports(need.id, person.id),
         similarTo(need),
         need.workPackageId ? store.workPackages.byId(need.workPackageId) : null,
         need.initiativeId ? store.initiatives.byId(need.initiativeId) : null,
         store.methods.ofNeed(need.id),
+        store.lessons.shared({ needId: need.id, initiativeId: need.initiativeId }, LESSONS_SHOWN),
       ]);
       return {
         need,
@@ -184,6 +190,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
         workPackageName: wp?.name ?? null,
         initiativeTitle: initiative?.title ?? null,
         methods: methods.filter((m) => m.active),
+        lessons,
       };
     },
 
@@ -202,9 +209,13 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       await store.portfolio.setShowReporterName(need.id, show);
     },
 
-    /** Work packages and initiatives with lead, latest health, trend and last update. */
-    async work(): Promise<{ workPackages: WorkLine[]; initiatives: WorkLine[] }> {
-      const [{ workPackages, initiatives }, health] = await Promise.all([store.portfolio.workAndInitiatives(), store.digests.workPackageHealth(clock())]);
+    /** Work packages and initiatives with lead, latest health, trend and last update; the initiatives' shareable lessons. */
+    async work(): Promise<{ workPackages: WorkLine[]; initiatives: WorkLine[]; lessons: SharedLesson[] }> {
+      const [{ workPackages, initiatives }, health, lessons] = await Promise.all([
+        store.portfolio.workAndInitiatives(),
+        store.digests.workPackageHealth(clock()),
+        store.lessons.shared("initiatives", LESSONS_SHOWN),
+      ]);
       const healthByCode = new Map(health.map((h) => [h.code, h.updates]));
       const initHealth = await store.portfolio.initiativeHealth(initiatives.map((i) => i.id));
       const line = (updates: { health: string; at: Date }[]) => {
@@ -221,6 +232,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
           workPackageCode: i.workPackage?.code ?? null,
           ...line(initHealth.get(i.id) ?? []),
         })),
+        lessons,
       };
     },
 

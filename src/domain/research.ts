@@ -9,6 +9,7 @@ import type {
   ResearchDepartment,
   ResearchInitiative,
   ResearchLesson,
+  ResearchMethod,
   ResearchNeed,
   ResearchPerson,
   ResearchStatusRequest,
@@ -18,6 +19,7 @@ import { personAddress } from "./addresses.ts";
 import type { Calendar } from "./calendar.ts";
 import { DECISION_STATUSES, isDecision, isTriage, needTimings } from "./kpis.ts";
 import { LESSON_OCCASIONS } from "./lessonTypes.ts";
+import { EFFORTS } from "./methods.ts";
 import { HEALTHS, INITIATIVE_STAGES, NEED_STATUSES, ROLES, SUSTAINABILITY_AREAS, URGENCIES } from "./types.ts";
 
 export const COARSENINGS = ["week", "month"] as const;
@@ -226,6 +228,30 @@ export const TABLES = {
       when("started_at", "when it was created"),
     ],
   },
+  methods: {
+    name: "methods",
+    description: "The catalogue of methods and tools (work package 3).",
+    columns: [
+      id("method_id", "method id"),
+      { name: "code", type: "string", meaning: "method code, e.g. service-design" },
+      text("name", "name (organisation's language)"),
+      text("name_en", "name in English, when given"),
+      id("work_package_id", "work package that owns the method (work_packages.work_package_id), empty when none"),
+      { name: "effort", type: "string", meaning: "effort it takes", values: EFFORTS },
+      { name: "tags", type: "list", meaning: "tags, separated by ;" },
+      { name: "sustainability", type: "list", meaning: "sustainability areas it serves, separated by ;", values: SUSTAINABILITY_AREAS },
+      { name: "active", type: "boolean", meaning: "still in the catalogue" },
+    ],
+  },
+  needMethods: {
+    name: "need_methods",
+    description: "Methods attached to the needs in the period (usually when a need is accepted).",
+    columns: [
+      id("need_id", "need (needs.need_id)"),
+      { name: "method_code", type: "string", meaning: "method (methods.code)" },
+      when("attached_at", "when the method was attached"),
+    ],
+  },
   statusRequests: {
     name: "status_requests",
     description: "Status pings asked in the period, and whether and when they were answered.",
@@ -275,7 +301,7 @@ export const TABLES = {
       text("worked", "what worked"),
       text("did_not_work", "what did not work"),
       text("others_should_know", "what others should know"),
-      { name: "shareable", type: "boolean", meaning: "the owner let it be shown to others (digest)" },
+      { name: "shareable", type: "boolean", meaning: "the owner let it be shown to others (digest, portfolio)" },
     ],
   },
 } satisfies Record<string, TableSpec>;
@@ -286,6 +312,7 @@ export interface RawResearchData {
   workPackages: ResearchWorkPackage[];
   initiatives: ResearchInitiative[];
   needs: ResearchNeed[];
+  methods: ResearchMethod[];
   statusRequests: ResearchStatusRequest[];
   lessons: ResearchLesson[];
 }
@@ -296,6 +323,9 @@ export interface DatasetOptions {
   calendar: Calendar;
   zone: string;
 }
+
+/** A comma-separated stored list as the export's ;-separated one. */
+const list = (stored: string) => stored.split(",").filter(Boolean).join(";");
 
 /** The pseudonymised tables, in codebook order. */
 export function buildDataset(raw: RawResearchData, options: DatasetOptions): Dataset {
@@ -316,7 +346,7 @@ export function buildDataset(raw: RawResearchData, options: DatasetOptions): Dat
       problem: scrub(n.problem),
       affected: scrub(n.affected),
       benefit: scrub(n.benefit),
-      sustainability: n.sustainability.split(",").filter(Boolean).join(";"),
+      sustainability: list(n.sustainability),
       urgency: n.urgency,
       status: n.status,
       department_id: n.departmentId,
@@ -420,6 +450,18 @@ export function buildDataset(raw: RawResearchData, options: DatasetOptions): Dat
       active: i.active,
       started_at: date(i.createdAt),
     })),
+    methods: raw.methods.map((m) => ({
+      method_id: m.id,
+      code: m.code,
+      name: scrub(m.name),
+      name_en: scrub(m.nameEn),
+      work_package_id: m.workPackageId,
+      effort: m.effort,
+      tags: list(m.tags),
+      sustainability: list(m.sustainability),
+      active: m.active,
+    })),
+    needMethods: raw.needs.flatMap((n) => n.methods.map((m) => ({ need_id: n.id, method_code: m.method.code, attached_at: date(m.createdAt) }))),
     statusRequests,
     statusUpdates,
     lessons: raw.lessons.map((l) => ({

@@ -1,9 +1,20 @@
 // The learning log: questions asked of owners and their answers (model Lesson).
-import type { Lesson, LessonAnswer, LessonOccasion } from "../domain/lessonTypes.ts";
+import type { Lesson, LessonAnswer, LessonOccasion, SharedLesson } from "../domain/lessonTypes.ts";
 import type { Tx } from "./client.ts";
 
 type LessonRow = Omit<Lesson, "occasion"> & { occasion: string };
 const toLesson = (row: LessonRow): Lesson => ({ ...row, occasion: row.occasion as LessonOccasion });
+
+/** What each lesson is about (a need's reference or an initiative's code, and its title), in one query per kind. */
+async function subjectsOf(db: Tx, rows: Pick<LessonRow, "needId" | "initiativeId">[]) {
+  const [needs, inits] = await Promise.all([
+    db.need.findMany({ where: { id: { in: rows.flatMap((r) => (r.needId === null ? [] : [r.needId])) } }, select: { id: true, reference: true, title: true } }),
+    db.initiative.findMany({ where: { id: { in: rows.flatMap((r) => (r.initiativeId === null ? [] : [r.initiativeId])) } }, select: { id: true, code: true, title: true } }),
+  ]);
+  const needById = new Map(needs.map((n) => [n.id, { code: n.reference, title: n.title }]));
+  const initById = new Map(inits.map((i) => [i.id, { code: i.code, title: i.title }]));
+  return (r: Pick<LessonRow, "needId" | "initiativeId">) => (r.needId !== null ? needById.get(r.needId) : r.initiativeId !== null ? initById.get(r.initiativeId) : undefined) ?? null;
+}
 
 export function createLessonsRepository(db: Tx) {
   return {
@@ -43,14 +54,31 @@ export function createLessonsRepository(db: Tx) {
     async sharedBetween(from: Date, to: Date, take: number): Promise<{ items: (Lesson & { subject: string })[]; total: number }> {
       const where = { shareable: true, answeredAt: { gte: from, lt: to } };
       const [rows, total] = await Promise.all([db.lesson.findMany({ where, orderBy: { answeredAt: "desc" }, take }), db.lesson.count({ where })]);
-      const needs = await db.need.findMany({ where: { id: { in: rows.map((r) => r.needId ?? 0) } }, select: { id: true, reference: true, title: true } });
-      const inits = await db.initiative.findMany({ where: { id: { in: rows.map((r) => r.initiativeId ?? 0) } }, select: { id: true, code: true, title: true } });
+      const about = await subjectsOf(db, rows);
       const subject = (r: LessonRow) => {
-        const need = needs.find((n) => n.id === r.needId);
-        const init = inits.find((i) => i.id === r.initiativeId);
-        return need ? `${need.reference} ${need.title}` : init ? `${init.code} ${init.title}` : "";
+        const s = about(r);
+        return s ? `${s.code} ${s.title}` : "";
       };
       return { items: rows.map((r) => ({ ...toLesson(r), subject: subject(r) })), total };
+    },
+    /**
+     * Shareable answers for the portfolio, newest first: about one need (and
+     * the initiative it is part of), or about any initiative. Never who wrote
+     * them: the owner is not selected.
+     */
+    async shared(about: { needId: number; initiativeId: number | null } | "initiatives", take: number): Promise<SharedLesson[]> {
+      const subject =
+        about === "initiatives"
+          ? { initiativeId: { not: null } }
+          : { OR: [{ needId: about.needId }, ...(about.initiativeId !== null ? [{ initiativeId: about.initiativeId }] : [])] };
+      const rows = await db.lesson.findMany({
+        where: { shareable: true, answeredAt: { not: null }, ...subject },
+        orderBy: [{ answeredAt: "desc" }, { id: "desc" }],
+        take,
+        select: { id: true, occasion: true, needId: true, initiativeId: true, answeredAt: true, worked: true, didNotWork: true, othersShouldKnow: true },
+      });
+      const subjectOf = await subjectsOf(db, rows);
+      return rows.map((r) => ({ ...r, occasion: r.occasion as LessonOccasion, answeredAt: r.answeredAt!, subject: subjectOf(r) }));
     },
     /** Answers given since `since` (or ever): their times, for the evaluation figures. */
     async answeredTimes(since?: Date): Promise<Date[]> {

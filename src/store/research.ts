@@ -1,7 +1,7 @@
 // The rows the research export is built from (src/domain/research.ts turns
 // them into pseudonymised tables). Needs, status requests and lessons are
 // limited to the export's period; the structure (departments, work packages,
-// initiatives, people) is read whole, since rows in the period refer to it.
+// initiatives, methods, people) is read whole, since rows in the period refer to it.
 import type { Tx } from "./client.ts";
 import { readPaged } from "./paged.ts";
 
@@ -38,7 +38,14 @@ export function createResearchRepository(db: Tx) {
         select: { id: true, code: true, title: true, stage: true, ownerId: true, workPackageId: true, needId: true, active: true, createdAt: true, updatedAt: true },
       });
     },
-    /** Needs reported in the range, with their history and supporters. */
+    /** The methods catalogue, whole: the methods attached to needs in the period refer to it. */
+    async methods() {
+      return db.method.findMany({
+        orderBy: { id: "asc" },
+        select: { id: true, code: true, name: true, nameEn: true, effort: true, tags: true, sustainability: true, workPackageId: true, active: true },
+      });
+    },
+    /** Needs reported in the range, with their history, supporters and attached methods. */
     async needs(range: Range) {
       return readPaged((afterId, take) =>
         db.need.findMany({
@@ -48,6 +55,7 @@ export function createResearchRepository(db: Tx) {
           include: {
             events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
             supporters: { orderBy: { createdAt: "asc" }, include: { person: { select: { departmentId: true } } } },
+            methods: { orderBy: { methodId: "asc" }, select: { createdAt: true, method: { select: { code: true } } } },
           },
         }),
       );
@@ -71,4 +79,5 @@ export type ResearchStatusRequest = Awaited<ReturnType<ResearchRepository["statu
 export type ResearchLesson = Awaited<ReturnType<ResearchRepository["lessons"]>>[number];
 export type ResearchDepartment = Awaited<ReturnType<ResearchRepository["departments"]>>[number];
 export type ResearchWorkPackage = Awaited<ReturnType<ResearchRepository["workPackages"]>>[number];
+export type ResearchMethod = Awaited<ReturnType<ResearchRepository["methods"]>>[number];
 export type ResearchInitiative = Awaited<ReturnType<ResearchRepository["initiatives"]>>[number];

@@ -29,6 +29,8 @@ interface Fixtures {
   methodId: number;
   /** A draft announcement of someone outside ACTORS. */
   announcementId: number;
+  /** An unanswered learning-log question to someone outside ACTORS. */
+  lessonId: number;
 }
 
 /** Who may use each verb on someone else's things; `data` forges the action. */
@@ -77,11 +79,12 @@ const MATRIX: Record<string, { allowed: Role[]; data: (f: Fixtures) => Record<st
   "announce.cancel": { allowed: ANNOUNCERS, data: (f) => ({ announcementId: f.announcementId }) },
   "announce.report": { allowed: ANNOUNCERS, data: (f) => ({ announcementId: f.announcementId }) },
   // Anyone may click it; it records only for a person the announcement went to.
+  "lesson.submit": { allowed: [], data: (f) => ({ lessonId: f.lessonId, worked: "Forged", didNotWork: "Forged", othersShouldKnow: "Forged" }) },
   "announce.acknowledge": { allowed: ALL, data: (f) => ({ announcementId: f.announcementId }) },
 };
 
 /** The tables a refusal must not touch (audit rows and inbound ids are how refusals are recorded). */
-const GUARDED = ["need", "needEvent", "needSupporter", "workPackage", "initiative", "statusRequest", "statusUpdate", "personRole", "setting", "outboxMessage", "digest", "announcement", "announcementRecipient", "method", "needMethod"] as const;
+const GUARDED = ["need", "needEvent", "needSupporter", "workPackage", "initiative", "statusRequest", "statusUpdate", "personRole", "setting", "outboxMessage", "digest", "announcement", "announcementRecipient", "method", "needMethod", "lesson"] as const;
 
 let server: TestServer;
 let store: Store;
@@ -136,6 +139,9 @@ beforeAll(async () => {
     audience: { everyone: true, departments: [], roles: [], workPackages: [], initiatives: [], channels: [] },
     scheduledAt: null,
   });
+  const lesson = await store.db.lesson.create({
+    data: { occasionKey: `need:${need.id}:done`, occasion: "need_done", needId: need.id, ownerId: outsider.id, askedAt: new Date("2026-11-27T09:00:00Z") },
+  });
   fixtures = {
     need: { id: need.id, version: need.version + 1 },
     requestId: request.id,
@@ -143,6 +149,7 @@ beforeAll(async () => {
     outsiderId: (await personByEmail(store, "anna.lindqvist")).id,
     methodId: (await store.db.method.findUniqueOrThrow({ where: { code: "service-design" } })).id,
     announcementId: announcement.id,
+    lessonId: lesson.id,
   };
 });
 afterAll(async () => {

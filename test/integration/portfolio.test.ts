@@ -188,6 +188,42 @@ describe("portfolio (development sign-in)", () => {
     await store.db.method.update({ where: { id: bed.id }, data: { active: true } });
   });
 
+  it("shows shareable lessons on the need's page and the initiatives' on the work page, escaped and without who wrote them; unshared ones nowhere", async () => {
+    const db = server.app.store.db;
+    const ref = await reference("Air quality sensor data is not shared with schools");
+    const need = (await server.app.store.needs.byReference(ref))!;
+    const owner = await personId("Lars Andersson");
+    const initiative = await db.initiative.findFirstOrThrow({ orderBy: { id: "asc" } });
+    const answered = { ownerId: owner, askedAt: new Date(), answeredAt: new Date() };
+    await db.lesson.create({ data: { ...answered, occasionKey: `need:${need.id}:done`, occasion: "need_done", needId: need.id, worked: "Sensors <b>on</b> every school & a weekly call", didNotWork: "", othersShouldKnow: "Start with the caretakers", shareable: true } });
+    await db.lesson.create({ data: { ...answered, occasionKey: `need:${need.id}:private`, occasion: "need_done", needId: need.id, worked: "PRIVATE-NEED-LESSON", shareable: false } });
+    await db.lesson.create({ data: { ...answered, occasionKey: `init:${initiative.id}:end`, occasion: "initiative_end", initiativeId: initiative.id, othersShouldKnow: "Pilot in one district first", shareable: true } });
+    await db.lesson.create({ data: { ...answered, occasionKey: `init:${initiative.id}:private`, occasion: "initiative_cadence", initiativeId: initiative.id, worked: "PRIVATE-INIT-LESSON", shareable: false } });
+
+    const peter = await signIn("Peter Holm");
+    const page = (await peter.get(`${server.url}/portfolio/needs/${ref}`)).body;
+    const text = textOf(page);
+    expect(text).toContain("Lessons learnt");
+    expect(text).toMatch(/What worked\?\s+Sensors <b>on<\/b> every school & a weekly call/);
+    expect(text).toMatch(/What should others know\?\s+Start with the caretakers/);
+    expect(text).not.toContain("What did not work?");
+    expect(page).toContain("Sensors &lt;b&gt;on&lt;/b&gt; every school &amp; a weekly call");
+    expect(text).not.toContain("Lars Andersson");
+    expect(text).not.toContain("PRIVATE-NEED-LESSON");
+
+    const anna = await signIn("Anna Lindqvist");
+    const work = textOf((await anna.get(`${server.url}/portfolio/work`)).body);
+    expect(work).toContain("Lärdomar");
+    expect(work).toContain(`${initiative.code}: ${initiative.title} (när det avslutades`);
+    expect(work).toMatch(/Vad bör andra veta\?\s+Pilot in one district first/);
+    expect(work).not.toContain("Lars Andersson");
+    // A need's lessons stay on its page; unshared ones appear nowhere.
+    expect(work).not.toContain("Sensors");
+    const everywhere = [work, text, textOf((await anna.get(`${server.url}/portfolio`)).body)];
+    for (const n of await server.app.store.needs.page(0, 100)) everywhere.push(textOf((await anna.get(`${server.url}/portfolio/needs/${n.reference}`)).body));
+    expect(everywhere.join("\n")).not.toMatch(/PRIVATE-(NEED|INIT)-LESSON/);
+  });
+
   it("escapes what people typed", async () => {
     const karin = webChat(server.url, await personId("Karin Ek"));
     await karin.click("need.submit", { title: "<script>alert(1)</script> i rubriken", problem: "Ett problem med <b>fet</b> text & tecken.", urgency: "low" });

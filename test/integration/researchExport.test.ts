@@ -43,6 +43,9 @@ beforeAll(async () => {
   const wp = await p.workPackage.findFirstOrThrow({ where: { code: "WP1" } });
   const request = await p.statusRequest.create({ data: { subjectKey: `wp:${wp.id}`, periodKey: "2026-11-16T09:00", workPackageId: wp.id, recipientId: maria.id, dueAt: new Date(), answeredAt: new Date() } });
   await p.statusUpdate.create({ data: { requestId: request.id, health: "at_risk", progress: "Met Lars Andersson", authorId: maria.id } });
+  // A method of the example catalogue, attached to the first need.
+  const method = await p.method.findUniqueOrThrow({ where: { code: "service-design" } });
+  await p.needMethod.create({ data: { needId: need.id, methodId: method.id, createdAt: new Date("2026-11-18T10:00:00Z") } });
   await p.lesson.create({
     data: { occasionKey: `need:${need.id}:done`, occasion: "need_done", needId: need.id, ownerId: maria.id, askedAt: new Date(), answeredAt: new Date(), worked: "Pairing with Lars Andersson", othersShouldKnow: "Write to lars.andersson@stockholm.example early", shareable: true },
   });
@@ -60,7 +63,7 @@ describe("export research", () => {
     expect(result.code).toBe(0);
     expect(result.err).toContain("wrote needs: 6 row(s)");
     const files = readdirSync(out("one")).sort();
-    for (const table of ["departments", "people", "needs", "need_events", "supports", "work_packages", "initiatives", "status_requests", "status_updates", "lessons"]) {
+    for (const table of ["departments", "people", "needs", "need_events", "supports", "work_packages", "initiatives", "methods", "need_methods", "status_requests", "status_updates", "lessons"]) {
       expect(files).toContain(`${table}.csv`);
       expect(files).toContain(`${table}.json`);
     }
@@ -76,7 +79,7 @@ describe("export research", () => {
     }
     // The text is kept, the names in it replaced by the pseudonyms of the people table.
     const pseudonyms = new Set((JSON.parse(read(out("one"), "people.json")) as { person: string }[]).map((x) => x.person));
-    const needs = JSON.parse(read(out("one"), "needs.json")) as { problem: string; reporter: string }[];
+    const needs = JSON.parse(read(out("one"), "needs.json")) as { need_id: number; problem: string; reporter: string }[];
     const mentioned = needs[0]!.problem.match(/P-[0-9a-f]{16}/g)!;
     expect(mentioned).toHaveLength(4);
     expect(mentioned.every((m) => pseudonyms.has(m))).toBe(true);
@@ -84,6 +87,20 @@ describe("export research", () => {
     expect(pseudonyms.has(needs[0]!.reporter)).toBe(true);
     const lessons = JSON.parse(read(out("one"), "lessons.json")) as Record<string, unknown>[];
     expect(lessons).toEqual([expect.objectContaining({ occasion: "need_done", worked: expect.stringMatching(/^Pairing with P-[0-9a-f]{16}$/), shareable: true })]);
+    // The catalogue and the methods attached to needs, by the need's export id.
+    const wp3 = JSON.parse(read(out("one"), "work_packages.json")).find((w: { code: string }) => w.code === "WP3");
+    expect(JSON.parse(read(out("one"), "methods.json"))).toContainEqual({
+      method_id: expect.any(Number),
+      code: "service-design",
+      name: "Tjänstedesign",
+      name_en: "Service design",
+      work_package_id: wp3.work_package_id,
+      effort: "medium",
+      tags: "användare;kundresa;prototyp;users;journey;prototype",
+      sustainability: "social",
+      active: true,
+    });
+    expect(JSON.parse(read(out("one"), "need_methods.json"))).toEqual([{ need_id: needs[0]!.need_id, method_code: "service-design", attached_at: "2026-11-18T10:00:00.000Z" }]);
     // Roles and department are kept.
     const roles = (JSON.parse(read(out("one"), "people.json")) as { roles: string }[]).map((x) => x.roles);
     expect(roles).toContain("coordinator;employee");
@@ -105,6 +122,8 @@ describe("export research", () => {
     for (const file of files) expect(manifest.files[file], file).toBe(createHash("sha256").update(readFileSync(path.join(out("one"), file))).digest("hex"));
     expect(manifest.rowCounts.needs).toBe(6);
     expect(manifest.rowCounts.lessons).toBe(1);
+    expect(manifest.rowCounts.methods).toBe(await db.store.db.method.count());
+    expect(manifest.rowCounts.need_methods).toBe(1);
     expect(manifest.period).toEqual({ from: null, to: null });
     expect(Date.now() - Date.parse(manifest.exportedAt)).toBeLessThan(3_600_000);
   });
@@ -131,11 +150,15 @@ describe("export research", () => {
     expect((await run(KEY, "export", "research", "--out", out("month"), "--coarsen", "month", "--from", "2020-01-01", "--to", "2020-01-15")).code).toBe(0);
     const needs = JSON.parse(read(out("month"), "needs.json")) as { reported_at: string; need_id: number }[];
     expect(needs.map((n) => n.reported_at)).toEqual(["2020-01"]);
+    // Attachments follow the needs of the period; the catalogue is whole.
+    expect(read(out("month"), "need_methods.json")).toBe("[]\n");
+    expect(JSON.parse(read(out("month"), "methods.json"))).toHaveLength(await db.store.db.method.count());
     expect(JSON.parse(read(out("month"), "manifest.json")).period).toEqual({ from: "2020-01-01", to: "2020-01-15" });
     expect((await run(KEY, "export", "research", "--out", out("none"), "--from", "2020-01-01", "--to", "2020-01-14")).code).toBe(0);
     expect(read(out("none"), "needs.json")).toBe("[]\n");
     expect((await run(KEY, "export", "research", "--out", out("week"), "--coarsen", "week")).code).toBe(0);
     expect((JSON.parse(read(out("week"), "needs.json")) as { reported_at: string }[]).every((n) => /^\d{4}-\d{2}-\d{2}$/.test(n.reported_at))).toBe(true);
+    expect((JSON.parse(read(out("week"), "need_methods.json")) as { attached_at: string }[]).map((m) => m.attached_at)).toEqual(["2026-11-16"]);
   });
 
   it("refuses without RESEARCH_KEY, with bad options, or into a directory that holds files; writes nothing", async () => {

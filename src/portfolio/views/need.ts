@@ -1,5 +1,5 @@
 // A need's page: what it is about, where it stands, the methods attached to
-// it, its history, similar needs, and the +1 button.
+// it, its history, similar needs, shared lessons, and the +1 button.
 import { cardContext } from "../../cards/context.ts";
 import { eventText } from "../../cards/needCard.ts";
 import type { PortfolioNeed } from "../../domain/portfolio.ts";
@@ -7,6 +7,7 @@ import { OPEN_NEED_STATUSES } from "../../domain/types.ts";
 import { html, type Html } from "../html.ts";
 import { csrfField, layout, type PageContext } from "./layout.ts";
 import { methodAnchor, methodName } from "./methods.ts";
+import { lessonsSection } from "./lessons.ts";
 
 /** What the page says after a POST (the redirect carries it as ?done=…). */
 export type NeedNotice = "supported" | "nameShown" | "nameHidden" | undefined;
@@ -82,6 +83,7 @@ ${section(t("portfolio.need.affected"), need.affected)}
 ${section(t("portfolio.need.benefit"), need.benefit)}
 ${section(t("portfolio.need.outcome"), need.outcome)}
 ${methods}
+${lessonsSection(ctx, view.lessons)}
 ${history}
 ${similar}`,
   );

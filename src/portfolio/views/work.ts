@@ -1,8 +1,11 @@
-// Work packages and initiatives: lead, latest health, trend, last update.
+// Work packages and initiatives: lead, latest health, trend, last update;
+// the initiatives' shared lessons.
+import type { SharedLesson } from "../../domain/lessonTypes.ts";
 import type { WorkLine } from "../../domain/portfolio.ts";
 import { formatDate } from "../../i18n/format.ts";
 import { html, type Html } from "../html.ts";
 import { layout, type PageContext } from "./layout.ts";
+import { lessonsSection } from "./lessons.ts";
 
 function table(ctx: PageContext, lines: WorkLine[], withStage: boolean): Html {
   const { t, locale } = ctx;
@@ -15,7 +18,7 @@ function table(ctx: PageContext, lines: WorkLine[], withStage: boolean): Html {
   )}</tbody></table>`;
 }
 
-export function workPage(ctx: PageContext, data: { workPackages: WorkLine[]; initiatives: WorkLine[] }): Html {
+export function workPage(ctx: PageContext, data: { workPackages: WorkLine[]; initiatives: WorkLine[]; lessons: SharedLesson[] }): Html {
   const { t } = ctx;
   return layout(
     ctx,
@@ -24,6 +27,7 @@ export function workPage(ctx: PageContext, data: { workPackages: WorkLine[]; ini
 <h2>${t("portfolio.work.workPackages")}</h2>
 ${table(ctx, data.workPackages, false)}
 <h2>${t("portfolio.work.initiatives")}</h2>
-${table(ctx, data.initiatives, true)}`,
+${table(ctx, data.initiatives, true)}
+${lessonsSection(ctx, data.lessons, "none")}`,
   );
 }
