@@ -21,13 +21,12 @@ import { createTeamsDeliverer } from "../src/bots/teams/proactive.ts";
 import { createDeliveryClient, createSlackDeliverer } from "../src/bots/slack/deliver.ts";
 import { card, paragraph } from "../src/cards/elements.ts";
 import { loadConfig } from "../src/config.ts";
-import { createOutboxWorker } from "../src/jobs/outbox.ts";
 import { PLATFORM_LIMITS } from "../src/jobs/pacing.ts";
 import { createLogger } from "../src/log.ts";
 import { openStore } from "../src/store/index.ts";
 import { seedDemo } from "../src/store/seed.ts";
 import { createRateWindows } from "../test/helpers/rateWindows.ts";
-import { tempDbUrl } from "./lib.ts";
+import { drainOutbox, tempDbUrl } from "./lib.ts";
 
 const TENANTS = 3;
 const PEOPLE_PER_TENANT = 200;
@@ -140,16 +139,7 @@ async function fanOut(roundTripMs: number) {
   const idealSeconds = Math.max((PEOPLE_PER_TENANT * PINGS_PER_PERSON) / PLATFORM_LIMITS.teamsTenant[0].limit, PINGS_PER_CHANNEL / PLATFORM_LIMITS.slackChannel[0].limit);
   const allowedRate = total / idealSeconds;
 
-  const worker = createOutboxWorker(app);
-  const t0 = performance.now();
-  const deadline = t0 + 10 * idealSeconds * 1000;
-  let pending = total;
-  while (pending > 0 && performance.now() < deadline) {
-    await worker.drain(new Date());
-    pending = (await store.outbox.countByStatus()).pending ?? 0;
-    if (pending > 0) await new Promise((r) => setTimeout(r, 100));
-  }
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = await drainOutbox(app, 10 * idealSeconds * 1000);
   const statuses = await store.outbox.countByStatus();
   await store.close();
   await platforms.close();

@@ -6,6 +6,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import type { App } from "../src/app.ts";
+import { createOutboxWorker } from "../src/jobs/outbox.ts";
 
 export interface LatencyStats {
   count: number;
@@ -143,4 +145,20 @@ export function rssMiB(pid: number): Promise<number> {
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
     return Math.round(kb / 1024);
   });
+}
+
+/**
+ * Drains the outbox as the outbox job would, tick after tick, until nothing is
+ * pending or `limitMs` has passed; returns the seconds it took.
+ */
+export async function drainOutbox(app: App, limitMs: number): Promise<number> {
+  const worker = createOutboxWorker(app);
+  const t0 = performance.now();
+  let pending = 1;
+  while (pending > 0 && performance.now() < t0 + limitMs) {
+    await worker.drain(new Date());
+    pending = (await app.store.outbox.countByStatus()).pending ?? 0;
+    if (pending > 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  return (performance.now() - t0) / 1000;
 }

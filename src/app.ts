@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { createAdminFeature } from "./bots/core/features/admin.ts";
 import { createAnnounceFeature } from "./bots/core/features/announce.ts";
-import { announcementCard } from "./cards/announcement.ts";
+import { announcementCard, announcementReportCard } from "./cards/announcement.ts";
 import { createAnnouncementService, type AnnouncementService } from "./domain/announcements.ts";
 import { createHelpFeature } from "./bots/core/features/help.ts";
 import { createMeFeature } from "./bots/core/features/me.ts";
@@ -95,12 +95,22 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
   const portfolio = createPortfolioService({ store, needs, digests, clock, calendar, zone: config.timezone });
   // Without SESSION_SECRET (development), a key per process: sessions and chart URLs end with a restart.
   const signingSecret = config.portfolio.sessionSecret ?? randomBytes(32).toString("base64url");
+  /** Proactive delivery per platform; channels add theirs when they start. */
+  const deliverers = new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]);
   const announcements = createAnnouncementService({
     store,
     clock,
     zone: config.timezone,
     defaultLocale: config.defaultLocale,
     render: (locale, announcement, options) => announcementCard(cardContext(locale), announcement, options),
+    // "<platform>:<ref>": the platform's deliverer updates its message, in the author's language.
+    showReport: async (ref, announcement, report) => {
+      const cut = ref.indexOf(":");
+      const deliverer = deliverers.get(ref.slice(0, cut) as Platform);
+      if (!deliverer?.update) throw new Error(`no deliverer updates messages for ${ref}`);
+      const author = await store.people.byId(announcement.authorId);
+      await deliverer.update(ref.slice(cut + 1), announcementReportCard(cardContext(author?.locale ?? config.defaultLocale), announcement, report));
+    },
   });
   const lessons = createLessonService({
     store,
@@ -145,7 +155,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     announcements,
     lessons,
     calendar,
-    deliverers: new Map<Platform, Deliverer>([["web", createWebDeliverer(store)]]),
+    deliverers,
     async handle(turn) {
       const end = metrics.turnDuration.startTimer({ platform: turn.platform });
       metrics.turns.inc({ platform: turn.platform, kind: turn.action ? "action" : "text" });

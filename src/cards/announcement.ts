@@ -109,7 +109,11 @@ export function announcementControlCard(ctx: CardContext, a: Announcement, reach
   );
 }
 
-/** The author's report: counts per outcome, refreshed in place by its button. */
+/**
+ * The author's report: counts per outcome, kept current in place. Teams asks
+ * for it again whenever the author looks at it (the card's refresh); a Slack
+ * message is updated by the announcements job; the button refreshes anywhere.
+ */
 export function announcementReportCard(ctx: CardContext, a: Announcement, report: AnnouncementReport): AdaptiveCard {
   const { t } = ctx;
   const { title } = announcementText(a, ctx.locale);
@@ -123,13 +127,12 @@ export function announcementReportCard(ctx: CardContext, a: Announcement, report
     ...(report.cancelled ? [[t("announce.outcome.cancelled"), String(report.cancelled)] as [string, string]] : []),
   ];
   const open = a.state === "draft" || a.state === "scheduled" || a.state === "sending" || (a.state === "sent" && report.queued > 0);
-  return clean(
-    card(
+  const refresh = execute(t("announce.report.refresh"), ANNOUNCE_VERBS.report, { announcementId: a.id });
+  return clean({
+    ...card(
       [heading(t("announce.report.title", { id: a.id, title: plainText(title) })), facts(rows)],
-      [
-        execute(t("announce.report.refresh"), ANNOUNCE_VERBS.report, { announcementId: a.id }),
-        ...(open ? [execute(t("announce.cancel"), ANNOUNCE_VERBS.cancel, { announcementId: a.id }, { style: "destructive" })] : []),
-      ],
+      [refresh, ...(open ? [execute(t("announce.cancel"), ANNOUNCE_VERBS.cancel, { announcementId: a.id }, { style: "destructive" })] : [])],
     ),
-  );
+    refresh: { action: refresh },
+  });
 }

@@ -13,6 +13,12 @@ export interface AdaptiveCard {
   actions?: Action[];
   /** Not an Adaptive Card property: tells channels whether this card is a form (Slack opens forms as modals). */
   msteams?: { width?: "Full" };
+  /**
+   * Universal Actions: Teams sends this action (trigger "automatic") when the
+   * card is shown to one of `userIds` and puts the answer in its place. The
+   * Teams channel fills `userIds` with the person it shows the card to.
+   */
+  refresh?: { action: Action; userIds?: string[] };
 }
 
 /** Characters that start or end Adaptive Card (and Teams) markdown anywhere in a line. */

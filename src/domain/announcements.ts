@@ -24,6 +24,8 @@ export const ANNOUNCEMENT_LIMITS = { title: 150, text: 2500, url: 500 } as const
 const QUEUE_CHUNK = 1000;
 /** A "sending" announcement untouched this long was left half-queued (its run died): the job finishes it. */
 const STALLED_MS = 2 * 60_000;
+/** How long after sending (or cancelling) the author's report message is still kept current. */
+const REPORT_FOLLOW_MS = 7 * 86_400_000;
 
 /** The outbox dedupe key of one recipient; the prefix selects a whole announcement's messages. */
 export function announcementDedupeKey(announcementId: number, target: string): string {
@@ -180,6 +182,13 @@ export interface AnnouncementServiceDeps {
   defaultLocale: Locale;
   /** The announcement as a recipient sees it; channels get no "I have read it" button (a channel cannot read). */
   render: (locale: Locale, announcement: Announcement, options: { acknowledge: boolean }) => unknown;
+  /** Shows the current report in the author's message `ref` ("<platform>:<platform's message ref>"). */
+  showReport?: (ref: string, announcement: Announcement, report: AnnouncementReport) => Promise<void>;
+}
+
+/** What a report message shows, to tell whether it needs updating. */
+function shownOf(announcement: Announcement, report: AnnouncementReport): string {
+  return JSON.stringify({ state: announcement.state, ...report });
 }
 
 export function createAnnouncementService(deps: AnnouncementServiceDeps) {
@@ -294,9 +303,40 @@ export function createAnnouncementService(deps: AnnouncementServiceDeps) {
       });
     },
 
-    async report(person: Person, id: unknown): Promise<{ announcement: Announcement; report: AnnouncementReport }> {
+    /**
+     * The counts now. `shownIn`: the message the report is shown in, where the
+     * platform can update it later (refreshReports keeps it current).
+     */
+    async report(person: Person, id: unknown, shownIn?: string): Promise<{ announcement: Announcement; report: AnnouncementReport }> {
       const announcement = await owned(person, id);
-      return { announcement, report: reportOf(await store.announcements.recipientRows(announcement.id)) };
+      const report = reportOf(await store.announcements.recipientRows(announcement.id));
+      if (shownIn) await store.announcements.setReport(announcement.id, shownIn, shownOf(announcement, report));
+      return { announcement, report };
+    },
+
+    /**
+     * The job's tick: updates every followed report message whose counts
+     * changed since it was last shown. Level-triggered: it compares with what
+     * the message shows, so a missed or repeated tick does no harm. Returns how
+     * many were updated and how many could not be (message gone: tried again next tick).
+     */
+    async refreshReports(now: Date): Promise<{ updated: number; failed: number }> {
+      const result = { updated: 0, failed: 0 };
+      if (!deps.showReport) return result;
+      for (const announcement of await store.announcements.followedReports(new Date(now.getTime() - REPORT_FOLLOW_MS))) {
+        const report = reportOf(await store.announcements.recipientRows(announcement.id));
+        const shown = shownOf(announcement, report);
+        if (shown === announcement.reportShown) continue;
+        try {
+          await deps.showReport(announcement.reportRef, announcement, report);
+        } catch {
+          result.failed++;
+          continue;
+        }
+        await store.announcements.setReport(announcement.id, undefined, shown);
+        result.updated++;
+      }
+      return result;
     },
 
     /** "I have read it": recorded once, only for a person the announcement went to. */

@@ -7,6 +7,7 @@ import type { Calendar } from "./calendar.ts";
 import { trend, type DigestService, type Trend } from "./digests.ts";
 import { monthSeries, type KeyFigures } from "./keyFigures.ts";
 import { DomainError } from "./errors.ts";
+import type { Method } from "./methods.ts";
 import type { SharedLesson } from "./lessonTypes.ts";
 import type { Clock, NeedService } from "./needs.ts";
 import {
@@ -82,6 +83,8 @@ export interface PortfolioNeed {
   similar: PortfolioRow[];
   workPackageName: string | null;
   initiativeTitle: string | null;
+  /** Methods attached to it (at acceptance), the active ones. */
+  methods: Method[];
   /** Shareable lessons about the need and its initiative, without who wrote them. */
   lessons: SharedLesson[];
 }
@@ -168,12 +171,13 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       const need = await store.needs.byReference(reference);
       // Withdrawn needs left the portfolio with their reporter's choice.
       if (!need || need.status === "withdrawn") throw new DomainError("not_found", `need ${reference}`);
-      const [events, supportedByMe, similarIds, wp, initiative, lessons] = await Promise.all([
+      const [events, supportedByMe, similarIds, wp, initiative, methods, lessons] = await Promise.all([
         store.needs.events(need.id),
         store.portfolio.supports(need.id, person.id),
         similarTo(need),
         need.workPackageId ? store.workPackages.byId(need.workPackageId) : null,
         need.initiativeId ? store.initiatives.byId(need.initiativeId) : null,
+        store.methods.ofNeed(need.id),
         store.lessons.shared({ needId: need.id, initiativeId: need.initiativeId }, LESSONS_SHOWN),
       ]);
       return {
@@ -185,6 +189,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
         similar: await rowsByIds(similarIds),
         workPackageName: wp?.name ?? null,
         initiativeTitle: initiative?.title ?? null,
+        methods: methods.filter((m) => m.active),
         lessons,
       };
     },

@@ -1,5 +1,6 @@
-// Sends scheduled announcements when their time comes, and finishes queuing
-// any left half-queued (a crash while sending): both are read from the stored
+// Sends scheduled announcements when their time comes, finishes queuing
+// any left half-queued (a crash while sending) and updates the authors' report
+// messages whose counts changed: all read from the stored
 // state, so a missed tick is caught up and a repeated one queues nothing twice.
 import type { Job } from "./types.ts";
 
@@ -9,6 +10,11 @@ export const announcementsJob: Job = {
   schedule: "* * * * *",
   async run({ app, now, dryRun }) {
     const { announcements, queued } = await app.announcements.runDue(now, { dryRun });
-    return { summary: `${dryRun ? "would queue" : "queued"} ${announcements} announcement(s), ${queued} message(s)`, counts: { announcements, queued } };
+    // The authors' report messages follow the delivery (Slack: updated in place when the counts changed).
+    const reports = dryRun ? { updated: 0, failed: 0 } : await app.announcements.refreshReports(now);
+    return {
+      summary: `${dryRun ? "would queue" : "queued"} ${announcements} announcement(s), ${queued} message(s); ${reports.updated} report(s) updated, ${reports.failed} failed`,
+      counts: { announcements, queued, reportsUpdated: reports.updated, reportsFailed: reports.failed },
+    };
   },
 };

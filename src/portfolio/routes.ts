@@ -12,6 +12,7 @@ import { figuresPage } from "./views/figures.ts";
 import { pageContext, type PageContext } from "./views/layout.ts";
 import { errorPage } from "./views/messages.ts";
 import { needPage, type NeedNotice } from "./views/need.ts";
+import { methodsPage } from "./views/methods.ts";
 import { needsPage } from "./views/needs.ts";
 import { teamsTabPage } from "./views/teamsTab.ts";
 import { workPage } from "./views/work.ts";
@@ -116,6 +117,14 @@ export function createPortfolioRoutes(app: App, auth: Auth): Router {
     "/portfolio/work",
     handle(async (req, res) => {
       sendPage(res, 200, workPage(context(req, res), await portfolio.work()));
+    }),
+  );
+
+  router.get(
+    "/portfolio/methods",
+    handle(async (req, res) => {
+      const [methods, workPackages] = await Promise.all([app.store.methods.active(), app.store.workPackages.active()]);
+      sendPage(res, 200, methodsPage(context(req, res), { methods, workPackages }));
     }),
   );
 

@@ -21,6 +21,8 @@ type Row = {
   state: string;
   scheduledAt: Date | null;
   sentAt: Date | null;
+  reportRef?: string | null;
+  reportShown?: string | null;
 };
 
 function toAnnouncement(r: Row): Announcement {
@@ -78,6 +80,27 @@ export function createAnnouncementsRepository(db: Tx) {
     async continueSending(id: number, at: Date): Promise<boolean> {
       const { count } = await db.announcement.updateMany({ where: { id, state: "sending" }, data: { updatedAt: at } });
       return count === 1;
+    },
+
+    /**
+     * Remembers where the author's report is shown and what it shows. Raw SQL:
+     * Prisma's @updatedAt would touch updatedAt, which tells a stalled queuing run apart.
+     */
+    async setReport(id: number, ref: string | undefined, shown: string): Promise<void> {
+      if (ref === undefined) await db.$executeRaw`UPDATE "Announcement" SET "reportShown" = ${shown} WHERE "id" = ${id}`;
+      else await db.$executeRaw`UPDATE "Announcement" SET "reportRef" = ${ref}, "reportShown" = ${shown} WHERE "id" = ${id}`;
+    },
+
+    /** Announcements whose report message is still followed: queuing, or sent or cancelled since `since`. */
+    async followedReports(since: Date): Promise<(Announcement & { reportRef: string; reportShown: string | null })[]> {
+      const rows = await db.announcement.findMany({
+        where: {
+          reportRef: { not: null },
+          OR: [{ state: "sending" }, { state: "sent", sentAt: { gte: since } }, { state: "cancelled", cancelledAt: { gte: since } }],
+        },
+        orderBy: { id: "asc" },
+      });
+      return rows.map((r) => ({ ...toAnnouncement(r), reportRef: r.reportRef!, reportShown: r.reportShown }));
     },
 
     /** Scheduled ones whose time has come, and ones left half-queued: sending, untouched since `stalledBefore` (a crash while sending). */

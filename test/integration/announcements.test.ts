@@ -11,7 +11,7 @@ import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts
 import { runCliCaptured } from "../helpers/cli.ts";
 import { personByEmail } from "../helpers/db.ts";
 import { cardText, findAction, startTestServer, webChat, type TestServer } from "../helpers/server.ts";
-import { form, slackRequest, startSlackApi, TEAM_ID, type SlackApiStandIn } from "../helpers/slackApi.ts";
+import { form, interaction, slackRequest, startSlackApi, TEAM_ID, type SlackApiStandIn } from "../helpers/slackApi.ts";
 import { cardOf, teamsClient, teamsUser, TENANT } from "../helpers/teams.ts";
 
 const SECRET = "00112233445566778899aabbccddeeff";
@@ -176,6 +176,75 @@ describe("announcements", () => {
     expect(csv.out).toHaveLength(delivered + 1);
     expect(csv.out).toContain(`"person:${reader.id}","${reader.locale}","acknowledged",""`);
     expect(csv.out.filter((l) => l.includes('"sent"'))).toHaveLength(delivered - 1);
+  });
+
+  it("keeps the author's report current: Teams refreshes the card, Slack's message is updated by the job", async () => {
+    const { runJob } = await import("../../src/jobs/scheduler.ts");
+    const { announcementsJob } = await import("../../src/jobs/announcements.ts");
+    const karin = await personByEmail(store, "karin.ek");
+    const delivered = department.members.length + 2;
+    /** The number a Slack message shows after a label (fields render as "*label*\nvalue"). */
+    const slackCount = (call: { body: Record<string, unknown> } | undefined, label: string) => {
+      const m = new RegExp(`${label}[^0-9]*?(\\d+)`).exec(JSON.stringify(call?.body.blocks ?? []));
+      return m ? Number(m[1]) : undefined;
+    };
+    const drafted = async () => {
+      const preview = await communicator.click("announce.preview", composed());
+      return Number(findAction(preview.cards[1], "announce.send")!.data.announcementId);
+    };
+
+    // Teams: Karin sends from her 1:1 chat; the report that replaces the clicked card asks Teams to refresh it for her.
+    const karinTeams = teamsUser("karin", "Karin Ek");
+    connector.members.set(karinTeams.id, { ...karinTeams, email: karin.email!, tenantId: TENANT });
+    const teams = teamsClient(server.url, connector.url, karinTeams);
+    await teams.say("help");
+    const teamsId = await drafted();
+    const sent = await teams.execute("announce.send", { announcementId: teamsId });
+    const sentCard = sent.body.value;
+    expect(sentCard.refresh).toMatchObject({ action: { type: "Action.Execute", verb: "announce.report", data: { announcementId: teamsId } }, userIds: [karinTeams.id] });
+    expect(cardText(sentCard)).toMatch(new RegExp(`I kö\\s*${delivered}\\b`));
+    await drain();
+    // Teams shows the card again: its automatic refresh gets today's counts.
+    const refresh = sentCard.refresh.action;
+    const refreshed = await teams.post(teams.activity({ type: "invoke", name: "adaptiveCard/action", value: { action: refresh, trigger: "automatic" } }));
+    expect(refreshed.status).toBe(200);
+    expect(cardText(refreshed.body.value)).toMatch(new RegExp(`Skickade\\s*${delivered}\\b`));
+    expect(cardText(refreshed.body.value)).toMatch(/I kö\s*0\b/);
+    expect(refreshed.body.value.refresh.userIds).toEqual([karinTeams.id]);
+    // Someone else's refresh of the same card (a forwarded card): refused, no counts.
+    const lars = await personByEmail(store, "lars.andersson");
+    const larsTeams = teamsUser("lars", "Lars Andersson");
+    connector.members.set(larsTeams.id, { ...larsTeams, email: lars.email!, tenantId: TENANT });
+    const other = teamsClient(server.url, connector.url, larsTeams);
+    const refused = await other.post(other.activity({ type: "invoke", name: "adaptiveCard/action", value: { action: refresh, trigger: "automatic" } }));
+    expect(JSON.stringify(refused.body)).not.toMatch(/Skickade/);
+
+    // Slack: Karin clicks "send" in her DM; the report replaces that message and is updated as delivery goes on.
+    api.users.set("UKARIN", { id: "UKARIN", name: "karin", email: karin.email!, locale: "sv-SE" });
+    const slackId = await drafted();
+    const where = { channel: "DUKARIN", ts: "1700000500.000100" };
+    const click = interaction("block_actions", "UKARIN", {
+      container: { type: "message", channel_id: where.channel, message_ts: where.ts },
+      channel: { id: where.channel, name: "directmessage" },
+      actions: [{ type: "button", block_id: "b", action_id: "b0", action_ts: "1700000500.200", value: JSON.stringify({ verb: "announce.send", announcementId: slackId }) }],
+    });
+    expect((await slackRequest(server.url, SECRET, click, { contentType: "application/x-www-form-urlencoded" })).status).toBe(200);
+    const updatesOf = () => api.callsTo("chat.update").filter((c) => c.body.channel === where.channel && c.body.ts === where.ts);
+    const [first] = await api.waitFor("chat.update", (c) => c.body.channel === where.channel && c.body.ts === where.ts);
+    expect(slackCount(first, "I kö")).toBe(delivered);
+    await drain();
+    await runJob(server.app, announcementsJob, { now: new Date() });
+    const last = updatesOf().at(-1);
+    expect(updatesOf()).toHaveLength(2);
+    expect(slackCount(last, "Skickade")).toBe(delivered);
+    expect(slackCount(last, "I kö")).toBe(0);
+    // Level-triggered: nothing changed, nothing sent; an acknowledgement changes the counts, so the message follows.
+    await runJob(server.app, announcementsJob, { now: new Date() });
+    expect(updatesOf()).toHaveLength(2);
+    await webChat(server.url, department.members[0]!.id).click("announce.acknowledge", { announcementId: slackId });
+    await runJob(server.app, announcementsJob, { now: new Date() });
+    expect(updatesOf()).toHaveLength(3);
+    expect(slackCount(updatesOf().at(-1), "Lästa \\(kvitterade\\)")).toBe(1);
   });
 
   it("a cancelled announcement sends nothing more", async () => {

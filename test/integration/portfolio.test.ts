@@ -1,6 +1,6 @@
 // The portfolio over HTTP in development mode (the person picker signs in):
-// lists, filters, search, a need's page, +1 with CSRF, and the reporter's name
-// shown only by the reporter's choice.
+// lists, filters, search, a need's page, +1 with CSRF, the reporter's name
+// shown only by the reporter's choice, and the methods catalogue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, webChat, type TestServer } from "../helpers/server.ts";
 import { csrfOf, textOf, webSession, type WebSession } from "../helpers/webSession.ts";
@@ -140,6 +140,52 @@ describe("portfolio (development sign-in)", () => {
     const needs = await server.app.store.needs.page(0, 100);
     expect(needs.find((n) => n.title === "Cykelparkering vid äldreboenden")!.showReporterName).toBe(true);
     expect(needs.find((n) => n.title === "Tolkbokning per telefon")!.showReporterName).toBe(false);
+  });
+
+  it("lists the methods and tools in the viewer's language, and a need's page names the methods attached to it", async () => {
+    const { store } = server.app;
+    const english = await signIn("James Carter");
+    const page = await english.get(`${server.url}/portfolio/methods`);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/<a href="\/portfolio\/methods" aria-current="page">Methods and tools<\/a>/);
+    const text = textOf(page.body);
+    expect(text).toContain("Service design");
+    expect(text).toContain("Develop a service together with the people who use and deliver it");
+    expect(text).toContain("When no solution on the market meets the need");
+    expect(text).toMatch(/Effort\s*High/);
+    expect(text).toContain("WP3");
+    expect(text).toContain("procurement");
+    expect(page.body).toContain('<a href="https://www.upphandlingsmyndigheten.se/" rel="noopener noreferrer">');
+    expect(text).not.toContain("Tjänstedesign");
+
+    const swedish = await signIn("Fatima Ali");
+    const sv = textOf((await swedish.get(`${server.url}/portfolio/methods`)).body);
+    expect(sv).toContain("Tjänstedesign");
+    expect(sv).toMatch(/Insats\s*Stor/);
+    expect(sv).not.toContain("Service design");
+    // Every page links to the catalogue.
+    expect((await swedish.get(`${server.url}/portfolio`)).body).toContain('<a href="/portfolio/methods">Metoder och verktyg</a>');
+
+    // A method retired from the catalogue leaves the page; what a person typed into one is escaped.
+    const [design, bed] = await Promise.all(["service-design", "test-bed"].map((code) => store.db.method.findUniqueOrThrow({ where: { code } })));
+    await store.db.method.update({ where: { id: bed.id }, data: { active: false } });
+    await store.db.method.update({ where: { id: design.id }, data: { descriptionEn: "<script>alert(1)</script> with users" } });
+    const after = await english.get(`${server.url}/portfolio/methods`);
+    expect(textOf(after.body)).not.toContain("Test bed");
+    expect(after.body).not.toContain("<script>alert(1)");
+    expect(after.body).toContain("&lt;script&gt;alert(1)&lt;/script&gt; with users");
+
+    // Methods attached to a need (at acceptance) appear on its page, linked to the catalogue; retired ones do not.
+    const ref = await reference("Air quality sensor data is not shared with schools");
+    const need = (await store.needs.byReference(ref))!;
+    const needPage = await swedish.get(`${server.url}/portfolio/needs/${ref}`);
+    expect(textOf(needPage.body)).not.toContain("Metoder för behovet");
+    await store.methods.attach(need.id, [design.id, bed.id], new Date());
+    const withMethods = await swedish.get(`${server.url}/portfolio/needs/${ref}`);
+    expect(textOf(withMethods.body)).toContain("Metoder för behovet");
+    expect(withMethods.body).toContain('<a href="/portfolio/methods#method-service-design">Tjänstedesign</a>');
+    expect(textOf(withMethods.body)).not.toContain("Testbädd");
+    await store.db.method.update({ where: { id: bed.id }, data: { active: true } });
   });
 
   it("shows shareable lessons on the need's page and the initiatives' on the work page, escaped and without who wrote them; unshared ones nowhere", async () => {

@@ -1,5 +1,6 @@
 // Every card as Teams receives it: Action.Execute with an Action.Submit
-// fallback carrying the same data (verb included), still a valid card.
+// fallback carrying the same data (verb included), still a valid card; a
+// card's refresh (sent by Teams itself, no fallback) is for the viewer only.
 import { describe, expect, it } from "vitest";
 import { forTeams } from "../../src/bots/teams/replies.ts";
 import { cardProblems, MAX_CARD_BYTES } from "../../src/cards/validate.ts";
@@ -10,14 +11,14 @@ function actions(node: unknown, out: Record<string, unknown>[] = []): Record<str
   else if (node && typeof node === "object") {
     const o = node as Record<string, unknown>;
     if (o.type === "Action.Execute") out.push(o);
-    Object.entries(o).forEach(([k, v]) => k !== "fallback" && actions(v, out));
+    Object.entries(o).forEach(([k, v]) => k !== "fallback" && k !== "refresh" && actions(v, out));
   }
   return out;
 }
 
 describe("cards sent to Teams", () => {
   it.each(everyCard().map((s) => [s.name, s.card] as const))("%s keeps its actions for clients without Universal Actions", (_name, card) => {
-    const teams = forTeams(card);
+    const teams = forTeams(card, "29:viewer");
     expect(cardProblems(teams)).toEqual([]);
     expect(Buffer.byteLength(JSON.stringify(teams))).toBeLessThan(MAX_CARD_BYTES);
     const found = actions(teams);
@@ -25,6 +26,11 @@ describe("cards sent to Teams", () => {
     for (const action of found) {
       expect(action.fallback).toEqual(expect.objectContaining({ type: "Action.Submit", title: action.title, data: action.data }));
       expect((action.data as { verb: string }).verb).toBe(action.verb);
+    }
+    if (card.refresh) {
+      expect(teams.refresh).toEqual({ action: card.refresh.action, userIds: ["29:viewer"] });
+      // Sent to nobody in particular (proactively), a card asks no one's client to refresh it.
+      expect(forTeams(card).refresh).toBeUndefined();
     }
   });
 });

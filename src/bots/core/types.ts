@@ -23,6 +23,11 @@ export interface Turn {
    * web chat card id). With it, one submission of one form makes one change.
    */
   submission?: string;
+  /**
+   * The message holding the clicked card, when the platform lets Samordna
+   * update it later, outside any turn (Slack: `<channel>:<ts>`, a Deliverer ref).
+   */
+  message?: { platform: Platform; ref: string };
 }
 
 export interface Reply {

@@ -44,7 +44,8 @@ export function turn(
   input: { text: string; personal: boolean } | { action: CardAction; submission?: string },
 ): Promise<Reply> {
   const submission = "submission" in input && input.submission ? `${origin.person.id}:${input.submission}` : undefined;
-  return deps.app.handle({ person: origin.person, platform: "slack", personal: "action" in input ? true : input.personal, ...input, submission });
+  const message = origin.message ? { platform: "slack" as const, ref: `${origin.message.channel}:${origin.message.ts}` } : undefined;
+  return deps.app.handle({ person: origin.person, platform: "slack", personal: "action" in input ? true : input.personal, ...input, submission, ...(message ? { message } : {}) });
 }
 
 /**

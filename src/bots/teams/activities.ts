@@ -81,7 +81,8 @@ export function createActivityHandler(app: App) {
     const reply = await app.handle({ ...turn, action: toAction(parsed.data.action.verb, parsed.data.action.data) });
     await sendCards(context, reply.cards);
     // The clicked card turns into the replacing one (a submitted form into its result); otherwise it stays as it was.
-    await answerInvoke(context, reply.replace ? invokeCard(reply.replace) : invokeMessage(t("teams.action.answered")));
+    // A refresh (trigger "automatic": Teams showing a card that asked for it) is answered the same way, for the same person.
+    await answerInvoke(context, reply.replace ? invokeCard(reply.replace, activity.from.id) : invokeMessage(t("teams.action.answered")));
   }
 
   /** The bot was added to a 1:1 chat or a team: remember where, and greet once per conversation. */

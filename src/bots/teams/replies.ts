@@ -12,8 +12,11 @@ const ERROR = "application/vnd.microsoft.error";
 /**
  * Gives every Action.Execute an Action.Submit fallback: Teams clients without
  * Universal Actions send a message whose `value` is the data, verb included.
+ * A card that asks to be refreshed is refreshed for `viewer` (the Teams user
+ * it is shown to): Teams refreshes automatically only for the listed users.
  */
-export function forTeams(card: AdaptiveCard): AdaptiveCard {
+export function forTeams(card: AdaptiveCard, viewer?: string): AdaptiveCard {
+  const { refresh, ...rest } = card;
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
     if (!node || typeof node !== "object") return node;
@@ -24,16 +27,18 @@ export function forTeams(card: AdaptiveCard): AdaptiveCard {
     }
     return o;
   };
-  return walk(card) as AdaptiveCard;
+  // The refresh action is sent by Teams itself, never shown: no fallback; without a viewer, no refresh.
+  const userIds = refresh?.userIds ?? (viewer ? [viewer] : []);
+  return { ...(walk(rest) as AdaptiveCard), ...(refresh && userIds.length ? { refresh: { ...refresh, userIds } } : {}) };
 }
 
-export function cardMessage(card: AdaptiveCard): Partial<Activity> {
-  return MessageFactory.attachment(CardFactory.adaptiveCard(forTeams(card)));
+export function cardMessage(card: AdaptiveCard, viewer?: string): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(forTeams(card, viewer)));
 }
 
-/** Sends each card as a new message in the conversation. */
+/** Sends each card as a new message in the conversation, for the person this turn is with. */
 export async function sendCards(context: TurnContext, cards: AdaptiveCard[]): Promise<void> {
-  if (cards.length) await context.sendActivities(cards.map(cardMessage));
+  if (cards.length) await context.sendActivities(cards.map((c) => cardMessage(c, context.activity.from?.id)));
 }
 
 /** The HTTP answer to an invoke (CloudAdapter returns it as the response body). */
@@ -41,7 +46,7 @@ export async function answerInvoke(context: TurnContext, body: AdaptiveCardInvok
   await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status, body } });
 }
 
-export const invokeCard = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD, value: forTeams(card) as unknown as Record<string, unknown> });
+export const invokeCard = (card: AdaptiveCard, viewer?: string): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD, value: forTeams(card, viewer) as unknown as Record<string, unknown> });
 export const invokeMessage = (text: string): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: MESSAGE, value: text as unknown as Record<string, unknown> });
 export const invokeError = (statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse => ({ statusCode, type: ERROR, value: { code, message } });
 
@@ -55,7 +60,7 @@ export async function replaceSubmittedCard(context: TurnContext, reply: Reply, l
   const cardActivityId = context.activity.replyToId;
   if (reply.replace && cardActivityId) {
     try {
-      await context.updateActivity({ ...cardMessage(reply.replace), id: cardActivityId });
+      await context.updateActivity({ ...cardMessage(reply.replace, context.activity.from?.id), id: cardActivityId });
     } catch (err) {
       log.warn({ err: (err as Error).message }, "teams: could not update the submitted card; sending it anew");
       cards.unshift(reply.replace);

@@ -29,6 +29,7 @@ const SECTIONS = [
   { href: "/portfolio", key: "portfolio.nav.needs", match: (p: string) => p === "/portfolio" || p.startsWith("/portfolio/needs") },
   { href: "/portfolio/work", key: "portfolio.nav.work", match: (p: string) => p.startsWith("/portfolio/work") },
   { href: "/portfolio/figures", key: "portfolio.nav.figures", match: (p: string) => p.startsWith("/portfolio/figures") },
+  { href: "/portfolio/methods", key: "portfolio.nav.methods", match: (p: string) => p.startsWith("/portfolio/methods") },
 ];
 
 export function layout(ctx: PageContext, title: string, main: Html): Html {

@@ -1,11 +1,12 @@
-// A need's page: what it is about, where it stands, its history, similar
-// needs, shared lessons, and the +1 button.
+// A need's page: what it is about, where it stands, the methods attached to
+// it, its history, similar needs, shared lessons, and the +1 button.
 import { cardContext } from "../../cards/context.ts";
 import { eventText } from "../../cards/needCard.ts";
 import type { PortfolioNeed } from "../../domain/portfolio.ts";
 import { OPEN_NEED_STATUSES } from "../../domain/types.ts";
 import { html, type Html } from "../html.ts";
 import { csrfField, layout, type PageContext } from "./layout.ts";
+import { methodAnchor, methodName } from "./methods.ts";
 import { lessonsSection } from "./lessons.ts";
 
 /** What the page says after a POST (the redirect carries it as ?done=…). */
@@ -61,6 +62,10 @@ ${linked ? html`<dt>${t("portfolio.need.linked")}</dt><dd>${linked}</dd>` : ""}
       : html`<p>${t("portfolio.need.similar.none")}</p>`
   }`;
 
+  const methods = view.methods.length
+    ? html`<h2>${t("portfolio.need.methods")}</h2><ul>${view.methods.map((m) => html`<li><a href="/portfolio/methods#${methodAnchor(m)}">${methodName(ctx, m)}</a></li>`)}</ul>`
+    : "";
+
   const noticeText =
     notice === "supported" ? t("portfolio.need.supportedNow", { reference: need.reference }) : notice ? t(`portfolio.need.${notice}`) : "";
 
@@ -77,6 +82,7 @@ ${section(t("portfolio.need.problem"), need.problem)}
 ${section(t("portfolio.need.affected"), need.affected)}
 ${section(t("portfolio.need.benefit"), need.benefit)}
 ${section(t("portfolio.need.outcome"), need.outcome)}
+${methods}
 ${lessonsSection(ctx, view.lessons)}
 ${history}
 ${similar}`,

@@ -48,7 +48,9 @@ export function createAnnounceFeature(deps: AnnounceFeatureDeps): Feature {
   };
 
   async function report(ctx: HandlerContext, id: unknown): Promise<Reply> {
-    const { announcement, report } = await announcements.report(ctx.person, id);
+    // The report replaces the clicked card; where that message can be updated later (Slack), it is kept current.
+    const { message } = ctx.turn;
+    const { announcement, report } = await announcements.report(ctx.person, id, message ? `${message.platform}:${message.ref}` : undefined);
     return { cards: [], replace: announcementReportCard(ctx, announcement, report) };
   }
 

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Announcement" ADD COLUMN     "reportRef" TEXT,
+ADD COLUMN     "reportShown" TEXT;
+
