@@ -34,7 +34,6 @@ import { createMethodService } from "./domain/methods.ts";
 import { createNeedService, type Clock, type NeedService } from "./domain/needs.ts";
 import { createPortfolioService, type PortfolioService } from "./domain/portfolio.ts";
 import { createTriageService, type TriageService } from "./domain/triage.ts";
-import { setDisplayZone } from "./i18n/format.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import type { Store } from "./store/index.ts";
@@ -70,14 +69,13 @@ export interface App {
 export function createApp(deps: { config: Config; store: Store; log: Logger; clock?: Clock }): App {
   const { config, store, log } = deps;
   const clock = deps.clock ?? (() => new Date());
-  setDisplayZone(config.timezone);
   const metrics = createMetrics();
   const needs = createNeedService(store, clock);
   const calendar = createCalendar(config.holidayCountry);
   const triage = createTriageService(store, clock, calendar, needs, config.timezone, {
-    question: (locale, need, question, askedBy) => needQuestionCard(cardContext(locale), need, question, askedBy),
-    update: (locale, need, change) => needUpdateNotificationCard(cardContext(locale), need, change),
-    answer: (locale, need, answer, answeredBy) => answerNotificationCard(cardContext(locale), need, answer, answeredBy),
+    question: (locale, need, question, askedBy) => needQuestionCard(cardContext(locale, config.timezone), need, question, askedBy),
+    update: (locale, need, change) => needUpdateNotificationCard(cardContext(locale, config.timezone), need, change),
+    answer: (locale, need, answer, answeredBy) => answerNotificationCard(cardContext(locale, config.timezone), need, answer, answeredBy),
   });
   const digests = createDigestService(store, calendar, { zone: config.timezone, defaultLocale: config.defaultLocale });
   const status = createStatusService({
@@ -87,8 +85,8 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     zone: config.timezone,
     log,
     cards: {
-      form: (locale, options) => statusForm(cardContext(locale), options),
-      escalation: (locale, info) => escalationCard(cardContext(locale), info),
+      form: (locale, options) => statusForm(cardContext(locale, config.timezone), options),
+      escalation: (locale, info) => escalationCard(cardContext(locale, config.timezone), info),
       notification: notificationCard,
     },
   });
@@ -102,14 +100,14 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     clock,
     zone: config.timezone,
     defaultLocale: config.defaultLocale,
-    render: (locale, announcement, options) => announcementCard(cardContext(locale), announcement, options),
+    render: (locale, announcement, options) => announcementCard(cardContext(locale, config.timezone), announcement, options),
     // "<platform>:<ref>": the platform's deliverer updates its message, in the author's language.
     showReport: async (ref, announcement, report) => {
       const cut = ref.indexOf(":");
       const deliverer = deliverers.get(ref.slice(0, cut) as Platform);
       if (!deliverer?.update) throw new Error(`no deliverer updates messages for ${ref}`);
       const author = await store.people.byId(announcement.authorId);
-      await deliverer.update(ref.slice(cut + 1), announcementReportCard(cardContext(author?.locale ?? config.defaultLocale), announcement, report));
+      await deliverer.update(ref.slice(cut + 1), announcementReportCard(cardContext(author?.locale ?? config.defaultLocale, config.timezone), announcement, report));
     },
   });
   const lessons = createLessonService({
@@ -117,7 +115,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
     clock,
     calendar,
     zone: config.timezone,
-    cards: { form: (locale, options) => lessonForm(cardContext(locale), options) },
+    cards: { form: (locale, options) => lessonForm(cardContext(locale, config.timezone), options) },
   });
   const router = createRouter(
     [
@@ -136,7 +134,7 @@ export function createApp(deps: { config: Config; store: Store; log: Logger; clo
       createLessonsFeature(lessons),
       createHelpFeature(),
     ],
-    { log, fallback: offerToReport, submissions: { firstSeen: (p, k) => store.inbound.firstSeen(p, k), forget: (p, k) => store.inbound.forget(p, k) } },
+    { log, zone: config.timezone, fallback: offerToReport, submissions: { firstSeen: (p, k) => store.inbound.firstSeen(p, k), forget: (p, k) => store.inbound.forget(p, k) } },
   );
   return {
     config,

@@ -15,6 +15,8 @@ import { createSessions, safeEqual, type Session, type Sessions } from "./sessio
 export interface SignedIn {
   person: Person;
   session: Session;
+  /** Display zone (config TIMEZONE) the pages show dates in. */
+  zone: string;
 }
 
 export interface Auth {
@@ -72,7 +74,7 @@ export function createAuth(app: App): Auth | null {
           audiences: [portfolio.oidc.clientId, `api://${new URL(portfolio.publicUrl).host}/${portfolio.oidc.clientId}`],
         })
       : undefined;
-  const plain = (path: string) => pageContext(defaultLocale, path);
+  const plain = (path: string) => pageContext(defaultLocale, app.config.timezone, path);
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "16kb" });
 
@@ -91,7 +93,7 @@ export function createAuth(app: App): Auth | null {
       const session = sessions.read(req);
       const person = session?.personId ? await app.store.people.byId(session.personId) : null;
       if (session && person) {
-        res.locals.signedIn = { person, session } satisfies SignedIn;
+        res.locals.signedIn = { person, session, zone: app.config.timezone } satisfies SignedIn;
         next();
         return;
       }
@@ -119,7 +121,7 @@ export function createAuth(app: App): Auth | null {
         return;
       }
       const session = sessions.read(req) ?? sessions.start(res, null);
-      const ctx = pageContext(defaultLocale, req.path, { personName: "", csrf: session.csrf });
+      const ctx = pageContext(defaultLocale, app.config.timezone, req.path, { personName: "", csrf: session.csrf });
       sendPage(res, 200, devSignInPage({ ...ctx, personName: undefined }, await app.store.people.all(), returnTo));
     } catch (err) {
       next(err);

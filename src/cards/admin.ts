@@ -30,7 +30,7 @@ function personLabel(name: string | null, email: string | null): string {
 export function cadenceText(ctx: CardContext, wp: { cadence: string; timezone: string; pingsPaused: boolean; nextPing: Date | null }): string {
   if (wp.pingsPaused) return ctx.t("admin.wp.paused", { cadence: wp.cadence });
   return wp.nextPing
-    ? ctx.t("admin.wp.cadence", { cadence: wp.cadence, timezone: wp.timezone, next: formatWeekdayTime(ctx.locale, wp.nextPing) })
+    ? ctx.t("admin.wp.cadence", { cadence: wp.cadence, timezone: wp.timezone, next: formatWeekdayTime(ctx, wp.nextPing) })
     : wp.cadence;
 }
 

@@ -97,7 +97,7 @@ export function announcementCard(ctx: CardContext, a: Announcement, options: { a
 /** Below the preview: what happens when the author sends it. */
 export function announcementControlCard(ctx: CardContext, a: Announcement, reach: { people: number; channels: number }): AdaptiveCard {
   const { t, locale } = ctx;
-  const when = a.scheduledAt ? t("announce.control.scheduled", { at: formatDateTime(locale, a.scheduledAt) }) : t("announce.control.now");
+  const when = a.scheduledAt ? t("announce.control.scheduled", { at: formatDateTime(ctx, a.scheduledAt) }) : t("announce.control.now");
   return clean(
     card(
       [heading(t("announce.control.title")), paragraph(t("announce.form.reach", reach)), paragraph(when)],

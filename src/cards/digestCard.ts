@@ -32,7 +32,7 @@ function needLine(ctx: CardContext, need: DigestNeed, withAge: boolean): string 
   const parts = [
     `**${need.reference}** ${plainText(truncate(need.title, 70))}`,
     need.departmentName ? plainText(truncate(need.departmentName, 40)) : "",
-    withAge ? t("digest.age", { days: need.ageWorkingDays }) : formatDate(ctx.locale, need.createdAt),
+    withAge ? t("digest.age", { days: need.ageWorkingDays }) : formatDate(ctx, need.createdAt),
     `+${need.supporterCount}`,
   ].filter(Boolean);
   return `${need.overdue ? "⚠ " : ""}${parts.join(" · ")}`;
@@ -44,7 +44,7 @@ function more(ctx: CardContext, total: number, shown: number): string[] {
 
 function digestView(ctx: CardContext, data: DigestData): DigestView {
   const { t, locale } = ctx;
-  const date = (d: Date) => formatDate(locale, d);
+  const date = (d: Date) => formatDate(ctx, d);
   const title = t("digest.title", { from: date(data.period.from), to: date(data.period.to) });
   const gridLines = data.grid.map((wp) => {
     const mark = wp.now ? HEALTH_MARK[wp.now] : "⚪";

@@ -2,8 +2,58 @@
 // definition. Teams renders Adaptive Cards up to schema 1.5.
 export const CARD_VERSION = "1.5";
 
+/**
+ * Any Adaptive Card element or action as JSON: what channels render, including cards that arrive from
+ * elsewhere (a card pushed back by Slack, the corpus tests). The builders below make the typed subset.
+ */
 export type Element = Record<string, unknown> & { type: string };
 export type Action = Record<string, unknown> & { type: string };
+
+// The neutral card model: the elements and actions the builders make, a union discriminated on `type`.
+// Type aliases (not interfaces) so each stays assignable to the open `Element` / `Action` JSON.
+export type TextBlock = {
+  type: "TextBlock";
+  text: string;
+  wrap: true;
+  size?: string;
+  weight?: "Bolder";
+  style?: "heading";
+  spacing?: string;
+  isSubtle?: true;
+  color?: string;
+};
+export type FactSet = { type: "FactSet"; facts: { title: string; value: string }[] };
+export type Container = { type: "Container"; id?: string; items: Element[]; style?: string; separator?: true; spacing?: string };
+export type ActionSet = { type: "ActionSet"; actions: Action[] };
+export type InputCommon = {
+  id: string;
+  label: string;
+  isRequired?: boolean;
+  errorMessage?: string;
+};
+export type TextInput = InputCommon & { type: "Input.Text"; value?: string; placeholder?: string; isMultiline?: true; maxLength?: number };
+export type ChoiceInput = InputCommon & {
+  type: "Input.ChoiceSet";
+  choices: { title: string; value: string }[];
+  value?: string;
+  style?: "compact" | "expanded";
+  isMultiSelect?: boolean;
+  placeholder?: string;
+};
+export type DateInput = InputCommon & { type: "Input.Date"; value?: string; min?: string; max?: string };
+export type Input = TextInput | ChoiceInput | DateInput;
+export type CardElement = TextBlock | FactSet | Container | ActionSet | Input;
+
+export type ExecuteAction = {
+  type: "Action.Execute";
+  title: string;
+  verb: string;
+  data: Record<string, unknown> & { verb: string };
+  style?: "positive" | "destructive";
+  associatedInputs?: "auto" | "none";
+};
+export type OpenUrlAction = { type: "Action.OpenUrl"; title: string; url: string };
+export type CardModelAction = ExecuteAction | OpenUrlAction;
 
 export interface AdaptiveCard {
   type: "AdaptiveCard";
@@ -54,15 +104,15 @@ export function card(body: Element[], actions: Action[] = []): AdaptiveCard {
   };
 }
 
-export function heading(text: string): Element {
+export function heading(text: string): TextBlock {
   return { type: "TextBlock", text, size: "Large", weight: "Bolder", wrap: true, style: "heading" };
 }
 
-export function subheading(text: string): Element {
+export function subheading(text: string): TextBlock {
   return { type: "TextBlock", text, size: "Medium", weight: "Bolder", wrap: true, spacing: "Medium" };
 }
 
-export function paragraph(text: string, options: { subtle?: boolean; color?: string; size?: string } = {}): Element {
+export function paragraph(text: string, options: { subtle?: boolean; color?: string; size?: string } = {}): TextBlock {
   return {
     type: "TextBlock",
     text,
@@ -73,11 +123,11 @@ export function paragraph(text: string, options: { subtle?: boolean; color?: str
   };
 }
 
-export function facts(pairs: [string, string][]): Element {
+export function facts(pairs: [string, string][]): FactSet {
   return { type: "FactSet", facts: pairs.filter(([, v]) => v !== "").map(([title, value]) => ({ title, value })) };
 }
 
-export function container(items: Element[], options: { style?: string; separator?: boolean } = {}): Element {
+export function container(items: Element[], options: { style?: string; separator?: boolean } = {}): Container {
   return {
     type: "Container",
     items,
@@ -86,19 +136,12 @@ export function container(items: Element[], options: { style?: string; separator
   };
 }
 
-export interface InputCommon {
-  id: string;
-  label: string;
-  isRequired?: boolean;
-  errorMessage?: string;
-}
-
 /**
  * An input marked invalid when the server found `error`: clients show
  * errorMessage only after their own checks fail, so the message is also shown
  * as red text right under the input (a Container keeps the two together).
  */
-export function withError(input: Element, error?: string): Element {
+export function withError<T extends Element>(input: T, error?: string): T | Container {
   if (!error) return input;
   return {
     type: "Container",
@@ -112,7 +155,7 @@ export function withError(input: Element, error?: string): Element {
 
 export function textInput(
   options: InputCommon & { value?: string; placeholder?: string; multiline?: boolean; maxLength?: number; error?: string },
-): Element {
+): TextInput | Container {
   const { error, multiline, ...rest } = options;
   return withError(
     {
@@ -134,18 +177,18 @@ export function choiceInput(
     placeholder?: string;
     error?: string;
   },
-): Element {
+): ChoiceInput | Container {
   const { error, ...rest } = options;
   return withError({ type: "Input.ChoiceSet", ...rest, ...(rest.value ? {} : { value: undefined }) }, error);
 }
 
-export function dateInput(options: InputCommon & { value?: string; min?: string; max?: string; error?: string }): Element {
+export function dateInput(options: InputCommon & { value?: string; min?: string; max?: string; error?: string }): DateInput | Container {
   const { error, ...rest } = options;
   return withError({ type: "Input.Date", ...rest }, error);
 }
 
 /** A button that sends `{verb, ...data}` back to the bot (Universal Actions). */
-export function execute(title: string, verb: string, data: Record<string, unknown> = {}, options: { style?: "positive" | "destructive"; associatedInputs?: "auto" | "none" } = {}): Action {
+export function execute(title: string, verb: string, data: Record<string, unknown> = {}, options: { style?: "positive" | "destructive"; associatedInputs?: "auto" | "none" } = {}): ExecuteAction {
   return {
     type: "Action.Execute",
     title,
@@ -156,11 +199,11 @@ export function execute(title: string, verb: string, data: Record<string, unknow
   };
 }
 
-export function openUrl(title: string, url: string): Action {
+export function openUrl(title: string, url: string): OpenUrlAction {
   return { type: "Action.OpenUrl", title, url };
 }
 
-export function actionSet(actions: Action[]): Element {
+export function actionSet(actions: Action[]): ActionSet {
   return { type: "ActionSet", actions };
 }
 

@@ -10,8 +10,8 @@ export function escalationCard(ctx: CardContext, info: EscalationInfo): Adaptive
   const { t, locale } = ctx;
   const rows: [string, string][] = [
     [t("status.escalation.lead"), info.leadName ? plainText(info.leadName) : t("status.nobody")],
-    [t("status.escalation.asked"), `${formatDate(locale, info.askedAt)}${info.askedName ? ` (${plainText(info.askedName)})` : ""}`],
-    [t("status.escalation.due"), formatDateTime(locale, info.dueAt)],
+    [t("status.escalation.asked"), `${formatDate(ctx, info.askedAt)}${info.askedName ? ` (${plainText(info.askedName)})` : ""}`],
+    [t("status.escalation.due"), formatDateTime(ctx, info.dueAt)],
     [t("status.escalation.overdue"), t("status.escalation.overdueDays", { days: info.workingDaysOverdue })],
   ];
   return clean(
@@ -20,8 +20,8 @@ export function escalationCard(ctx: CardContext, info: EscalationInfo): Adaptive
         heading(t("status.escalation.title", { code: plainText(info.subject.code), name: plainText(info.subject.name) })),
         paragraph(
           t("status.escalation.body", {
-            asked: formatDate(locale, info.askedAt),
-            due: formatDateTime(locale, info.dueAt),
+            asked: formatDate(ctx, info.askedAt),
+            due: formatDateTime(ctx, info.dueAt),
             days: info.workingDaysOverdue,
             reminders: info.remindersSent,
           }),

@@ -35,7 +35,7 @@ export function needFacts(ctx: CardContext, need: Need): Element {
     [t("need.card.urgency"), t(`urgency.${need.urgency}`)],
     [t("need.card.department"), plainText(need.departmentName ?? "")],
     [t("need.card.reporter"), plainText(need.reporterName)],
-    [t("need.card.created"), formatDate(locale, need.createdAt)],
+    [t("need.card.created"), formatDate(ctx, need.createdAt)],
     [t("need.card.supporters"), String(need.supporterCount)],
     [t("need.card.workPackage"), need.workPackageCode ?? ""],
     [t("need.card.sustainability"), need.sustainability.map((a) => t(`sustainability.${a}`)).join(", ")],
@@ -54,7 +54,7 @@ export function eventText(ctx: CardContext, e: NeedEvent): string {
       ? t("history.status", { from: t(`need.status.${e.fromStatus}`), to: t(`need.status.${e.toStatus}`) })
       : e.kind;
   const line = e.actorName ? t("history.by", { what, actor: plainText(e.actorName) }) : what;
-  return `${formatDateTime(locale, e.createdAt)}: ${line}${e.note ? ` (${plainText(truncate(e.note, 200))})` : ""}`;
+  return `${formatDateTime(ctx, e.createdAt)}: ${line}${e.note ? ` (${plainText(truncate(e.note, 200))})` : ""}`;
 }
 
 export function needCard(ctx: CardContext, need: Need, events: NeedEvent[], options: { canChange: boolean }): AdaptiveCard {
@@ -114,7 +114,7 @@ export function needListItem(need: Need, detail: string, button: Action, options
 export function needLine(ctx: CardContext, need: Need): Element {
   return needListItem(
     need,
-    `${statusText(ctx, need)} · ${formatDate(ctx.locale, need.createdAt)} · +${need.supporterCount}`,
+    `${statusText(ctx, need)} · ${formatDate(ctx, need.createdAt)} · +${need.supporterCount}`,
     execute(ctx.t("need.open"), "need.view", { needId: need.id }),
   );
 }

@@ -12,7 +12,7 @@ export const STATUS_VERBS = { submit: "status.submit", noChange: "status.noChang
 export function statusForm(ctx: CardContext, options: StatusFormOptions): AdaptiveCard {
   const { t, locale } = ctx;
   const { subject, request, occasion, previous } = options;
-  const due = formatDateTime(locale, request.dueAt);
+  const due = formatDateTime(ctx, request.dueAt);
   const v = options.values ?? (previous ? { ...previous } : {});
   const err = (field: string) => {
     const e = options.errors?.[field];
@@ -23,14 +23,14 @@ export function statusForm(ctx: CardContext, options: StatusFormOptions): Adapti
       ? t("status.form.ping", { code: subject.code, due })
       : occasion.kind === "reminder"
         ? t("status.form.reminder", { code: subject.code, due, number: occasion.number })
-        : t("status.form.intro", { date: formatDate(locale, request.askedAt), due });
+        : t("status.form.intro", { date: formatDate(ctx, request.askedAt), due });
   const fieldLabels = { progress: "status.field.progress", blockers: "status.field.blockers", nextSteps: "status.field.nextSteps", helpNeeded: "status.field.helpNeeded" };
   const body = [
     heading(t("status.form.title", { code: plainText(subject.code), name: plainText(subject.name) })),
     paragraph(intro),
     ...(options.asDeputy ? [paragraph(t("status.form.asDeputy"), { subtle: true })] : []),
     ...(options.late ? [paragraph(t("status.form.late", { due }), { color: "Warning" })] : []),
-    ...(previous && !options.values ? [paragraph(t("status.form.previous", { date: formatDate(locale, previous.updatedAt) }), { subtle: true })] : []),
+    ...(previous && !options.values ? [paragraph(t("status.form.previous", { date: formatDate(ctx, previous.updatedAt) }), { subtle: true })] : []),
     ...(options.errors && Object.keys(options.errors).length ? [paragraph(t("validation.summary"), { color: "Attention" })] : []),
     choiceInput({
       id: "health",
@@ -61,7 +61,7 @@ export function statusSavedCard(
 ): AdaptiveCard {
   const { t, locale } = ctx;
   const rows: [string, string][] = [
-    [t("status.card.period"), formatDate(locale, options.askedAt)],
+    [t("status.card.period"), formatDate(ctx, options.askedAt)],
     [t("status.card.health"), t(`status.health.${update.health}`)],
     [t("status.field.progress"), update.progress],
     [t("status.field.blockers"), update.blockers],

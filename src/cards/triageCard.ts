@@ -14,7 +14,7 @@ const HISTORY_SHOWN = 5;
 function queueLine(ctx: CardContext, entry: QueueEntry): Element {
   const { t, locale } = ctx;
   const { need } = entry;
-  const age = t("triage.queue.age", { days: entry.ageWorkingDays, date: formatDate(locale, need.createdAt) });
+  const age = t("triage.queue.age", { days: entry.ageWorkingDays, date: formatDate(ctx, need.createdAt) });
   return needListItem(
     need,
     `${entry.overdue ? `⚠ ${t("triage.queue.overdue")} · ` : ""}${age} · +${need.supporterCount} · ${plainText(need.departmentName ?? "")}`,

@@ -1,18 +1,18 @@
-// Dates and numbers as a person of that locale expects them, in the configured zone.
+// Dates and numbers as a person of that locale expects them, in the zone the caller passes.
 import { DateTime } from "luxon";
 import type { Locale } from "../domain/types.ts";
 
-let zone = "Europe/Stockholm";
-/** Set once at start from TIMEZONE. */
-export function setDisplayZone(timezone: string): void {
-  zone = timezone;
+/** Who reads the date: their language and the display zone (TIMEZONE), passed along, never a module global. */
+export interface Reader {
+  locale: Locale;
+  zone: string;
 }
 
-export function formatDate(locale: Locale, date: Date): string {
+export function formatDate({ locale, zone }: Reader, date: Date): string {
   return DateTime.fromJSDate(date, { zone }).setLocale(locale === "sv" ? "sv-SE" : "en-GB").toLocaleString(DateTime.DATE_MED);
 }
 
-export function formatDateTime(locale: Locale, date: Date): string {
+export function formatDateTime({ locale, zone }: Reader, date: Date): string {
   return DateTime.fromJSDate(date, { zone })
     .setLocale(locale === "sv" ? "sv-SE" : "en-GB")
     .toLocaleString(DateTime.DATETIME_MED);
@@ -24,7 +24,7 @@ export function truncate(text: string, max: number): string {
 }
 
 /** A moment with its weekday ("mån 30 nov. 09:00"), for schedules. */
-export function formatWeekdayTime(locale: Locale, date: Date): string {
+export function formatWeekdayTime({ locale, zone }: Reader, date: Date): string {
   return DateTime.fromJSDate(date, { zone })
     .setLocale(locale === "sv" ? "sv-SE" : "en-GB")
     .toLocaleString({ weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });

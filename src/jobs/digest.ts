@@ -25,7 +25,7 @@ export function createDigestJob(): Job {
       const period = await digests.duePeriod(now);
       const [recipients, data] = await Promise.all([digests.recipients(), digests.build(period)]);
       if (dryRun) {
-        out(digestText(cardContext(app.config.defaultLocale), data));
+        out(digestText(cardContext(app.config.defaultLocale, app.config.timezone), data));
         out("");
         out(`Dry run: digest ${period.key} for ${recipients.length} recipient(s): ${recipients.map((r) => r.key).join(", ")}. Nothing was sent.`);
         return { summary: `dry run of digest ${period.key}`, counts: { recipients: recipients.length } };
@@ -36,7 +36,7 @@ export function createDigestJob(): Job {
         publicUrl?.startsWith("https:")
           ? {
               url: `${publicUrl}${app.charts.signedPath(DIGEST_CHART, locale, new Date(now.getTime() + PICTURE_DAYS * 86_400_000))}`,
-              altText: cardContext(locale).t("portfolio.figures.byDepartment"),
+              altText: cardContext(locale, app.config.timezone).t("portfolio.figures.byDepartment"),
             }
           : undefined;
       let sent = 0;
@@ -49,7 +49,7 @@ export function createDigestJob(): Job {
               dedupeKey: `digest:${DIGEST_KIND}:${period.key}:${recipient.key}`,
               target: recipient.key,
               kind: "digest",
-              payload: digestCard(cardContext(recipient.locale), data, { picture: picture(recipient.locale) }),
+              payload: digestCard(cardContext(recipient.locale, app.config.timezone), data, { picture: picture(recipient.locale) }),
               // Due as of the run's moment, so a run `--at` another time is delivered by an outbox run at that time.
               availableAt: now,
             });

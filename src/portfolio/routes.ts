@@ -22,8 +22,8 @@ const TEAMS_JS = createRequire(import.meta.url).resolve("@microsoft/teams-js/dis
 const NOTICES = new Set(["supported", "nameShown", "nameHidden"]);
 
 function context(req: Request, res: Response): PageContext {
-  const { person, session } = res.locals.signedIn as SignedIn;
-  return pageContext(person.locale, req.path, { personName: person.displayName, csrf: session.csrf });
+  const { person, session, zone } = res.locals.signedIn as SignedIn;
+  return pageContext(person.locale, zone, req.path, { personName: person.displayName, csrf: session.csrf });
 }
 
 function signedIn(res: Response): SignedIn {

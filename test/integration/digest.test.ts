@@ -223,7 +223,7 @@ describe("digest with 10,000 needs", () => {
     expect(data.waiting.total).toBeGreaterThan(3000);
     expect(data.waiting.items).toHaveLength(5);
     for (const locale of ["sv", "en"] as const) {
-      const card = digestCard(cardContext(locale), data);
+      const card = digestCard(cardContext(locale, "Europe/Stockholm"), data);
       expect(cardProblems(card)).toEqual([]);
       expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(MAX_CARD_BYTES / 4);
       // Each element becomes at most one Slack block; Slack allows 50 per message.

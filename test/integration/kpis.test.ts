@@ -132,13 +132,13 @@ describe("report kpis", () => {
     const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent" }, "/nonexistent/.env");
     const app = createApp({ config, store: db.store, log: createLogger("silent"), clock: () => new Date(NOW) });
     const data = await app.digests.build({ from: new Date("2026-04-08T10:00:00Z"), to: new Date(NOW), key: "test" });
-    const sv = digestText(cardContext("sv"), data);
+    const sv = digestText(cardContext("sv", "Europe/Stockholm"), data);
     expect(sv).toContain("Utvärdering: 2026-Q2 jämfört med 2026-Q1");
     expect(sv).toContain("Median arbetsdagar till triage: 1 (förra 1,5)");
     expect(sv).toContain("Rapportörer som fick besked inom målet: 100 % (förra 33 %)");
     // The lesson answered on 10 April is shareable: one lesson this period.
     expect(sv).toContain("Periodens lärdomar (1)");
-    const en = digestText(cardContext("en"), data);
+    const en = digestText(cardContext("en", "Europe/Stockholm"), data);
     expect(en).toContain("Evaluation: 2026-Q2 against 2026-Q1");
     expect(en).toContain("Lessons logged: 1 (before 1)");
   });

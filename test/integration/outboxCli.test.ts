@@ -102,12 +102,12 @@ describe("the coordinators' digest", () => {
     });
     const data = await t.app.digests.build({ from, to: t0, key: "test" });
     expect(data.delivery).toEqual({ failed: 1, unreachable: [maria.displayName] });
-    expect(digestText(cardContext("en"), data)).toContain(`Not delivered: 1 messages since the last digest · cannot be reached: ${maria.displayName}`);
-    expect(digestText(cardContext("sv"), data)).toContain(`Inte levererat: 1 meddelanden sedan förra sammanfattningen · kan inte nås: ${maria.displayName}`);
+    expect(digestText(cardContext("en", "Europe/Stockholm"), data)).toContain(`Not delivered: 1 messages since the last digest · cannot be reached: ${maria.displayName}`);
+    expect(digestText(cardContext("sv", "Europe/Stockholm"), data)).toContain(`Inte levererat: 1 meddelanden sedan förra sammanfattningen · kan inte nås: ${maria.displayName}`);
     // Nothing to report: no line.
     await db.store.people.setConversationRef(account!.id, "DMARIA");
     const quiet = await t.app.digests.build({ from: t0, to: new Date("2026-03-31T07:00:00Z"), key: "test-2" });
-    expect(digestText(cardContext("en"), quiet)).not.toContain("Not delivered");
+    expect(digestText(cardContext("en", "Europe/Stockholm"), quiet)).not.toContain("Not delivered");
   });
 });
 

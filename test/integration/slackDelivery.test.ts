@@ -50,7 +50,7 @@ describe("Slack deliverer", () => {
   it("opens the DM once, posts blocks with a text fallback and keeps channel:ts as ref", async () => {
     const person = await slackPerson("U7", "lars.andersson@stockholm.example");
     expect(person.displayName).toBe("Lars Andersson"); // linked to the seeded person by e-mail
-    const card = needCreatedCard(cardContext("sv"), sampleNeed());
+    const card = needCreatedCard(cardContext("sv", "Europe/Stockholm"), sampleNeed());
     const first = await deliverer.deliver({ kind: "person", person, account: await account("U7") }, card);
     expect(api.callsTo("conversations.open").map((c) => c.body.users)).toEqual(["U7"]);
     const post = api.callsTo("chat.postMessage").at(-1)!;

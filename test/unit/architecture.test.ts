@@ -67,6 +67,13 @@ describe("architecture", () => {
     expect(store.filter((f) => /Date\.now\(\)/.test(readFileSync(path.join(SRC, f.rel), "utf8"))).map((f) => f.rel)).toEqual([]);
   });
 
+  it("passes the display zone (TIMEZONE) along, never as a mutable module global", () => {
+    // A setter like setDisplayZone, a module-level `let zone`, or Luxon's process-wide Settings.defaultZone would make
+    // card and page output depend on what ran first; the zone travels in CardContext / PageContext instead.
+    const global = /\bset\w+Zone\s*\(|^let\s+\w*(zone|timezone)\b|Settings\.defaultZone\s*=(?!=)/im;
+    expect(all.filter((f) => global.test(readFileSync(path.join(SRC, f.rel), "utf8"))).map((f) => f.rel)).toEqual([]);
+  });
+
   it("keeps src/domain free of chat SDKs, HTTP and the file system", () => {
     const domain = all.filter((f) => f.rel.startsWith("domain/"));
     const bad = domain.filter((f) => f.imports.some((i) => /^(node:(fs|http|https|net|child_process)|express|botbuilder|@slack\/|\.\.\/bots\/)/.test(i)));

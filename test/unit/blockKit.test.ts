@@ -59,7 +59,7 @@ describe("Adaptive Card → Block Kit", () => {
   }
 
   it("turns a need form into a modal whose submission maps back to the Adaptive Card's data", () => {
-    const ctx = cardContext("sv");
+    const ctx = cardContext("sv", "Europe/Stockholm");
     const form = needForm(ctx, { departments, values: { title: "Skrivare", department: "3", sustainability: "social" }, sourceUrl: "https://x.slack.com/archives/C1/p1" });
     const modal = toModal(form, translator("sv"), { channel: "D42" });
     expect(modal.callback_id).toBe("need.submit");
@@ -136,7 +136,7 @@ describe("Adaptive Card → Block Kit", () => {
   });
 
   it("offers triage assignment among 1,000 work packages and 1,000 initiatives by type-ahead", () => {
-    const ctx = cardContext("en");
+    const ctx = cardContext("en", "Europe/Stockholm");
     const workPackages = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, code: `WP${i + 1}`, name: `Work package ${i + 1}`, description: "", leadId: null, deputyId: null, cadence: "0 9 * * 1", timezone: "Europe/Stockholm", active: true, pingsPaused: false }));
     const initiatives = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, code: `I-${i + 1}`, title: `Initiative ${i + 1}`, workPackageId: 1, stage: "pilot" as const, ownerId: null, needId: null, active: true }));
     const triage = triageNeedCard(ctx, { need: sampleNeed(), events: [], workPackages, initiatives, candidates: [], methods: [] });
@@ -152,7 +152,7 @@ describe("Adaptive Card → Block Kit", () => {
   });
 
   it("keeps messages within 50 blocks with '…and N more' and the card's own buttons last", () => {
-    const ctx = cardContext("en");
+    const ctx = cardContext("en", "Europe/Stockholm");
     const many = Array.from({ length: 200 }, (_, i) => sampleNeed({ id: i + 1, reference: `N-2026-${String(i + 1).padStart(4, "0")}` }));
     const { blocks } = toMessage(myNeedsCard(ctx, many, many), t);
     expect(blocks.length).toBeLessThanOrEqual(50);
@@ -162,7 +162,7 @@ describe("Adaptive Card → Block Kit", () => {
   });
 
   it("deflates large button values and refuses what still does not fit", () => {
-    const ctx = cardContext("en");
+    const ctx = cardContext("en", "Europe/Stockholm");
     const draft = { title: "x", problem: "Printers jam on floor three every morning. ".repeat(80) };
     const { blocks } = toMessage(similarNeedsCard(ctx, [sampleNeed()], draft), t);
     const send = blocks.flatMap((b) => (b.elements as Obj[] | undefined) ?? []).find((e) => typeof e.value === "string" && decodeValue(e.value).verb === "need.submit")!;

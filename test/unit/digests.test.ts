@@ -59,7 +59,7 @@ describe("digest aggregation", () => {
 describe("digest rendering", () => {
   it("shows the top items, then 'and N more'", () => {
     const data = sampleDigest();
-    const text = cardText(digestCard(cardContext("en"), data));
+    const text = cardText(digestCard(cardContext("en", "Europe/Stockholm"), data));
     expect(text).toContain("New needs (12)");
     expect(text).toContain("… and 7 more");
     expect(text).toContain("⚠ 6 past the target of 10 working days");
@@ -72,14 +72,14 @@ describe("digest rendering", () => {
   it("keeps a quiet week short and friendly", () => {
     const data = sampleDigest({ quiet: true });
     expect(isQuiet(data)).toBe(true);
-    const card = digestCard(cardContext("sv"), data);
+    const card = digestCard(cardContext("sv", "Europe/Stockholm"), data);
     expect(cardText(card)).toContain("En lugn vecka");
     expect(cardText(card)).not.toContain("Nyckeltal");
     expect(card.body.length).toBeLessThanOrEqual(3);
   });
 
   it("renders the same content as plain text for the terminal", () => {
-    const text = digestText(cardContext("sv"), sampleDigest());
+    const text = digestText(cardContext("sv", "Europe/Stockholm"), sampleDigest());
     expect(text.split("\n")[0]).toMatch(/^Sammanfattning /);
     expect(text).toContain("Nya behov (12)");
     expect(text).toContain("  - N-2026-0001 Behov nummer 1");

@@ -59,7 +59,7 @@ describe("input rules", () => {
     const seen: unknown[] = [];
     const router = createRouter(
       [{ forms: { "demo.send": { form: async () => form } }, actions: { "demo.send": async (_ctx, data) => (seen.push(data), { cards: [] }) } }],
-      { log: pino({ level: "silent" }), fallback: async () => ({ cards: [] }) },
+      { log: pino({ level: "silent" }), zone: "Europe/Stockholm", fallback: async () => ({ cards: [] }) },
     );
     const person = { id: 1, name: "P", email: null, locale: "sv", roles: [], departmentId: null } as unknown as Person;
     for (const platform of ["teams", "web", "slack"] as const) {

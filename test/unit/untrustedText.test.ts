@@ -19,7 +19,7 @@ import { singleLine } from "../../src/domain/text.ts";
 import { translator } from "../../src/i18n/index.ts";
 import { sampleDigest, sampleNeed } from "../fixtures/cards.ts";
 
-const ctx = cardContext("en");
+const ctx = cardContext("en", "Europe/Stockholm");
 const LINK = "[Log in here](https://evil.example/login)";
 const hostile = sampleNeed({ title: LINK, problem: "**urgent** <!channel> _now_ <@U123>\n- a list\n1. item", reporterName: "[Boss](https://evil.example)" });
 

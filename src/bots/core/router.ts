@@ -44,6 +44,8 @@ export interface SubmissionLedger {
 
 export interface RouterOptions {
   log: Logger;
+  /** Display zone (config TIMEZONE) every handler's cards show dates in. */
+  zone: string;
   submissions?: SubmissionLedger;
   /** Free text in a 1:1 chat that matches no intent. */
   fallback: (ctx: HandlerContext, text: string) => Promise<Reply>;
@@ -65,12 +67,12 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
   for (const verb of once) if (!actions.has(verb)) throw new Error(`"once" names a verb no feature registers: ${verb}`);
 
   function helpLines(turn: Turn): string[] {
-    const { t } = cardContext(turn.person.locale);
+    const { t } = cardContext(turn.person.locale, options.zone);
     return intents.filter((i) => i.helpKey && (!i.roles || hasRole(turn.person, ...i.roles))).map((i) => t(i.helpKey!));
   }
 
   function context(turn: Turn): HandlerContext {
-    return { ...cardContext(turn.person.locale), turn, person: turn.person, helpLines: () => helpLines(turn) };
+    return { ...cardContext(turn.person.locale, options.zone), turn, person: turn.person, helpLines: () => helpLines(turn) };
   }
 
   function refusal(ctx: HandlerContext, err: DomainError): Reply {

@@ -15,6 +15,6 @@ export async function publishHome(deps: SlackDeps, origin: Origin): Promise<void
     deps.app.portfolio.overview(),
   ]);
   const { publicUrl } = deps.app.config.portfolio;
-  const card = homeCard(cardContext(who.locale), { reported, requests, triageCount, organisation, portfolioUrl: publicUrl ? `${publicUrl}/portfolio` : undefined });
+  const card = homeCard(cardContext(who.locale, deps.app.config.timezone), { reported, requests, triageCount, organisation, portfolioUrl: publicUrl ? `${publicUrl}/portfolio` : undefined });
   await deps.client.views.publish({ user_id: origin.user.userId, view: toHome(card, texts(origin), renderOptions(deps)) as never });
 }

@@ -56,7 +56,7 @@ export function homeCard(ctx: CardContext, content: HomeContent): AdaptiveCard {
   if (content.requests.length > 0) {
     body.push(
       subheading(t("slack.home.requests")),
-      paragraph(content.requests.map((r) => `- ${t("slack.home.request", { label: r.label, due: formatDate(locale, r.dueAt) })}`).join("\n")),
+      paragraph(content.requests.map((r) => `- ${t("slack.home.request", { label: r.label, due: formatDate(ctx, r.dueAt) })}`).join("\n")),
       paragraph(t("slack.home.requestsHint"), { subtle: true }),
     );
   }

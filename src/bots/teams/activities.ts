@@ -72,7 +72,7 @@ export function createActivityHandler(app: App) {
       return;
     }
     const turn = await turnOf(context);
-    const { t } = cardContext(turn.person.locale);
+    const { t } = cardContext(turn.person.locale, app.config.timezone);
     const parsed = executeValue.safeParse(activity.value);
     if (!parsed.success) {
       await answerInvoke(context, invokeError(400, "bad_request", t("teams.action.invalid")), 400);
@@ -92,7 +92,7 @@ export function createActivityHandler(app: App) {
     if (!(await app.store.inbound.firstSeen("teams", `welcome:${conversationId}`))) return;
     const team = (context.activity.channelData as { team?: { name?: unknown } } | undefined)?.team;
     const welcomeName = !turn.personal && typeof team?.name === "string" ? team.name : turn.person.displayName.split(" ")[0];
-    await sendCards(context, [helpCard(cardContext(turn.person.locale), app.router.helpLines(turn), { welcomeName })]);
+    await sendCards(context, [helpCard(cardContext(turn.person.locale, app.config.timezone), app.router.helpLines(turn), { welcomeName })]);
   }
 
   async function onConversationUpdate(context: TurnContext): Promise<void> {
@@ -119,7 +119,7 @@ export function createActivityHandler(app: App) {
     if (activity.id && !(await app.store.inbound.firstSeen("teams", `${activity.conversation.id}|${activity.id}`))) {
       app.log.info({ activityId: activity.id, type: activity.type }, "teams: duplicate activity ignored");
       if (activity.type === ActivityTypes.Invoke) {
-        const { t } = cardContext(localeFrom(activity.locale, app.config.defaultLocale));
+        const { t } = cardContext(localeFrom(activity.locale, app.config.defaultLocale), app.config.timezone);
         await answerInvoke(context, invokeMessage(t("teams.action.duplicate")));
       }
       return;

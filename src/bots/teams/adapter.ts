@@ -72,7 +72,7 @@ export function createTeamsAdapter(config: Config, log: Logger, options: { conne
   adapter.onTurnError = async (context, err) => {
     const { activity } = context;
     log.error({ err, type: activity.type, name: activity.name, activityId: activity.id }, "teams turn failed");
-    const ctx = cardContext(localeFrom(activity.locale, config.defaultLocale));
+    const ctx = cardContext(localeFrom(activity.locale, config.defaultLocale), config.timezone);
     try {
       if (activity.type === ActivityTypes.Invoke) await answerInvoke(context, invokeMessage(ctx.t("errors.unexpected")));
       else if (activity.type === ActivityTypes.Message) await context.sendActivity(cardMessage(errorCard(ctx, ctx.t("errors.unexpected"))));

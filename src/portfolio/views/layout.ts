@@ -7,6 +7,8 @@ import { html, type Html } from "../html.ts";
 
 export interface PageContext {
   locale: Locale;
+  /** Display zone (config TIMEZONE) for dates on the page. */
+  zone: string;
   t: Translate;
   /** The signed-in person's name; undefined on the sign-in pages. */
   personName?: string;
@@ -16,8 +18,8 @@ export interface PageContext {
   path: string;
 }
 
-export function pageContext(locale: Locale, path: string, session?: { personName: string; csrf: string }): PageContext {
-  return { locale, t: translator(locale), path, personName: session?.personName, csrf: session?.csrf };
+export function pageContext(locale: Locale, zone: string, path: string, session?: { personName: string; csrf: string }): PageContext {
+  return { locale, zone, t: translator(locale), path, personName: session?.personName, csrf: session?.csrf };
 }
 
 /** The hidden field every POST form carries. */

@@ -26,7 +26,7 @@ ${
     ? html`<p>${t("portfolio.lessons.none")}</p>`
     : lessons.map(
         (l) => html`<article class="lesson">
-<h3>${subject(l)} <span class="when">(${t(`portfolio.lessons.occasion.${l.occasion}`)}, ${formatDate(locale, l.answeredAt)})</span></h3>
+<h3>${subject(l)} <span class="when">(${t(`portfolio.lessons.occasion.${l.occasion}`)}, ${formatDate(ctx, l.answeredAt)})</span></h3>
 <dl class="facts">${LESSON_FIELDS.filter((f) => l[f].trim()).map((f) => html`<dt>${t(`lessons.field.${f}`)}</dt><dd>${l[f]}</dd>`)}</dl>
 </article>`,
       )

@@ -53,7 +53,7 @@ ${linked ? html`<dt>${t("portfolio.need.linked")}</dt><dd>${linked}</dd>` : ""}
 <dt>${t("portfolio.need.supporters")}</dt><dd class="supporters" id="supporters">${need.supporterCount}</dd>
 </dl>`;
 
-  const card = cardContext(locale);
+  const card = cardContext(locale, ctx.zone);
   const history = html`<h2>${t("portfolio.need.history")}</h2><ol class="history">${view.history.map((e) => html`<li>${eventText(card, e)}</li>`)}</ol>`;
 
   const similar = html`<h2>${t("portfolio.need.similar")}</h2>${

@@ -66,7 +66,7 @@ ${select(ctx, "wp", "portfolio.filter.wp", data.workPackages.map((w) => ({ value
 <td data-label="${t("portfolio.col.status")}"><span class="status">${t(`need.status.${r.status}`)}</span></td>
 <td data-label="${t("portfolio.col.supporters")}" class="num">${r.supporterCount}</td>
 <td data-label="${t("portfolio.col.linked")}">${r.workPackageCode ?? r.initiativeCode ?? "–"}</td>
-<td data-label="${t("portfolio.col.reported")}">${formatDate(locale, r.createdAt)}</td>
+<td data-label="${t("portfolio.col.reported")}">${formatDate(ctx, r.createdAt)}</td>
 </tr>`,
       )}</tbody></table>`
     : html`<p class="notice">${t("portfolio.results.none")}</p>`;

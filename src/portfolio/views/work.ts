@@ -14,7 +14,7 @@ function table(ctx: PageContext, lines: WorkLine[], withStage: boolean): Html {
 <thead><tr><th scope="col">${t("portfolio.work.code")}</th><th scope="col">${t("portfolio.work.name")}</th>${withStage ? html`<th scope="col">${t("portfolio.work.stage")}</th>` : ""}<th scope="col">${t("portfolio.work.lead")}</th><th scope="col">${t("portfolio.work.health")}</th><th scope="col">${t("portfolio.work.trend")}</th><th scope="col">${t("portfolio.work.lastUpdate")}</th></tr></thead>
 <tbody>${lines.map(
     (l) => html`<tr><th scope="row">${l.code}</th><td>${l.name}</td>${withStage ? html`<td>${l.stage ? t(`stage.${l.stage}`) : "–"}</td>` : ""}<td>${l.lead ?? "–"}</td>
-<td>${l.now ? t(`status.health.${l.now}`) : t("portfolio.health.none")}</td><td>${t(`portfolio.trend.${l.trend}`)}</td><td>${l.lastUpdateAt ? formatDate(locale, l.lastUpdateAt) : "–"}</td></tr>`,
+<td>${l.now ? t(`status.health.${l.now}`) : t("portfolio.health.none")}</td><td>${t(`portfolio.trend.${l.trend}`)}</td><td>${l.lastUpdateAt ? formatDate(ctx, l.lastUpdateAt) : "–"}</td></tr>`,
   )}</tbody></table>`;
 }
 

@@ -86,7 +86,7 @@ export function createAnnounceFeature(deps: AnnounceFeatureDeps): Feature {
       [ANNOUNCE_VERBS.send]: async (ctx, data) => {
         const { announcement } = await announcements.send(ctx.person, data.announcementId);
         if (announcement.state === "scheduled") {
-          return { cards: [], replace: noticeCard(ctx.t("announce.scheduled", { at: formatDateTime(ctx.locale, announcement.scheduledAt!) })) };
+          return { cards: [], replace: noticeCard(ctx.t("announce.scheduled", { at: formatDateTime(ctx, announcement.scheduledAt!) })) };
         }
         return report(ctx, announcement.id);
       },

@@ -23,7 +23,7 @@ export function createMeFeature(deps: { me: MeService }): Feature {
       "me.settingsSave": async (ctx, data) => {
         const person = await me.setLocale(ctx.person, data.locale);
         // The answer already speaks the newly chosen language.
-        const now = { ...cardContext(person.locale), person };
+        const now = { ...cardContext(person.locale, ctx.zone), person };
         return { cards: [noticeCard(now.t("me.settings.saved"))], replace: settingsCard(now, await me.stored(person)) };
       },
     },

@@ -35,7 +35,7 @@ export function createStatusFeature(status: StatusService): Feature {
         handle: async (ctx, rest) => {
           if (!rest.trim()) return reply(noticeCard(ctx.t("status.away.usage")));
           const until = await status.setAway(ctx.person, rest);
-          return reply(noticeCard(ctx.t("status.away.set", { date: formatDate(ctx.locale, until) })));
+          return reply(noticeCard(ctx.t("status.away.set", { date: formatDate(ctx, until) })));
         },
       },
       {
