@@ -48,6 +48,8 @@ export interface SlackApiStandIn {
   outage: Failure | null;
   /** Channels whose posts never get an answer. */
   stalled: Set<string>;
+  /** Calls of `method` are recorded but not answered until the returned function is called. */
+  hold(method: string): () => void;
   /** Successful chat.postMessage calls per marker found in the body. */
   delivered(marker: RegExp): Map<string, number>;
   /** Waits until `count` calls to `method` (matching `where`) were recorded. */
@@ -129,6 +131,7 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
 
   const windows = createRateWindows();
   const stalled = new Set<string>();
+  const holds = new Map<string, Promise<void>>();
   const behaviour = createBehaviour<NonNullable<SlackApiStandIn["limits"]>, Failure>();
   const self = behaviour.state;
   const delay = behaviour.delay;
@@ -163,6 +166,7 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
       }
       const limited = overLimit(method, body, performance.now());
       if (method === "chat.postMessage" && stalled.has(String(body.channel))) return; // never answered
+      await holds.get(method);
       await delay();
       const failure = self.outage ?? failures.get(method)?.shift();
       if ((failure && "status" in failure) || limited) {
@@ -191,6 +195,14 @@ export async function startSlackApi(): Promise<SlackApiStandIn> {
     users,
     refused: () => windows.refused,
     stalled,
+    hold(method) {
+      let release!: () => void;
+      holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        holds.delete(method);
+        release();
+      };
+    },
     delivered(marker) {
       const counts = new Map<string, number>();
       for (const c of calls) {

@@ -7,6 +7,7 @@ import type { Role } from "../../src/domain/types.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { personByEmail } from "../helpers/db.ts";
+import { boltAccepted, boltSettled, trackBolt } from "../helpers/boltSettled.ts";
 import { cardText, startTestServer, webChat, type TestServer } from "../helpers/server.ts";
 import { interaction, slackRequest, startSlackApi, type SlackApiStandIn } from "../helpers/slackApi.ts";
 import { teamsClient, teamsUser, TENANT } from "../helpers/teams.ts";
@@ -98,16 +99,8 @@ async function snapshot(): Promise<string> {
   return JSON.stringify(rows);
 }
 
-/** Slack answers before it runs a listener: wait until the stand-in has seen no new call for a moment. */
-async function slackSettled(): Promise<void> {
-  let last = -1;
-  while (api.calls.length !== last) {
-    last = api.calls.length;
-    await new Promise((r) => setTimeout(r, 400));
-  }
-}
-
 beforeAll(async () => {
+  trackBolt();
   api = await startSlackApi();
   connector = await startBotConnector();
   server = await startTestServer({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: "xoxb-test", SLACK_API_URL: api.url });
@@ -196,6 +189,7 @@ describe("authorisation matrix", () => {
     it("Slack: the same refusals as button clicks change nothing", async () => {
       const user = `U${role.toUpperCase()}`;
       const before = await snapshot();
+      const accepted = boltAccepted();
       let n = 0;
       for (const [verb, { data }] of refusals(role)) {
         const body = interaction("block_actions", user, {
@@ -206,7 +200,9 @@ describe("authorisation matrix", () => {
         const res = await slackRequest(server.url, SECRET, body, { contentType: "application/x-www-form-urlencoded" });
         expect(res.status, `${role} ${verb}`).toBeLessThan(500);
       }
-      await slackSettled();
+      // Every click reached the listeners, and every listener has finished.
+      expect(boltAccepted() - accepted).toBe(n);
+      await boltSettled();
       expect(await snapshot()).toBe(before);
     });
   });

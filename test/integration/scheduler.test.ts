@@ -1,7 +1,7 @@
 // The scheduler with node-cron and the JobRun coordinator: two replicas on one
 // database run each fire once; stop() finishes or releases what it claimed.
 // And the `jobs` CLI as an operator uses it.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli.ts";
 import { startScheduler } from "../../src/jobs/scheduler.ts";
 import type { Job } from "../../src/jobs/types.ts";
@@ -15,8 +15,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await db.cleanup();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("scheduler", () => {
   it("runs each fire on one replica only and records the result", async () => {
@@ -63,13 +61,24 @@ describe("scheduler", () => {
         }),
     };
     const a = clockedApp(db);
+    // After the late finish, the run (ok) and then node-cron's onComplete (failed) each try to
+    // close the row: a barrier on both writes instead of a sleep, then neither may have taken it back.
+    const jobRuns = a.app.store.jobRuns;
+    const close = jobRuns.finish;
+    let closes = 0;
+    let bothTried!: () => void;
+    const closed = new Promise<void>((resolve) => (bothTried = resolve));
+    vi.spyOn(jobRuns, "finish").mockImplementation(async (...args) => {
+      await close.apply(jobRuns, args);
+      if (++closes === 2) bothTried();
+    });
     const scheduler = startScheduler(a.app, [slow], { stopTimeoutMs: 100 });
     await running;
     await scheduler.stop();
     const [row] = await db.store.db.jobRun.findMany({ where: { job: "test-slow" } });
     expect(row!.status).toBe("released");
     finish();
-    await sleep(50);
+    await closed;
     expect((await db.store.db.jobRun.findFirst({ where: { job: "test-slow" } }))!.status).toBe("released");
   });
 });

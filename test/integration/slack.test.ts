@@ -3,6 +3,7 @@
 // API and on what the database holds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
+import { boltAccepted, boltSettled, trackBolt } from "../helpers/boltSettled.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { form, payload, slackRequest, slashCommand as slashCommandOf, startSlackApi, TEAM_ID, type SlackApiStandIn, type SlackCall } from "../helpers/slackApi.ts";
 
@@ -16,6 +17,7 @@ type Block = { type: string; block_id?: string; text?: { text: string }; element
 type View = { callback_id: string; private_metadata: string; blocks: Block[]; title: { text: string }; submit?: { text: string } };
 
 beforeAll(async () => {
+  trackBolt();
   api = await startSlackApi();
   api.users.set("ULARS", { id: "ULARS", name: "Lars Andersson", email: "lars.andersson@stockholm.example", locale: "sv-SE" });
   api.users.set("UNORA", { id: "UNORA", name: "Nora Nyberg", email: "nora.nyberg@stockholm.example", locale: "en-GB" });
@@ -121,10 +123,12 @@ describe("Slack", () => {
 
   it("reports a need from /samordna need: modal prefilled, validation errors, then created", async () => {
     const { body, triggerId } = slashCommand("ULARS", "need Snöröjningen av cykelbanor på Essingeleden");
-    const started = Date.now();
+    // Slack wants the ack within 3 s: it must not wait for the modal. With views.open held
+    // unanswered, the 200 can only arrive if the ack came first (latency: bench/inbound.ts).
+    const release = api.hold("views.open");
     const res = await post(body);
     expect(res.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(3000);
+    release();
 
     const [open] = await api.waitFor("views.open", (c) => c.body.trigger_id === triggerId);
     const view = open.body.view as View;
@@ -230,10 +234,11 @@ describe("Slack", () => {
     expect(need.sourceUrl).toBe("https://stockholm.slack.com/archives/C0FORUM/p1700000123000200");
   });
 
-  it("answers DMs like Teams text, handles a retried event once, and offers free text as a need", async () => {
-    const id = `EvDM${++seq}`;
-    const dm = event({ type: "message", channel_type: "im", channel: "DNORA", user: "UNORA", text: "my needs", ts: "1700000200.000100" }, id);
-    expect((await slackRequest(server.url, SECRET, dm)).status).toBe(200);
+  const noraDm = (body: string, ts: string, eventId?: string) => event({ type: "message", channel_type: "im", channel: "DNORA", user: "UNORA", text: body, ts }, eventId);
+  const repliesToNora = () => api.callsTo("chat.postMessage").filter((c) => c.body.channel === "DNORA");
+
+  it("answers DMs like Teams text, and creates a new person from users.info", async () => {
+    expect((await slackRequest(server.url, SECRET, noraDm("my needs", "1700000200.000100"))).status).toBe(200);
     const [mine] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DNORA");
     expect(text(mine.body.blocks)).toContain("My needs");
     expect(mine.body.text).toContain("My needs");
@@ -241,16 +246,24 @@ describe("Slack", () => {
     const nora = (await store.people.byEmail("nora.nyberg@stockholm.example"))!;
     expect(nora).toMatchObject({ displayName: "Nora Nyberg", locale: "en", roles: ["employee"] });
     expect((await store.people.account("slack", TEAM_ID, "UNORA"))!.conversationRef).toBe("DNORA");
+  });
 
-    // Slack retries the same event: handled once.
+  it("handles an event Slack retries only once", async () => {
+    const dm = noraDm("my needs", "1700000250.000100", `EvDM${++seq}`);
+    const before = repliesToNora().length;
+    expect((await slackRequest(server.url, SECRET, dm)).status).toBe(200);
+    await api.waitFor("chat.postMessage", (c) => c.body.channel === "DNORA", before + 1);
+    // The retry is accepted (so Bolt ran its listeners), and once they have finished nothing more was sent.
+    const accepted = boltAccepted();
     const retried = await slackRequest(server.url, SECRET, dm, { headers: { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" } });
     expect(retried.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(api.callsTo("chat.postMessage").filter((c) => c.body.channel === "DNORA")).toHaveLength(1);
+    expect(boltAccepted()).toBe(accepted + 1);
+    await boltSettled();
+    expect(repliesToNora()).toHaveLength(before + 1);
+  });
 
-    // Free text: offered as a need; the button opens the form as a modal, prefilled.
-    const free = event({ type: "message", channel_type: "im", channel: "DNORA", user: "UNORA", text: "The lifts at Slussen are broken every week", ts: "1700000300.000100" });
-    await slackRequest(server.url, SECRET, free);
+  it("offers free text in a DM as a need, and its button opens the form as a modal, prefilled", async () => {
+    await slackRequest(server.url, SECRET, noraDm("The lifts at Slussen are broken every week", "1700000300.000100"));
     const [offer] = await api.waitFor("chat.postMessage", (c) => c.body.channel === "DNORA" && text(c.body.blocks).includes("Slussen"));
     const yes = buttons(offer.body.blocks as Block[]).find((b) => b.value?.includes("need.new"))!;
     const click = blockAction("UNORA", yes, { channel: "DNORA", ts: "1700000301.000100" });
@@ -294,7 +307,7 @@ describe("Slack", () => {
     expect((await store.needs.byReference(reference))!.title).toBe(title);
   });
 
-  it("publishes the App Home with the person's needs, and the triage queue for coordinators", async () => {
+  it("publishes the App Home with the person's needs and the organisation, without the triage queue", async () => {
     await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "ULARS", channel: "DLARS", tab: "home" }));
     const [home] = await api.waitFor("views.publish", (c) => c.body.user_id === "ULARS");
     const view = home.body.view as { type: string; blocks: Block[] };
@@ -307,7 +320,9 @@ describe("Slack", () => {
     expect(organisation).toMatch(/- Trafikkontoret: \d+/);
     expect(organisation).toContain("Air quality sensor data is not shared with schools (Miljöförvaltningen)");
     expect(organisation).toMatch(/WP1\b/);
+  });
 
+  it("publishes a coordinator's App Home with the triage queue", async () => {
     await slackRequest(server.url, SECRET, event({ type: "app_home_opened", user: "UANNA", channel: "DANNA", tab: "home" }));
     const [coordinator] = await api.waitFor("views.publish", (c) => c.body.user_id === "UANNA");
     const submitted = await store.needs.countWithStatus(["submitted"]);
@@ -362,17 +377,30 @@ describe("Slack", () => {
   describe("bad input", () => {
     const callCount = () => api.calls.length;
 
-    it("answers 401 to a bad signature and to a stale timestamp, and does nothing", async () => {
+    /** Sends what `send` sends and checks it was refused with 401 before Bolt ran anything, so nothing can follow. */
+    async function refusedUntouched(send: () => Promise<{ status: number }>) {
       const before = callCount();
+      const accepted = boltAccepted();
       const needs = await store.needs.countWithStatus(["submitted"]);
-      const { body } = slashCommand("ULARS", "need Förfalskad begäran");
-      expect((await post(body, { signature: "v0=0000" })).status).toBe(401);
-      expect((await post(body, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
-      const forgedSubmit = viewSubmission("ULARS", { callback_id: "need.submit", private_metadata: "{\"data\":{}}", blocks: [], title: { text: "x" } }, {});
-      expect((await slackRequest(server.url, "wrong-secret", forgedSubmit, { contentType: "application/x-www-form-urlencoded" })).status).toBe(401);
-      await new Promise((r) => setTimeout(r, 200));
+      expect((await send()).status).toBe(401);
+      expect(boltAccepted()).toBe(accepted);
+      await boltSettled();
       expect(callCount()).toBe(before);
       expect(await store.needs.countWithStatus(["submitted"])).toBe(needs);
+    }
+    const forged = () => slashCommand("ULARS", "need Förfalskad begäran").body;
+
+    it("answers 401 to a bad signature, and does nothing", async () => {
+      await refusedUntouched(() => post(forged(), { signature: "v0=0000" }));
+    });
+
+    it("answers 401 to a stale timestamp, and does nothing", async () => {
+      await refusedUntouched(() => post(forged(), { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }));
+    });
+
+    it("answers 401 to a submission signed with another secret, and does nothing", async () => {
+      const forgedSubmit = viewSubmission("ULARS", { callback_id: "need.submit", private_metadata: "{\"data\":{}}", blocks: [], title: { text: "x" } }, {});
+      await refusedUntouched(() => slackRequest(server.url, "wrong-secret", forgedSubmit, { contentType: "application/x-www-form-urlencoded" }));
     });
 
     it("answers 4xx to a malformed payload, never 500", async () => {
