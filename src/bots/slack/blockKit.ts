@@ -7,18 +7,18 @@
 // The card is read through the typed model (src/cards/model.ts `parseCard`):
 // the renderer switches over its union, and the model's `unknown` variant is
 // what gets the fallback line. Inputs are translated in inputs.ts, text and
-// limits in text.ts. The mapping table is docs/decisions/0002-slack-block-kit.md.
+// limits in mrkdwn.ts. The mapping table is docs/decisions/0002-slack-block-kit.md.
 // Slack's limits are enforced by truncating with "…and N more"; only inputs are
 // never cut: a form that cannot fit is refused.
 import type { AdaptiveCard } from "../../cards/elements.ts";
 import { childrenOf, isInput, parseCard, submitted, walk, walkAction, type Card, type CardAction, type CardElement, type Column, type ColumnSet, type Image, type RichTextBlock, type Table, type TextBlock } from "../../cards/model.ts";
 import type { Translate } from "../../i18n/index.ts";
 import { EXTERNAL_PREFIX, inputBlocks, type Warn } from "./inputs.ts";
-import { clip, context, fitText, LIMITS, mrkdwn, mrkdwnPieces, plain, plainTextObject, slackUrl, splitMarkdown, type Block, type PlainText, type Surface } from "./text.ts";
+import { clip, contextBlock, fitText, LIMITS, mrkdwn, mrkdwnPieces, plain, plainTextObject, slackUrl, splitMarkdown, type Block, type PlainText, type Surface } from "./mrkdwn.ts";
 import { encodeValue, MAX_BUTTON_VALUE, MAX_PRIVATE_METADATA } from "./values.ts";
 
 export { choiceOption, EXTERNAL_PREFIX, INPUT_ACTION_ID, type Warn } from "./inputs.ts";
-export { clip, LIMITS, mrkdwn, mrkdwnPieces, plain, slackUrl, splitMarkdown, type Block, type Surface } from "./text.ts";
+export { clip, LIMITS, mrkdwn, mrkdwnPieces, plain, slackUrl, splitMarkdown, type Block, type Surface } from "./mrkdwn.ts";
 
 /** Verb of a button whose action did not fit in Slack's value; the Slack channel answers it with a clear refusal. */
 export const TOO_LARGE_VERB = "slack.tooLarge";
@@ -124,7 +124,7 @@ class Renderer {
     // The name is the card's text: escaped like any text, so "<!channel>" in a title stays literal.
     const name = mrkdwn(fitText(plain(label), 200));
     const text = this.t("slack.fallback", { element: name }) + (url ? ` <${url}|${this.t("slack.openLink")}>` : "");
-    this.blocks.push(context(text));
+    this.blocks.push(contextBlock(text));
   }
 
   private element(el: CardElement): void {
@@ -201,7 +201,7 @@ class Renderer {
     } else if (isHeading || el.weight === "Bolder") {
       for (const part of splitMarkdown(plain(text), LIMITS.sectionText - 2)) this.section(clip(`*${mrkdwn(part)}*`, LIMITS.sectionText));
     } else if (el.isSubtle || el.size === "Small") {
-      for (const part of mrkdwnPieces(text, LIMITS.contextText)) this.blocks.push(context(part));
+      for (const part of mrkdwnPieces(text, LIMITS.contextText)) this.blocks.push(contextBlock(part));
     } else {
       this.sections(text);
     }
@@ -352,7 +352,7 @@ class Renderer {
     if (a.type === "Action.ToggleVisibility") {
       // Slack cannot toggle: the targets are always shown, and the button's title says so.
       this.shared.warn("Action.ToggleVisibility", "targets shown expanded");
-      this.blocks.push(context(this.t("slack.toggleShown", { title: mrkdwn(fitText(plain(title), 200)) })));
+      this.blocks.push(contextBlock(this.t("slack.toggleShown", { title: mrkdwn(fitText(plain(title), 200)) })));
       return;
     }
     this.fallback(name, title);
@@ -373,7 +373,7 @@ class Renderer {
     const keepButtons = new Set(inputs + buttons.length + 1 <= max ? buttons : []);
     let room = max - 1 - inputs - keepButtons.size;
     const kept = all.filter((b) => b.type === "input" || keepButtons.has(b) || room-- > 0);
-    const more = context(this.t("slack.more", { count: all.length - kept.length }));
+    const more = contextBlock(this.t("slack.more", { count: all.length - kept.length }));
     const at = kept.findIndex((b) => keepButtons.has(b));
     return at < 0 ? [...kept, more] : [...kept.slice(0, at), more, ...kept.slice(at)];
   }
@@ -418,7 +418,7 @@ function sharedState(card: Card, options: RenderOptions, firstActionNumber = 0):
   return { counter: { next: firstActionNumber }, warn: options.warn ?? (() => undefined), visibleIds, hidden: hiddenValues(card, visibleIds), source: choiceSource(card, options.servesChoices) };
 }
 
-function render(card: Card, t: Translate, surface: Surface, cardActions: CardAction[], options: RenderOptions) {
+function renderBlocks(card: Card, t: Translate, surface: Surface, cardActions: CardAction[], options: RenderOptions) {
   const body = new Renderer(t, surface, sharedState(card, options));
   body.elements(card.body);
   const tail = body.sibling();
@@ -438,13 +438,13 @@ function fallbackText(card: Card): string {
 /** A card as a message (chat.postMessage / chat.update); a form keeps its inputs and its buttons send them. */
 export function toMessage(json: AdaptiveCard, t: Translate, options: RenderOptions = {}): MessageBlocks {
   const { card } = parseCard(json);
-  return { blocks: render(card, t, "message", card.actions, options), text: fallbackText(card) };
+  return { blocks: renderBlocks(card, t, "message", card.actions, options), text: fallbackText(card) };
 }
 
 /** A card as the App Home tab (views.publish). */
 export function toHome(json: AdaptiveCard, t: Translate, options: RenderOptions = {}): { type: "home"; blocks: Block[] } {
   const { card } = parseCard(json);
-  return { type: "home", blocks: render(card, t, "home", card.actions, options) };
+  return { type: "home", blocks: renderBlocks(card, t, "home", card.actions, options) };
 }
 
 export interface ModalMetadata {
@@ -468,7 +468,7 @@ export function toModal(json: AdaptiveCard, t: Translate, options: { channel?: s
   const primaryIndex = actions.findIndex((a) => submitted(a) && (form || a.style === "positive"));
   const primary = primaryIndex >= 0 ? actions[primaryIndex] : undefined;
   const others = actions.filter((_, i) => i !== primaryIndex);
-  const blocks = render(card, t, "modal", others, options);
+  const blocks = renderBlocks(card, t, "modal", others, options);
   const title = (() => {
     const first = card.body.find((el) => el.type === "TextBlock");
     const text = first ? plain(first.text ?? "") : "";
@@ -488,7 +488,7 @@ export function toModal(json: AdaptiveCard, t: Translate, options: { channel?: s
     const data = { ...cardData, ...hiddenValues(card, toggleTargets(card)) };
     const metadata = encodeValue({ data, ...(options.channel ? { channel: options.channel } : {}) } satisfies ModalMetadata, MAX_PRIVATE_METADATA);
     if (metadata === undefined) {
-      view.blocks = [...blocks.slice(0, LIMITS.blocks.modal - 1), context(t("slack.tooLarge"))];
+      view.blocks = [...blocks.slice(0, LIMITS.blocks.modal - 1), contextBlock(t("slack.tooLarge"))];
     } else {
       view.callback_id = clip(String(verb), LIMITS.actionId);
       view.private_metadata = metadata;

@@ -4,7 +4,7 @@
 // regex) are checked on the server (src/cards/inputRules.ts).
 import type { Choice, ChoiceInput, Input, TextInput } from "../../cards/model.ts";
 import type { Translate } from "../../i18n/index.ts";
-import { clip, context, LIMITS, plainTextObject, type Block, type PlainText } from "./text.ts";
+import { clip, contextBlock, LIMITS, plainTextObject, type Block, type PlainText } from "./mrkdwn.ts";
 
 /** Action id of an input whose value is taken as is; toggles carry "t|on|off" so a submission maps back without state. */
 export const INPUT_ACTION_ID = "v";
@@ -70,13 +70,13 @@ export function inputBlocks(el: Input, ctx: InputContext): Block[] | Refused {
       break;
     }
     case "Input.Text":
-      element = textInput(el, ctx, placeholder, notes);
+      element = textInputElement(el, ctx, placeholder, notes);
   }
   // Block ids are the input ids, so `response_action: errors` can name the field the core named.
-  return [{ type: "input", block_id: id, label, optional: !el.isRequired, element }, ...notes.map(context)];
+  return [{ type: "input", block_id: id, label, optional: !el.isRequired, element }, ...notes.map(contextBlock)];
 }
 
-function textInput(el: TextInput, ctx: InputContext, placeholder: object, notes: string[]): Block {
+function textInputElement(el: TextInput, ctx: InputContext, placeholder: object, notes: string[]): Block {
   const value = el.value;
   const initial = (max: number) => (value ? { initial_value: value.slice(0, max) } : {});
   if (el.style === "Email" && !el.isMultiline) return { type: "email_text_input", action_id: INPUT_ACTION_ID, ...placeholder, ...initial(LIMITS.inputMaxLength) };

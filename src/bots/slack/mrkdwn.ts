@@ -149,6 +149,6 @@ export function mrkdwnPieces(text: string, max: number): string[] {
 }
 
 /** A context block of one mrkdwn line (already escaped). */
-export function context(text: string): Block {
+export function contextBlock(text: string): Block {
   return { type: "context", elements: [{ type: "mrkdwn", text: clip(text, LIMITS.contextText) || " " }] };
 }
