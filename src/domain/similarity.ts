@@ -2,7 +2,9 @@
 // into stems and character n-grams, weighted by TF-IDF with the title counting
 // more than the problem, and compared by cosine similarity, a number in [0, 1]
 // whatever the length of the texts; a need is suggested when the similarity
-// reaches the threshold chosen with `npm run bench -- similar`.
+// reaches the threshold chosen with `npm run bench -- similar`. BM25 scoring
+// and decisions relative to the text's other candidates are options, measured
+// there and not the default (docs/PERFORMANCE.md says why).
 import { analyse, type Analysis, type AnalysisOptions, type TextLanguage } from "./textAnalysis.ts";
 
 export interface SearchableNeed {
@@ -42,7 +44,10 @@ export interface SimilarityOptions {
   b?: number;
 }
 
-/** Chosen from bench/data with `npm run bench -- similar` (docs/PERFORMANCE.md). */
+/**
+ * Chosen from bench/data with `npm run bench -- similar` (docs/PERFORMANCE.md);
+ * k1 and b are BM25's best on the tuning half, used only with scoring "bm25".
+ */
 export const DEFAULT_SIMILARITY: Required<Omit<SimilarityOptions, "analysis">> = {
   titleWeight: 2,
   gramWeight: 0.5,
@@ -172,14 +177,14 @@ export class SimilarityIndex {
 
   /** Like search, with the similarity of each; `threshold` 0 ranks every need that shares anything. */
   scored(text: string, { limit = 3, lang, threshold = this.options.threshold, exclude }: ScoredQuery = {}): Scored[] {
+    if (this.options.decision === "absolute") return this.ranked(text, { lang, exclude, min: threshold }).slice(0, limit);
     const ranked = this.ranked(text, { lang, exclude });
     const cut = this.cutOff(ranked, threshold);
     return ranked.filter((s) => s.score >= cut).slice(0, limit);
   }
 
-  /** The lowest similarity suggested for this ranking, by the decision rule. */
+  /** The lowest similarity suggested for this ranking by a relative decision. */
   private cutOff(ranked: Scored[], threshold: number): number {
-    if (this.options.decision === "absolute") return threshold;
     const background = ranked.slice(1, 1 + BACKGROUND).map((s) => s.score);
     if (background.length === 0) return 0;
     if (this.options.decision === "median") return threshold * background.sort((a, b) => a - b)[Math.floor(background.length / 2)];
@@ -188,8 +193,8 @@ export class SimilarityIndex {
     return mean + threshold * sd;
   }
 
-  /** Every need sharing a term with `text` (but `exclude`), most similar first. */
-  ranked(text: string, { lang, exclude }: Omit<ScoredQuery, "limit" | "threshold"> = {}): Scored[] {
+  /** Every need sharing a term with `text` (but `exclude`) and scoring `min` or more, most similar first. */
+  ranked(text: string, { lang, exclude, min = 0 }: Omit<ScoredQuery, "limit" | "threshold"> & { min?: number } = {}): Scored[] {
     if (this.entries.size === 0 || !text.trim()) return [];
     const first = analyse(text, lang, this.analysisOptions);
     // Unsure of the language: both analyses, each need keeping its better score.
@@ -200,7 +205,7 @@ export class SimilarityIndex {
     }
     if (exclude !== undefined) best.delete(exclude);
     return [...best]
-      .filter(([, score]) => score > 0)
+      .filter(([, score]) => score >= min && score > 0)
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .map(([id, score]) => ({ id, score }));
   }

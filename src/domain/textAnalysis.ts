@@ -1,7 +1,8 @@
 // Language-aware text analysis for matching free text (similar needs, and
 // free-text search elsewhere): words are split, common words dropped
-// (stopwords-iso), reduced to their Snowball stem, mapped onto a small
-// table of domain synonyms, and long words also give character n-grams so
+// (stopwords-iso), reduced to their Snowball stem, optionally mapped onto a
+// small table of domain synonyms or expanded with English WordNet synonyms
+// (both measured, off by default), and long words also give character n-grams so
 // that Swedish compounds split or joined differently still meet
 // ("parkeringsplatser" / "platser att parkera på"; measured against
 // decompounding in bench/similar.ts, see docs/PERFORMANCE.md).
