@@ -11,7 +11,6 @@
 // keeps its type name and its Adaptive Cards `fallback`: channels show a
 // visible fallback line and log a warning for it (docs/decisions/0002-slack-block-kit.md).
 import { z } from "zod";
-import type { AdaptiveCard } from "./elements.ts";
 
 type Json = Record<string, unknown>;
 
@@ -220,7 +219,7 @@ class Parser {
  * Any card JSON as the typed model, with the type names of the elements and
  * actions it did not know (each is an `unknown` element or action in `card`).
  */
-export function parseCard(json: AdaptiveCard | unknown): { card: Card; unknown: string[] } {
+export function parseCard(json: unknown): { card: Card; unknown: string[] } {
   const parser = new Parser();
   const card = parser.card(json);
   return { card, unknown: parser.unknown };
