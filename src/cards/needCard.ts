@@ -172,11 +172,13 @@ export function needSearchCard(ctx: CardContext, query: string, found: Need[]): 
   return clean(card(body, query && found.length === 0 ? [execute(t("help.button.report"), "need.new", { text: truncate(query, 200) })] : []));
 }
 
-export function needCreatedCard(ctx: CardContext, need: Need): AdaptiveCard {
+/** The need just stored; `repeated`: the same submission came again (double click, replay) and this is the need it stored. */
+export function needCreatedCard(ctx: CardContext, need: Need, options: { repeated?: boolean } = {}): AdaptiveCard {
   const { t } = ctx;
+  const title = options.repeated ? "need.repeated.title" : "need.created.title";
   return clean(
     card(
-      [heading(t("need.created.title", { reference: need.reference })), needFacts(ctx, need), paragraph(t("need.created.body"))],
+      [heading(t(title, { reference: need.reference })), needFacts(ctx, need), paragraph(t("need.created.body"))],
       [execute(t("need.open"), "need.view", { needId: need.id }), execute(t("help.button.mine"), "need.mine")],
     ),
   );

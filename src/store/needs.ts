@@ -1,8 +1,8 @@
 // Needs, their supporters and history. References are allocated here, in the
 // same transaction as the insert, from a per-year counter row.
-import { DomainError } from "../domain/errors.ts";
+import { DomainError, RepeatedSubmissionError } from "../domain/errors.ts";
 import type { Need, NeedDraft, NeedEvent, NeedStatus, SustainabilityArea, Urgency } from "../domain/types.ts";
-import type { Tx } from "./client.ts";
+import { isUniqueViolationOn, type Tx } from "./client.ts";
 
 const needInclude = {
   reporter: { select: { displayName: true } },
@@ -123,6 +123,9 @@ export function createNeedsRepository(db: Tx) {
      * Stores a need and its "created" event: three statements. `known` is what
      * the caller already holds (the reporter's name, the department's), so the
      * need is answered without reading it back; without it, it is read back.
+     * `submissionKey` names the chat submission: the need's unique column, so
+     * a repeat of it is refused by the insert itself (RepeatedSubmissionError;
+     * the transaction then rolls back, the counter's bump with it).
      */
     async create(input: {
       reporterId: number;
@@ -132,6 +135,7 @@ export function createNeedsRepository(db: Tx) {
       status?: NeedStatus;
       createdAt?: Date;
       known?: { reporterName: string; departmentName: string | null };
+      submissionKey?: string;
     }): Promise<Need> {
       const status = input.status ?? "submitted";
       const at = input.createdAt ? { createdAt: input.createdAt } : {};
@@ -139,9 +143,15 @@ export function createNeedsRepository(db: Tx) {
       // counter's row lock for the two inserts that follow (under a millisecond);
       // numbering last cost two more statements (a placeholder and its update).
       const reference = await nextReference(input.year);
-      const row = await db.need.create({
-        data: { ...draftData(input.draft), reference, reporterId: input.reporterId, sourceUrl: input.sourceUrl ?? null, status, ...at },
-      });
+      const submissionKey = input.submissionKey ?? null;
+      const row = await db.need
+        .create({
+          data: { ...draftData(input.draft), reference, reporterId: input.reporterId, sourceUrl: input.sourceUrl ?? null, status, submissionKey, ...at },
+        })
+        .catch((err: unknown) => {
+          // Not retried (Store.transaction retries P2002): the same key fails again.
+          throw submissionKey !== null && isUniqueViolationOn(err, "submissionKey") ? new RepeatedSubmissionError(submissionKey) : err;
+        });
       await db.needEvent.create({ data: { needId: row.id, actorId: input.reporterId, kind: "created", toStatus: status, ...at }, select: { id: true } });
       if (!input.known) return toNeed(await db.need.findUniqueOrThrow({ where: { id: row.id }, include: needInclude }));
       return toNeed({
@@ -156,6 +166,12 @@ export function createNeedsRepository(db: Tx) {
 
     async byId(id: number): Promise<Need | null> {
       const row = await db.need.findUnique({ where: { id }, include: needInclude });
+      return row ? toNeed(row) : null;
+    },
+
+    /** The need a chat submission created (see `create`). */
+    async bySubmissionKey(submissionKey: string): Promise<Need | null> {
+      const row = await db.need.findUnique({ where: { submissionKey }, include: needInclude });
       return row ? toNeed(row) : null;
     },
 
