@@ -6,7 +6,7 @@ import { DomainError, RepeatedSubmissionError } from "./errors.ts";
 import { parseNeedDraft, type NeedFormValues } from "./needDraft.ts";
 import { canChangeAsReporter, requireReporterChange } from "./permissions.ts";
 import { SimilarityIndex } from "./similarity.ts";
-import { OPEN_NEED_STATUSES, type Need, type NeedDraft, type NeedEvent, type Person } from "./types.ts";
+import { OPEN_NEED_STATUSES, type Need, type NeedDraft, type NeedEvent, type NeedLine, type Person } from "./types.ts";
 
 export type Clock = () => Date;
 
@@ -162,9 +162,8 @@ export function createNeedService(store: Store, clock: Clock) {
       );
     },
 
-    async mine(person: Person): Promise<{ reported: Need[]; supported: Need[] }> {
-      const [reported, supported] = await Promise.all([store.needs.reportedBy(person.id), store.needs.supportedBy(person.id)]);
-      return { reported, supported };
+    async mine(person: Person): Promise<{ reported: NeedLine[]; supported: NeedLine[] }> {
+      return store.needs.linesOf(person.id);
     },
 
     async view(person: Person, needId: unknown): Promise<{ need: Need; events: NeedEvent[]; canChange: boolean }> {

@@ -1,7 +1,7 @@
 // Needs, their supporters and history. References are allocated here, in the
 // same transaction as the insert, from a per-year counter row.
 import { DomainError, RepeatedSubmissionError } from "../domain/errors.ts";
-import type { Need, NeedDraft, NeedEvent, NeedStatus, SustainabilityArea, Urgency } from "../domain/types.ts";
+import type { Need, NeedDraft, NeedEvent, NeedLine, NeedStatus, QueuedNeed, SustainabilityArea, Urgency } from "../domain/types.ts";
 import { isUniqueViolationOn, type Tx } from "./client.ts";
 
 const needInclude = {
@@ -11,6 +11,22 @@ const needInclude = {
   initiative: { select: { code: true } },
   _count: { select: { supporters: true } },
 } as const;
+
+// Lists read only what their lines show: each included relation costs Prisma
+// a statement of its own (relationJoins, one statement with joins, is a preview
+// feature for PostgreSQL and MySQL only), the supporter count does not.
+const lineSelect = { id: true, reference: true, title: true, status: true, createdAt: true, _count: { select: { supporters: true } } } as const;
+const queuedSelect = { ...lineSelect, department: { select: { name: true } } } as const;
+
+type LineRow = { id: number; reference: string; title: string; status: string; createdAt: Date; _count: { supporters: number } };
+
+function toLine(row: LineRow): NeedLine {
+  return { id: row.id, reference: row.reference, title: row.title, status: row.status as NeedStatus, createdAt: row.createdAt, supporterCount: row._count.supporters };
+}
+
+function toQueued(row: LineRow & { department: { name: string } | null }): QueuedNeed {
+  return { ...toLine(row), departmentName: row.department?.name ?? null };
+}
 
 type NeedRow = {
   id: number;
@@ -185,6 +201,15 @@ export function createNeedsRepository(db: Tx) {
       return rows.map(toNeed);
     },
 
+    /** A person's needs as "my needs" lists them, newest first: reported and supported, a statement each. */
+    async linesOf(personId: number): Promise<{ reported: NeedLine[]; supported: NeedLine[] }> {
+      const [reported, supported] = await Promise.all([
+        db.need.findMany({ where: { reporterId: personId }, select: lineSelect, orderBy: { id: "desc" } }),
+        db.need.findMany({ where: { supporters: { some: { personId } } }, select: lineSelect, orderBy: { id: "desc" } }),
+      ]);
+      return { reported: reported.map(toLine), supported: supported.map(toLine) };
+    },
+
     async supportedBy(personId: number): Promise<Need[]> {
       const rows = await db.need.findMany({
         where: { supporters: { some: { personId } } },
@@ -281,15 +306,14 @@ export function createNeedsRepository(db: Tx) {
       return inserted === 1;
     },
 
-    /** The triage queue: submitted needs not waiting for the reporter's answer, oldest first. */
-    async triageQueue(take: number): Promise<{ items: Need[]; total: number; awaitingReply: number }> {
-      const where = { status: "submitted", awaitingReply: false };
-      const [rows, total, awaitingReply] = await Promise.all([
-        db.need.findMany({ where, include: needInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
-        db.need.count({ where }),
-        db.need.count({ where: { status: "submitted", awaitingReply: true } }),
+    /** The triage queue: submitted needs not waiting for the reporter's answer, oldest first; both counts in one statement. */
+    async triageQueue(take: number): Promise<{ items: QueuedNeed[]; total: number; awaitingReply: number }> {
+      const [rows, counts] = await Promise.all([
+        db.need.findMany({ where: { status: "submitted", awaitingReply: false }, select: queuedSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
+        db.need.groupBy({ by: ["awaitingReply"], where: { status: "submitted" }, _count: { _all: true } }),
       ]);
-      return { items: rows.map(toNeed), total, awaitingReply };
+      const count = (awaiting: boolean) => counts.find((c) => c.awaitingReply === awaiting)?._count._all ?? 0;
+      return { items: rows.map(toQueued), total: count(false), awaitingReply: count(true) };
     },
 
     /** Needs in the triage queue reported before `cutoff` (past the triage target). */
@@ -298,13 +322,13 @@ export function createNeedsRepository(db: Tx) {
     },
 
     /** Needs reported in [from, to), newest first, and how many there are. */
-    async reportedBetween(from: Date, to: Date, take: number): Promise<{ items: Need[]; total: number }> {
+    async reportedBetween(from: Date, to: Date, take: number): Promise<{ items: QueuedNeed[]; total: number }> {
       const where = { createdAt: { gte: from, lt: to } };
       const [rows, total] = await Promise.all([
-        db.need.findMany({ where, include: needInclude, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
+        db.need.findMany({ where, select: queuedSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
         db.need.count({ where }),
       ]);
-      return { items: rows.map(toNeed), total };
+      return { items: rows.map(toQueued), total };
     },
 
     /** How many needs were triaged since `since`, and when the latest of them were reported and triaged: two columns, not whole rows. */
