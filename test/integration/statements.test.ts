@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { boltSettled, trackBolt } from "../helpers/boltSettled.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { cardText, startTestServer, webChat, type TestServer } from "../helpers/server.ts";
-import { modalSubmission, slackRequest, startSlackApi, type SlackApiStandIn } from "../helpers/slackApi.ts";
+import { modalSubmission, slackRequest, slashCommand, startSlackApi, type SlackApiStandIn } from "../helpers/slackApi.ts";
 import { teamsClient, teamsUser, TENANT } from "../helpers/teams.ts";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -130,6 +130,17 @@ describe("statements per request", () => {
     expect(await cost(async () => (queued = await queue()))).toBe(3); // the page, its departments' names, both counts
     const waiting = await server.app.store.db.need.count({ where: { status: "submitted", awaitingReply: false } });
     expect(cardText(queued!.cards[0])).toContain(String(waiting));
+  });
+
+  it("a Slack slash command (/samordna help) costs nothing once its person is cached, 3 statements when not", async () => {
+    const help = () => slackRequest(baseUrl, SECRET, slashCommand(api.url, "ULARS", "help").body, { contentType: "application/x-www-form-urlencoded" });
+    await help(); // Lars's first DM from the bot: conversations.open, and its channel stored (a write: the cache is dropped)
+    await boltSettled();
+    // Cold, as after READ_CACHE_TTL_MS or any write to people: the account, the person, their roles (a statement per relation).
+    await server.app.store.settings.set("statusPings.maxReminders", await server.app.store.settings.get("statusPings.maxReminders"));
+    expect(await cost(help)).toBe(3);
+    expect(await cost(help)).toBe(0); // warm: help reads nothing, the DM channel is known
+    expect(api.callsTo("chat.postMessage")).toHaveLength(3); // each help was answered
   });
 
   it("is not served unless asked for", async () => {
