@@ -1,5 +1,6 @@
 // Needs, their supporters and history. References are allocated here, in the
 // same transaction as the insert, from a per-year counter row.
+import { createHash } from "node:crypto";
 import { DomainError, RepeatedSubmissionError } from "../domain/errors.ts";
 import type { Need, NeedDraft, NeedEvent, NeedLine, NeedStatus, QueuedNeed, SustainabilityArea, Urgency } from "../domain/types.ts";
 import { isUniqueViolationOn, type Tx } from "./client.ts";
@@ -88,6 +89,11 @@ function toNeed(row: NeedRow): Need {
   };
 }
 
+/** A submission key as the need keeps it: a fingerprint, since the key names chat conversations and cards. */
+function fingerprint(submissionKey: string): string {
+  return createHash("sha256").update(submissionKey).digest("base64url");
+}
+
 export function formatReference(year: number, seq: number): string {
   return `N-${year}-${String(seq).padStart(4, "0")}`;
 }
@@ -159,14 +165,22 @@ export function createNeedsRepository(db: Tx) {
       // counter's row lock for the two inserts that follow (under a millisecond);
       // numbering last cost two more statements (a placeholder and its update).
       const reference = await nextReference(input.year);
-      const submissionKey = input.submissionKey ?? null;
+      const { submissionKey } = input;
       const row = await db.need
         .create({
-          data: { ...draftData(input.draft), reference, reporterId: input.reporterId, sourceUrl: input.sourceUrl ?? null, status, submissionKey, ...at },
+          data: {
+            ...draftData(input.draft),
+            reference,
+            reporterId: input.reporterId,
+            sourceUrl: input.sourceUrl ?? null,
+            status,
+            submissionKey: submissionKey === undefined ? null : fingerprint(submissionKey),
+            ...at,
+          },
         })
         .catch((err: unknown) => {
           // Not retried (Store.transaction retries P2002): the same key fails again.
-          throw submissionKey !== null && isUniqueViolationOn(err, "submissionKey") ? new RepeatedSubmissionError(submissionKey) : err;
+          throw submissionKey !== undefined && isUniqueViolationOn(err, "submissionKey") ? new RepeatedSubmissionError(submissionKey) : err;
         });
       await db.needEvent.create({ data: { needId: row.id, actorId: input.reporterId, kind: "created", toStatus: status, ...at }, select: { id: true } });
       if (!input.known) return toNeed(await db.need.findUniqueOrThrow({ where: { id: row.id }, include: needInclude }));
@@ -187,7 +201,7 @@ export function createNeedsRepository(db: Tx) {
 
     /** The need a chat submission created (see `create`). */
     async bySubmissionKey(submissionKey: string): Promise<Need | null> {
-      const row = await db.need.findUnique({ where: { submissionKey }, include: needInclude });
+      const row = await db.need.findUnique({ where: { submissionKey: fingerprint(submissionKey) }, include: needInclude });
       return row ? toNeed(row) : null;
     },
 
