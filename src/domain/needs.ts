@@ -37,7 +37,7 @@ export function createNeedService(store: Store, clock: Clock) {
   /** Ids of open needs similar to `text`, most similar first. */
   async function similarTo(text: string, limit = 3, excludeId?: number): Promise<number[]> {
     await syncSimilarity();
-    return similarity.search(text, limit + 1).filter((id) => id !== excludeId).slice(0, limit);
+    return similarity.search(text, limit, { exclude: excludeId });
   }
 
   /** The needs of `ids` that are still open, in that order (one may have closed since the last sync). */
