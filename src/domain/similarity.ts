@@ -112,12 +112,41 @@ export class SimilarityIndex {
 
   /** Adds or replaces open needs, and removes those no longer open. */
   apply(changes: { need: SearchableNeed; open: boolean }[]): void {
-    for (const { need, open } of changes) {
-      this.remove(need.id);
-      if (open) this.add(need);
+    for (const change of changes) this.change(change);
+    if (this.drifted()) for (const entry of this.renorming()) this.norm(entry);
+  }
+
+  /**
+   * Like apply, giving the event loop back every `sliceMs`: a first build over
+   * 100,000 needs is seconds of CPU, and the server must go on answering
+   * meanwhile. Nothing else may change or search the index until it resolves.
+   */
+  async applyInSlices(changes: { need: SearchableNeed; open: boolean }[], sliceMs = 10): Promise<void> {
+    let sliceStart = performance.now();
+    const pause = async () => {
+      if (performance.now() - sliceStart < sliceMs) return;
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    };
+    for (const change of changes) {
+      this.change(change);
+      await pause();
     }
-    // Norms are weighed with the IDF of their time: refresh them all when the index has grown or shrunk by a tenth.
-    if (Math.abs(this.entries.size - this.normedAt) > this.normedAt / 10) this.renorm();
+    if (!this.drifted()) return;
+    for (const entry of this.renorming()) {
+      this.norm(entry);
+      await pause();
+    }
+  }
+
+  private change({ need, open }: { need: SearchableNeed; open: boolean }): void {
+    this.remove(need.id);
+    if (open) this.add(need);
+  }
+
+  /** Norms are weighed with the IDF of their time: refresh them all when the index has grown or shrunk by a tenth. */
+  private drifted(): boolean {
+    return Math.abs(this.entries.size - this.normedAt) > this.normedAt / 10;
   }
 
   /** The needs most similar to `text` at or above the threshold, most similar first. */
@@ -236,9 +265,10 @@ export class SimilarityIndex {
     }
   }
 
-  private renorm(): void {
-    for (const entry of this.entries.values()) this.norm(entry);
+  /** Every entry, to be normed again with today's IDF (the caller norms them). */
+  private renorming(): Entry[] {
     this.normedAt = this.entries.size;
+    return [...this.entries.values()];
   }
 }
 

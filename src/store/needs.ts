@@ -199,12 +199,16 @@ export function createNeedsRepository(db: Tx) {
     },
 
     /**
-     * Needs changed at or after `since` (all when null), with their text, for
-     * keeping the similarity index in step. Ordered by change time.
+     * Needs changed at or after `since` (all when null), only those in `statuses`
+     * when given, with their text, for keeping the similarity index in step.
+     * Ordered by change time.
      */
-    async changedSince(since: Date | null): Promise<{ id: number; reference: string; title: string; problem: string; status: NeedStatus; updatedAt: Date }[]> {
+    async changedSince(
+      since: Date | null,
+      statuses?: NeedStatus[],
+    ): Promise<{ id: number; reference: string; title: string; problem: string; status: NeedStatus; updatedAt: Date }[]> {
       const rows = await db.need.findMany({
-        where: since ? { updatedAt: { gte: since } } : {},
+        where: { ...(since ? { updatedAt: { gte: since } } : {}), ...(statuses ? { status: { in: statuses } } : {}) },
         select: { id: true, reference: true, title: true, problem: true, status: true, updatedAt: true },
         orderBy: { updatedAt: "asc" },
       });

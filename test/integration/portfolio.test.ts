@@ -9,6 +9,8 @@ let server: TestServer;
 
 beforeAll(async () => {
   server = await startTestServer();
+  // Searches wait for the similar-needs index, built in the background at start.
+  await server.app.needs.warm();
 });
 afterAll(async () => {
   await server?.cleanup();

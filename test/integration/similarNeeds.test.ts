@@ -52,4 +52,38 @@ describe("similar needs across replicas", () => {
     const result = await b.submit(karin, { title: "Laddstolpar för elbilar", problem: "Det finns inga laddstolpar vid arbetsplatserna för förvaltningarnas elbilar.", urgency: "low" });
     expect(result.kind).toBe("created");
   });
+
+  it("answers without similar needs while the index is first built, builds it once for everyone waiting, then finds", async () => {
+    db = await createTestDb();
+    const store = db.store;
+    const lars = await personByEmail(store, "lars.andersson");
+    const saved = await createNeedService(store, clock).submit(lars, parking, { skipSimilar: true });
+    if (saved.kind !== "created") throw new Error("not created");
+
+    // The first load of needs waits until released, as it does for seconds at 100,000 needs.
+    const loads: (Date | null)[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const changedSince = store.needs.changedSince.bind(store.needs);
+    const slowStore = {
+      ...store,
+      needs: {
+        ...store.needs,
+        changedSince: async (...args: Parameters<typeof changedSince>) => {
+          loads.push(args[0]);
+          if (loads.length === 1) await released;
+          return changedSince(...args);
+        },
+      },
+    };
+    const needs = createNeedService(slowStore, clock);
+
+    expect(await needs.similarToIfReady(reworded)).toBeNull();
+    const waiting = needs.find(reworded); // reporting a need waits for the index
+    expect(await needs.similarToIfReady(reworded)).toBeNull();
+    expect(loads).toEqual([null]); // one build, not one per caller
+    release();
+    expect((await waiting).map((n) => n.reference)).toEqual([saved.need.reference]);
+    expect(await needs.similarToIfReady(reworded)).toEqual([saved.need.id]);
+  });
 });

@@ -54,3 +54,31 @@ describe("similarity index kept in step", () => {
     expect(index.size).toBe(4);
   });
 });
+
+describe("similarity index built in slices", () => {
+  it("gives the event loop back while it builds, and then scores exactly as one apply", async () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({ ...needs[i % needs.length]!, id: i + 1, reference: `N-${i + 1}` }));
+    const whole = new SimilarityIndex();
+    whole.apply(many.map((need) => ({ need, open: true })));
+    const sliced = new SimilarityIndex();
+    let turns = 0;
+    let building = true;
+    const count = () => {
+      if (!building) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    // A slice of 0 ms yields after every need: other callbacks run in between.
+    await sliced.applyInSlices(
+      many.map((need) => ({ need, open: true })),
+      0,
+    );
+    building = false;
+    expect(turns).toBeGreaterThan(100);
+    expect(sliced.size).toBe(200);
+    for (const text of ["air quality sensors near schools", "parkering vid vårdcentralen", "vikarier schemaläggning"]) {
+      expect(sliced.scored(text, { limit: 10 })).toEqual(whole.scored(text, { limit: 10 }));
+    }
+  });
+});
