@@ -2,7 +2,7 @@
 // People: a reporter's name only when they chose to show it, supporters never
 // by name, e-mail addresses never; coordinators' decisions carry their name.
 import type { Store } from "../store/index.ts";
-import type { PortfolioRow } from "../store/portfolio.ts";
+import type { PortfolioQuery, PortfolioRow } from "../store/portfolio.ts";
 import type { Calendar } from "./calendar.ts";
 import { trend, type DigestService, type Trend } from "./digests.ts";
 import { monthSeries, type KeyFigures } from "./keyFigures.ts";
@@ -37,6 +37,12 @@ const DECIDED_STATUSES: NeedStatus[] = ["done", "declined", "duplicate"];
 const DAY = 86_400_000;
 const SIMILAR_CACHE_MS = 10 * 60_000;
 const SIMILAR_CACHE_SIZE = 5_000;
+/**
+ * A list's count is reused this long: counting 50,000 open and recently decided
+ * needs costs more than reading the page, and a total a few seconds old is fine.
+ */
+const TOTAL_CACHE_MS = 10_000;
+const TOTAL_CACHE_SIZE = 1_000;
 
 export interface PortfolioFilters {
   departmentId?: number;
@@ -152,6 +158,19 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
     return ids;
   }
 
+  const totals = new Map<string, { at: number; total: number }>();
+  async function countOf(query: Omit<PortfolioQuery, "skip" | "take">): Promise<number> {
+    // A search's count is over its hits (at most SEARCH_HITS ids): cheap, and different for every text.
+    if (query.ids) return store.portfolio.count(query);
+    const key = JSON.stringify([query.departmentId, query.area, query.status, query.workPackageId]);
+    const hit = totals.get(key);
+    if (hit && clock().getTime() - hit.at < TOTAL_CACHE_MS) return hit.total;
+    const count = await store.portfolio.count(query);
+    if (totals.size >= TOTAL_CACHE_SIZE) totals.clear();
+    totals.set(key, { at: clock().getTime(), total: count });
+    return count;
+  }
+
   async function rowsByIds(ids: number[]): Promise<PortfolioRow[]> {
     if (ids.length === 0) return [];
     const rows = await store.portfolio.rows({ ...scope(), ids, skip: 0, take: ids.length });
@@ -171,7 +190,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       if (ids && ids.length === 0) return { rows: [], total: 0, pages: 0 };
       const { page, q: _q, ...where } = filters;
       const query = { ...scope(), ...where, ids };
-      const [rows, total] = await Promise.all([store.portfolio.rows({ ...query, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }), store.portfolio.count(query)]);
+      const [rows, total] = await Promise.all([store.portfolio.rows({ ...query, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }), countOf(query)]);
       return { rows, total, pages: Math.ceil(total / PAGE_SIZE) };
     },
 

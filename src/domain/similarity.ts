@@ -41,6 +41,12 @@ type Vector = Map<string, number>;
  */
 const COMMON_SHARE = 0.02;
 const COMMON_MIN_DF = 50;
+/**
+ * A text whose every term is common (a search for "school" among thousands of
+ * school needs) is ranked among this many of the needs changed last that hold
+ * its rarest term, instead of finding nothing or scoring every need.
+ */
+const COMMON_ONLY_CANDIDATES = 5_000;
 
 /** One analysis of one need (a need of unclear language has one per language). */
 interface Entry {
@@ -201,7 +207,8 @@ export class SimilarityIndex {
       }
       qNorm[kind] = Math.sqrt(qNorm[kind]);
     }
-    const candidates = new Set([...dots.words.keys(), ...dots.grams.keys()]);
+    let candidates = new Set([...dots.words.keys(), ...dots.grams.keys()]);
+    if (candidates.size === 0 && common.length > 0) candidates = this.latestHolding(common);
     for (const { kind, term, weight } of common) {
       const list = this[kind].byTerm.get(term)!;
       for (const entryId of candidates) {
@@ -222,6 +229,16 @@ export class SimilarityIndex {
       if (score > (scores.get(entry.needId) ?? 0)) scores.set(entry.needId, score);
     }
     return scores;
+  }
+
+  /**
+   * The entries changed last that hold the rarest of `terms`: a posting list is
+   * in the order entries were added, and a changed need gets a new entry id.
+   */
+  private latestHolding(terms: { kind: "words" | "grams"; term: string }[]): Set<number> {
+    const df = (t: { kind: "words" | "grams"; term: string }) => this[t.kind].df(t.term);
+    const rarest = terms.reduce((a, b) => (df(b) < df(a) ? b : a));
+    return new Set([...this[rarest.kind].byTerm.get(rarest.term)!.keys()].slice(-COMMON_ONLY_CANDIDATES));
   }
 
   private add(need: SearchableNeed): void {

@@ -82,3 +82,22 @@ describe("similarity index built in slices", () => {
     }
   });
 });
+
+describe("a text of common words only", () => {
+  it("finds needs holding them, the latest changed first among equals, rather than nothing", () => {
+    // 100 needs that all speak of school transport, one of them also of snow clearing.
+    const schoolNeeds = Array.from({ length: 100 }, (_, i) => ({
+      id: i + 1,
+      reference: `N-${i + 1}`,
+      title: `School transport route ${i + 1}`,
+      problem: i === 41 ? "The school transport is late when the snow clearing comes late." : "The school transport does not know about changed school times.",
+    }));
+    const index = new SimilarityIndex();
+    index.apply(schoolNeeds.map((need) => ({ need, open: true })));
+    const found = index.search("school transport", 500);
+    expect(found.length).toBeGreaterThan(50);
+    expect(found).toContain(100);
+    // A rarer word still decides.
+    expect(index.search("snow clearing for the school transport", 3)[0]).toBe(42);
+  });
+});
