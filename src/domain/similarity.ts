@@ -86,7 +86,7 @@ const COMMON_MIN_DF = 50;
  * school needs) is ranked among this many of the needs changed last that hold
  * its rarest term, instead of finding nothing or scoring every need.
  */
-const COMMON_ONLY_CANDIDATES = 5_000;
+const COMMON_ONLY_CANDIDATES = 2_000;
 /** Needs after the best that make the background of the relative decisions. */
 const BACKGROUND = 20;
 
