@@ -1,11 +1,19 @@
 // Two replicas on one database, each with its own similarity index: a need
 // saved, changed or withdrawn through one is suggested, or stops being
 // suggested, by the other on its very next lookup (each lookup first applies
-// the changes since its last sync, by the needs' updatedAt watermark).
+// the changes since its last sync, by the needs' updatedAt watermark). While the
+// index is first built the portfolio answers without it.
 import { afterEach, describe, expect, it } from "vitest";
 import { createNeedService } from "../../src/domain/needs.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { createPortfolioService, parseFilters } from "../../src/domain/portfolio.ts";
+import { pageContext } from "../../src/portfolio/views/layout.ts";
+import { needPage } from "../../src/portfolio/views/need.ts";
+import { needsPage } from "../../src/portfolio/views/needs.ts";
 
 let db: TestDb | undefined;
 let other: Store | undefined;
@@ -81,6 +89,18 @@ describe("similar needs across replicas", () => {
     expect(await needs.similarToIfReady(reworded)).toBeNull();
     const waiting = needs.find(reworded); // reporting a need waits for the index
     expect(await needs.similarToIfReady(reworded)).toBeNull();
+
+    // The portfolio answers meanwhile: a need's page without its similar needs, a search asks to try again.
+    const app = createApp({ config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent" }, "/nonexistent/.env"), store, log: createLogger("silent") });
+    const portfolio = createPortfolioService({ store, needs, digests: app.digests, clock, calendar: app.calendar, zone: "Europe/Stockholm" });
+    const ctx = pageContext("en", "Europe/Stockholm", "/portfolio", { personName: lars.displayName, csrf: "x" });
+    const page = await portfolio.need(lars, saved.need.reference);
+    expect(page.similar).toBeNull();
+    expect(needPage(ctx, page, undefined).toString()).toContain("Similar needs are being looked up after a restart");
+    const searched = await portfolio.list(parseFilters({ q: "parkering" }));
+    expect(searched).toMatchObject({ rows: [], searchPending: true });
+    const listHtml = needsPage(ctx, { filters: parseFilters({ q: "parkering" }), ...searched, departments: [], workPackages: [] }).toString();
+    expect(listHtml).toContain("Search is being prepared after a restart");
     expect(loads).toEqual([null]); // one build, not one per caller
     release();
     expect((await waiting).map((n) => n.reference)).toEqual([saved.need.reference]);
