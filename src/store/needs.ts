@@ -10,15 +10,39 @@ const needInclude = {
   department: { select: { name: true } },
   workPackage: { select: { code: true } },
   initiative: { select: { code: true } },
-  _count: { select: { supporters: true } },
 } as const;
-const { _count: _supporterCount, ...needIncludeUncounted } = needInclude;
 
 // Lists read only what their lines show: each included relation costs Prisma
 // a statement of its own (relationJoins, one statement with joins, is a preview
-// feature for PostgreSQL and MySQL only), the supporter count does not.
-const lineSelect = { id: true, reference: true, title: true, status: true, createdAt: true, _count: { select: { supporters: true } } } as const;
+// feature for PostgreSQL and MySQL only).
+const lineSelect = { id: true, reference: true, title: true, status: true, createdAt: true } as const;
 const queuedSelect = { ...lineSelect, department: { select: { name: true } } } as const;
+
+/** Above this many needs one pass over every supporter beats a list of ids (and SQLite's 32,766 parameters). */
+const COUNT_BY_ID_LIMIT = 5_000;
+
+/**
+ * Supporters of these needs, counted in one statement. Not Prisma's `_count`:
+ * it joins a count of *every* need's supporters (a GROUP BY over the whole
+ * table, ~20 ms at 100,000 supporters, for one need as for a thousand;
+ * docs/PERFORMANCE.md), where this reads the index for the needs asked about.
+ */
+export async function supporterCounts(db: Tx, needIds: readonly number[]): Promise<Map<number, number>> {
+  if (needIds.length === 0) return new Map();
+  const where = needIds.length > COUNT_BY_ID_LIMIT ? {} : { needId: { in: [...needIds] } };
+  const rows = await db.needSupporter.groupBy({ by: ["needId"], where, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.needId, r._count._all]));
+}
+
+/** Rows with their supporter counts, in the shape the mappers below read. */
+async function counted<R extends { id: number }>(db: Tx, rows: R[]): Promise<(R & { _count: { supporters: number } })[]> {
+  const counts = await supporterCounts(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, _count: { supporters: counts.get(r.id) ?? 0 } }));
+}
+
+async function countedOne<R extends { id: number }>(db: Tx, row: R | null): Promise<(R & { _count: { supporters: number } }) | null> {
+  return row ? (await counted(db, [row]))[0]! : null;
+}
 
 type LineRow = { id: number; reference: string; title: string; status: string; createdAt: Date; _count: { supporters: number } };
 
@@ -184,7 +208,8 @@ export function createNeedsRepository(db: Tx) {
           throw submissionKey !== undefined && isUniqueViolationOn(err, "submissionKey") ? new RepeatedSubmissionError(submissionKey) : err;
         });
       await db.needEvent.create({ data: { needId: row.id, actorId: input.reporterId, kind: "created", toStatus: status, ...at }, select: { id: true } });
-      if (!input.known) return toNeed(await db.need.findUniqueOrThrow({ where: { id: row.id }, include: needInclude }));
+      // A need just inserted has no supporters yet.
+      if (!input.known) return toNeed({ ...(await db.need.findUniqueOrThrow({ where: { id: row.id }, include: needInclude })), _count: { supporters: 0 } });
       return toNeed({
         ...row,
         reporter: { displayName: input.known.reporterName },
@@ -196,40 +221,34 @@ export function createNeedsRepository(db: Tx) {
     },
 
     async byId(id: number): Promise<Need | null> {
-      const row = await db.need.findUnique({ where: { id }, include: needInclude });
+      const row = await countedOne(db, await db.need.findUnique({ where: { id }, include: needInclude }));
       return row ? toNeed(row) : null;
     },
 
     /** The need a chat submission created (see `create`). */
     async bySubmissionKey(submissionKey: string): Promise<Need | null> {
-      const row = await db.need.findUnique({ where: { submissionKey: fingerprint(submissionKey) }, include: needInclude });
+      const row = await countedOne(db, await db.need.findUnique({ where: { submissionKey: fingerprint(submissionKey) }, include: needInclude }));
       return row ? toNeed(row) : null;
     },
 
-    /**
-     * The portfolio's need page reads needs by reference: its supporters are counted
-     * apart, as Prisma's `_count` joins a count of every need's supporters (a GROUP BY
-     * over the whole table, ~20 ms at 100,000 supporters; docs/PERFORMANCE.md).
-     */
     async byReference(reference: string): Promise<Need | null> {
-      const row = await db.need.findUnique({ where: { reference }, include: needIncludeUncounted });
-      if (!row) return null;
-      const supporters = await db.needSupporter.count({ where: { needId: row.id } });
-      return toNeed({ ...row, _count: { supporters } });
+      const row = await countedOne(db, await db.need.findUnique({ where: { reference }, include: needInclude }));
+      return row ? toNeed(row) : null;
     },
 
     async reportedBy(personId: number): Promise<Need[]> {
       const rows = await db.need.findMany({ where: { reporterId: personId }, include: needInclude, orderBy: { id: "desc" } });
-      return rows.map(toNeed);
+      return (await counted(db, rows)).map(toNeed);
     },
 
-    /** A person's needs as "my needs" lists them, newest first: reported and supported, a statement each. */
+    /** A person's needs as "my needs" lists them, newest first: reported and supported, a statement each, and their supporters counted in one. */
     async linesOf(personId: number): Promise<{ reported: NeedLine[]; supported: NeedLine[] }> {
       const [reported, supported] = await Promise.all([
         db.need.findMany({ where: { reporterId: personId }, select: lineSelect, orderBy: { id: "desc" } }),
         db.need.findMany({ where: { supporters: { some: { personId } } }, select: lineSelect, orderBy: { id: "desc" } }),
       ]);
-      return { reported: reported.map(toLine), supported: supported.map(toLine) };
+      const all = await counted(db, [...reported, ...supported]);
+      return { reported: all.slice(0, reported.length).map(toLine), supported: all.slice(reported.length).map(toLine) };
     },
 
     async supportedBy(personId: number): Promise<Need[]> {
@@ -238,7 +257,7 @@ export function createNeedsRepository(db: Tx) {
         include: needInclude,
         orderBy: { id: "desc" },
       });
-      return rows.map(toNeed);
+      return (await counted(db, rows)).map(toNeed);
     },
 
     async withStatus(statuses: NeedStatus[], options: { take?: number } = {}): Promise<Need[]> {
@@ -248,7 +267,7 @@ export function createNeedsRepository(db: Tx) {
         orderBy: { createdAt: "asc" },
         take: options.take,
       });
-      return rows.map(toNeed);
+      return (await counted(db, rows)).map(toNeed);
     },
 
     /** Ids of the newest needs with one of `statuses`. */
@@ -289,8 +308,8 @@ export function createNeedsRepository(db: Tx) {
       });
       if (count === 0) throw new DomainError("conflict", `Need ${id} changed since version ${expectedVersion}`);
       await db.needEvent.create({ data: { needId: id, ...event } });
-      const row = await db.need.findUniqueOrThrow({ where: { id }, include: needInclude });
-      return toNeed(row);
+      const [row] = await counted(db, [await db.need.findUniqueOrThrow({ where: { id }, include: needInclude })]);
+      return toNeed(row!);
     },
 
     async addEvent(needId: number, event: NeedEventInput): Promise<void> {
@@ -318,7 +337,7 @@ export function createNeedsRepository(db: Tx) {
     /** All needs in id order, a page at a time (for exports). */
     async page(afterId: number, take: number): Promise<Need[]> {
       const rows = await db.need.findMany({ where: { id: { gt: afterId } }, include: needInclude, orderBy: { id: "asc" }, take });
-      return rows.map(toNeed);
+      return (await counted(db, rows)).map(toNeed);
     },
 
     async count(): Promise<number> {
@@ -339,7 +358,7 @@ export function createNeedsRepository(db: Tx) {
         db.need.groupBy({ by: ["awaitingReply"], where: { status: "submitted" }, _count: { _all: true } }),
       ]);
       const count = (awaiting: boolean) => counts.find((c) => c.awaitingReply === awaiting)?._count._all ?? 0;
-      return { items: rows.map(toQueued), total: count(false), awaitingReply: count(true) };
+      return { items: (await counted(db, rows)).map(toQueued), total: count(false), awaitingReply: count(true) };
     },
 
     /** Needs in the triage queue reported before `cutoff` (past the triage target). */
@@ -354,7 +373,7 @@ export function createNeedsRepository(db: Tx) {
         db.need.findMany({ where, select: queuedSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
         db.need.count({ where }),
       ]);
-      return { items: rows.map(toQueued), total };
+      return { items: (await counted(db, rows)).map(toQueued), total };
     },
 
     /** How many needs were triaged since `since`, and when the latest of them were reported and triaged: two columns, not whole rows. */

@@ -2,6 +2,7 @@
 // and paged in the database (100,000 needs must answer within 300 ms).
 import { SUSTAINABILITY_AREAS, type NeedStatus, type SustainabilityArea } from "../domain/types.ts";
 import type { Tx } from "./client.ts";
+import { supporterCounts } from "./needs.ts";
 
 export interface PortfolioQuery {
   /** Open statuses, always listed. */
@@ -80,9 +81,7 @@ export function createPortfolioRepository(db: Tx) {
         skip: q.skip,
         take: q.take,
       });
-      // Counted for this page's needs only: Prisma's `_count` joins a count of every need's supporters.
-      const counts = await db.needSupporter.groupBy({ by: ["needId"], where: { needId: { in: rows.map((r) => r.id) } }, _count: { _all: true } });
-      const supporters = new Map(counts.map((c) => [c.needId, c._count._all]));
+      const supporters = await supporterCounts(db, rows.map((r) => r.id));
       return rows.map((r) => ({
         id: r.id,
         reference: r.reference,

@@ -114,7 +114,7 @@ describe("statements per request", () => {
     expect(await server.app.store.db.inboundEvent.count({ where: { platform: "slack" } })).toBe(0);
   });
 
-  it('"my needs" costs 2 statements and the triage queue 3: lists read only what their lines show', async () => {
+  it('"my needs" costs 3 statements and the triage queue 4: lists read only what their lines show', async () => {
     const people = await server.app.store.people.all();
     const lars = people.find((p) => p.email?.startsWith("lars.andersson"))!;
     const coordinator = people.find((p) => p.roles.includes("coordinator"))!;
@@ -123,11 +123,11 @@ describe("statements per request", () => {
     await mine(); // first request of a person: caches
     await queue();
     let listed: Awaited<ReturnType<typeof mine>> | undefined;
-    expect(await cost(async () => (listed = await mine()))).toBe(2); // reported, supported (each with its supporter count)
+    expect(await cost(async () => (listed = await mine()))).toBe(3); // reported, supported, and the supporters of just these needs counted
     const newest = (await server.app.store.db.need.findFirst({ where: { reporterId: lars.id }, orderBy: { id: "desc" } }))!;
     expect(cardText(listed!.body.cards[0])).toContain(`**${newest.reference}** ${newest.title}`);
     let queued: Awaited<ReturnType<typeof queue>> | undefined;
-    expect(await cost(async () => (queued = await queue()))).toBe(3); // the page, its departments' names, both counts
+    expect(await cost(async () => (queued = await queue()))).toBe(4); // the page, its departments' names, its supporters, both counts
     const waiting = await server.app.store.db.need.count({ where: { status: "submitted", awaitingReply: false } });
     expect(cardText(queued!.cards[0])).toContain(String(waiting));
   });

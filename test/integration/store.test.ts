@@ -127,6 +127,26 @@ describe("store", () => {
     expect(await store.needs.supporterIds(need.id)).toEqual([fan.id]);
   });
 
+  it("counts each need's own supporters in every read: one, a list, a person's lines and the queue", async () => {
+    db = await createTestDb({ seed: false });
+    const store = db.store;
+    const [reporter, ...fans] = await Promise.all(["R", "A", "B", "C"].map((displayName) => store.people.create({ displayName, locale: "sv", roles: ["employee"] })));
+    const [popular, quiet, other] = await Promise.all([0, 1, 2].map(() => store.transaction((tx) => tx.needs.create({ reporterId: reporter!.id, draft, year: 2026 }))));
+    for (const fan of fans) await store.transaction((tx) => tx.needs.addSupporter(popular!.id, fan.id));
+    await store.transaction((tx) => tx.needs.addSupporter(other!.id, fans[0]!.id));
+    const expected = new Map([[popular!.id, 3], [quiet!.id, 0], [other!.id, 1]]);
+    const seen = (needs: { id: number; supporterCount: number }[]) => new Map(needs.map((n) => [n.id, n.supporterCount]));
+
+    expect((await store.needs.byId(popular!.id))?.supporterCount).toBe(3);
+    expect((await store.needs.byReference(quiet!.reference))?.supporterCount).toBe(0);
+    expect(seen(await store.needs.withStatus(["submitted"]))).toEqual(expected);
+    expect(seen(await store.needs.reportedBy(reporter!.id))).toEqual(expected);
+    expect(seen((await store.needs.triageQueue(10)).items)).toEqual(expected);
+    const lines = await store.needs.linesOf(fans[0]!.id);
+    expect(seen(lines.supported)).toEqual(new Map([[popular!.id, 3], [other!.id, 1]]));
+    expect(seen((await store.needs.linesOf(reporter!.id)).reported)).toEqual(expected);
+  });
+
   it("refuses a change based on a stale version and keeps the newer one", async () => {
     db = await createTestDb({ seed: false });
     const store = db.store;
