@@ -427,8 +427,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       switch (e.failure) {
         case "rate_limited": {
           const wait = Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, e.retryAfterMs ?? 1000));
-          // The conversation or channel waits, for every sender sharing the limiter.
-          if (keys.length) await limiter.pause(keys[keys.length - 1]!.key, at + wait);
+          // Every key of the send waits (a Teams 429 does not say whether the
+          // conversation's or the tenant's limit was hit), for every sender:
+          // the limiter is shared through the database.
+          await Promise.all(keys.map((k) => limiter.pause(k.key, at + wait)));
           return retryOrGiveUp(message, platform, "rate_limited", wait, `rate_limited: ${e.message}`, "rateLimited");
         }
         case "transient":
