@@ -303,11 +303,14 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const held = new Map<number, { message: OutboxMessage; leaseUntil: number }>();
   const inFlight = new Set<number>();
 
-  async function drainOnce(now: Date, ctx: Pick<JobContext, "dryRun" | "out">): Promise<DrainResult> {
+  async function drainOnce(now: Date, called: number, ctx: Pick<JobContext, "dryRun" | "out">): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
-    // The drain's clock: `now` plus the real time since it started, so a retry
-    // is reckoned from the answer, not from the start of the drain.
-    const started = performance.now();
+    // The drain's clock: `now` plus the real time since drain() was called
+    // (not since this drain started: it may have waited for the one before),
+    // so a retry is reckoned from the answer, and the reservations this
+    // process makes in the shared limiter are on the same clock as everyone's.
+    const started = called;
+    const began = performance.now();
     const clock = () => now.getTime() + Math.round(performance.now() - started);
     const slots = createSlots(concurrency);
     const chains = new Map<string, OutboxMessage[]>();
@@ -336,7 +339,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     const holdTarget = () => {
       const now = performance.now();
       while (done.length && done[0]! < now - RATE_WINDOW_MS) done.shift();
-      const measured = Math.min(RATE_WINDOW_MS, Math.max(500, now - started));
+      const measured = Math.min(RATE_WINDOW_MS, Math.max(500, now - began));
       return Math.min(maxHeld, Math.max(MIN_HELD, Math.ceil((done.length / measured) * holdMs)));
     };
 
@@ -604,7 +607,8 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           return { sent: 0, retried: 0, failed: 0 };
         });
       }
-      const run = current.then(() => drainOnce(now, ctx));
+      const called = performance.now();
+      const run = current.then(() => drainOnce(now, called, ctx));
       current = run.catch(() => {});
       return run;
     },
