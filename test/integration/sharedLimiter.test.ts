@@ -7,7 +7,8 @@
 // A 429 answered to one process pauses the tenant for the processes that
 // never saw it: the pause lives in the database.
 import { afterEach, describe, expect, it } from "vitest";
-import { PLATFORM_LIMITS } from "../../src/jobs/pacing.ts";
+import { createDatabaseLimiter, PLATFORM_LIMITS, WINDOW_MARGIN_MS } from "../../src/jobs/pacing.ts";
+import { openStore } from "../../src/store/index.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { onPostgres } from "../helpers/postgres.ts";
@@ -130,4 +131,39 @@ describe(`the shared rate limiter (${onPostgres ? "PostgreSQL, three replicas" :
     expect(delivered.size).toBe(25);
     expect([...delivered.values()].every((n) => n === 1)).toBe(true);
   }, 240_000);
+});
+
+describe(`the database limiter (${onPostgres ? "PostgreSQL" : "SQLite"}), two processes' limiters on one database`, () => {
+  it("hands out each moment once, however the two interleave, and a pause from one holds the other", async () => {
+    db = await createTestDb({ seed: false });
+    // PostgreSQL: a second connection, as another process has. SQLite: the same
+    // one (better-sqlite3 waits for a lock synchronously, so two connections in
+    // one process would wait on each other; the tests above use two processes).
+    const other = onPostgres ? await openStore(db.url, { migrate: false }) : db.store;
+    try {
+      const a = createDatabaseLimiter(db.store.rateLimits);
+      const b = createDatabaseLimiter(other.rateLimits);
+      const tenant = { key: "teams:tenant:shared", windows: PLATFORM_LIMITS.teamsTenant };
+      const at = Date.now();
+      // 60 reservations from each at once, for the same tenant (50/s): none further than 10 s away.
+      const takes = await Promise.all(Array.from({ length: 120 }, (_, i) => (i % 2 ? a : b).take([tenant], at, 10_000)));
+      expect(takes.every((t) => t.taken)).toBe(true);
+      const log = await db.store.rateLimits.get(tenant.key);
+      const times = log!.times;
+      // Only the newest and the 50 before it are kept (no window looks further back); spread one per 20 ms at least.
+      expect(times).toHaveLength(51);
+      expect(times.slice(1).every((t, i) => t - times[i]! >= 20)).toBe(true);
+      // 120 requests at 50/s: the last one's moment is over two windows (and margins) away.
+      expect(times.at(-1)! - at).toBeGreaterThanOrEqual(2 * (1000 + WINDOW_MARGIN_MS));
+
+      const channel = [{ key: "slack:channel:C1", windows: PLATFORM_LIMITS.slackChannel }];
+      await a.pause("slack:channel:C1", at + 5000);
+      // The other limiter sees the pause: its first turn is after it (less the time that passed since `at`).
+      const turn = await b.take(channel, at, 0);
+      expect(turn.taken).toBe(false);
+      expect(turn.wait).toBeGreaterThan(5000 - (Date.now() - at) - 100);
+    } finally {
+      if (other !== db.store) await other.close();
+    }
+  });
 });
