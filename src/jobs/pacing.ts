@@ -202,7 +202,6 @@ export function createDatabaseLimiter(store: KeyLogStore, options: { marginMs?: 
   let flushing = false;
 
   async function flush() {
-    flushing = true;
     while (queue.length) {
       const batch = queue.splice(0, LIMITER_BATCH);
       const keys = [...new Set(batch.flatMap((r) => (r.kind === "take" ? r.keys.map((k) => k.key) : [r.key])))];
@@ -235,7 +234,10 @@ export function createDatabaseLimiter(store: KeyLogStore, options: { marginMs?: 
 
   function enqueue(request: LimiterRequest) {
     queue.push(request);
-    if (!flushing) void flush();
+    if (flushing) return;
+    // After this tick: the requests made in the same tick go in one batch.
+    flushing = true;
+    setImmediate(() => void flush());
   }
 
   return {
