@@ -13,7 +13,7 @@ export const JOB_RUN_RETENTION_DAYS = 30;
 
 export const retentionJob: Job = {
   name: "retention",
-  description: `prunes sent outbox payloads after OUTBOX_RETENTION_DAYS, failed ones after ${FAILED_RETENTION_DAYS} days, job runs after ${JOB_RUN_RETENTION_DAYS} days`,
+  description: `prunes sent outbox payloads after OUTBOX_RETENTION_DAYS, failed ones after ${FAILED_RETENTION_DAYS} days, job runs after ${JOB_RUN_RETENTION_DAYS} days, rate-limit keys unused for 2 hours`,
   schedule: "40 3 * * *",
   async run({ app, now, dryRun, out }) {
     const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
