@@ -199,7 +199,7 @@ async function statementRows(serverUrl: string, serviceUrl: string, slackApiUrl:
       new URLSearchParams({ token: "legacy", team_id: TEAM_ID, team_domain: "stockholm", channel_id: "C0GENERAL", user_id: slackUser, command: "/samordna", text, api_app_id: "A0SAMORDNA", response_url: `${slackApiUrl}response/cost`, trigger_id: "trigger-cost" }).toString(),
       { contentType: "application/x-www-form-urlencoded" },
     );
-  // Each submission a new one (a repeated Slack view id is a double click, answered from the guard),
+  // Each submission a new one (a repeated Slack view id is a double click, refused by the need's own key),
   // from the same person (i % PEOPLE.length), so the counts are of a warm cache: the first request
   // of a person in READ_CACHE_TTL_MS also reads their account and person (docs/PERFORMANCE.md).
   let seq = 1_000_000;

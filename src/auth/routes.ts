@@ -4,7 +4,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from "express";
 import type { App } from "../app.ts";
 import type { Person } from "../domain/types.ts";
-import { isUniqueViolation } from "../store/digests.ts";
+import { isUniqueViolation } from "../store/client.ts";
 import { errorPage, devSignInPage, signedOutPage } from "../portfolio/views/messages.ts";
 import { pageContext } from "../portfolio/views/layout.ts";
 import type { Html } from "../portfolio/html.ts";

@@ -6,7 +6,7 @@ import { isQuiet, type DigestData, type DigestNeed } from "../domain/digests.ts"
 import type { Health } from "../domain/types.ts";
 import { formatDate, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
-import { methodName } from "./methodCard.ts";
+import { methodName } from "../domain/methods.ts";
 import { researchSections } from "./digestResearch.ts";
 import { card, clean, container, execute, facts, heading, paragraph, plainText, subheading, unescapeMarkdown, type AdaptiveCard, type Element } from "./elements.ts";
 
@@ -27,7 +27,7 @@ interface DigestView {
   figures: [string, string][];
 }
 
-function needLine(ctx: CardContext, need: DigestNeed, withAge: boolean): string {
+function digestNeedLine(ctx: CardContext, need: DigestNeed, withAge: boolean): string {
   const { t } = ctx;
   const parts = [
     `**${need.reference}** ${plainText(truncate(need.title, 70))}`,
@@ -64,13 +64,13 @@ function digestView(ctx: CardContext, data: DigestData): DigestView {
   const sections: Section[] = [
     {
       title: t("digest.new.title", { count: newNeeds.total }),
-      lines: newNeeds.total ? [...newNeeds.items.map((n) => needLine(ctx, n, false)), ...more(ctx, newNeeds.total, newNeeds.items.length)] : [t("digest.new.none")],
+      lines: newNeeds.total ? [...newNeeds.items.map((n) => digestNeedLine(ctx, n, false)), ...more(ctx, newNeeds.total, newNeeds.items.length)] : [t("digest.new.none")],
     },
     {
       title: t("digest.waiting.title", { count: waiting.total }),
       lines: [
         ...(waiting.overdue ? [t("digest.waiting.overdue", { count: waiting.overdue, days: waiting.targetDays })] : []),
-        ...waiting.items.map((n) => needLine(ctx, n, true)),
+        ...waiting.items.map((n) => digestNeedLine(ctx, n, true)),
         ...more(ctx, waiting.total, waiting.items.length),
         ...(waiting.awaitingReply ? [t("digest.waiting.awaiting", { count: waiting.awaitingReply })] : []),
         ...(waiting.total === 0 ? [t("digest.waiting.none")] : []),

@@ -9,9 +9,10 @@ export const CARD_VERSION = "1.5";
 export type Element = Record<string, unknown> & { type: string };
 export type Action = Record<string, unknown> & { type: string };
 
-// The neutral card model: the elements and actions the builders make, a union discriminated on `type`.
-// Type aliases (not interfaces) so each stays assignable to the open `Element` / `Action` JSON.
-export type TextBlock = {
+// The JSON the builders below write, one type per builder. Channels do not read these: they read any card
+// through the typed model (model.ts `parseCard`). Type aliases (not interfaces) so each stays assignable to
+// the open `Element` / `Action` JSON.
+export type TextBlockJson = {
   type: "TextBlock";
   text: string;
   wrap: true;
@@ -22,17 +23,17 @@ export type TextBlock = {
   isSubtle?: true;
   color?: string;
 };
-export type FactSet = { type: "FactSet"; facts: { title: string; value: string }[] };
-export type Container = { type: "Container"; id?: string; items: Element[]; style?: string; separator?: true; spacing?: string };
-export type ActionSet = { type: "ActionSet"; actions: Action[] };
+export type FactSetJson = { type: "FactSet"; facts: { title: string; value: string }[] };
+export type ContainerJson = { type: "Container"; id?: string; items: Element[]; style?: string; separator?: true; spacing?: string };
+export type ActionSetJson = { type: "ActionSet"; actions: Action[] };
 export type InputCommon = {
   id: string;
   label: string;
   isRequired?: boolean;
   errorMessage?: string;
 };
-export type TextInput = InputCommon & { type: "Input.Text"; value?: string; placeholder?: string; isMultiline?: true; maxLength?: number };
-export type ChoiceInput = InputCommon & {
+export type TextInputJson = InputCommon & { type: "Input.Text"; value?: string; placeholder?: string; isMultiline?: true; maxLength?: number };
+export type ChoiceInputJson = InputCommon & {
   type: "Input.ChoiceSet";
   choices: { title: string; value: string }[];
   value?: string;
@@ -40,11 +41,9 @@ export type ChoiceInput = InputCommon & {
   isMultiSelect?: boolean;
   placeholder?: string;
 };
-export type DateInput = InputCommon & { type: "Input.Date"; value?: string; min?: string; max?: string };
-export type Input = TextInput | ChoiceInput | DateInput;
-export type CardElement = TextBlock | FactSet | Container | ActionSet | Input;
+export type DateInputJson = InputCommon & { type: "Input.Date"; value?: string; min?: string; max?: string };
 
-export type ExecuteAction = {
+export type ExecuteActionJson = {
   type: "Action.Execute";
   title: string;
   verb: string;
@@ -52,8 +51,7 @@ export type ExecuteAction = {
   style?: "positive" | "destructive";
   associatedInputs?: "auto" | "none";
 };
-export type OpenUrlAction = { type: "Action.OpenUrl"; title: string; url: string };
-export type CardModelAction = ExecuteAction | OpenUrlAction;
+export type OpenUrlActionJson = { type: "Action.OpenUrl"; title: string; url: string };
 
 export interface AdaptiveCard {
   type: "AdaptiveCard";
@@ -104,15 +102,15 @@ export function card(body: Element[], actions: Action[] = []): AdaptiveCard {
   };
 }
 
-export function heading(text: string): TextBlock {
+export function heading(text: string): TextBlockJson {
   return { type: "TextBlock", text, size: "Large", weight: "Bolder", wrap: true, style: "heading" };
 }
 
-export function subheading(text: string): TextBlock {
+export function subheading(text: string): TextBlockJson {
   return { type: "TextBlock", text, size: "Medium", weight: "Bolder", wrap: true, spacing: "Medium" };
 }
 
-export function paragraph(text: string, options: { subtle?: boolean; color?: string; size?: string } = {}): TextBlock {
+export function paragraph(text: string, options: { subtle?: boolean; color?: string; size?: string } = {}): TextBlockJson {
   return {
     type: "TextBlock",
     text,
@@ -123,11 +121,11 @@ export function paragraph(text: string, options: { subtle?: boolean; color?: str
   };
 }
 
-export function facts(pairs: [string, string][]): FactSet {
+export function facts(pairs: [string, string][]): FactSetJson {
   return { type: "FactSet", facts: pairs.filter(([, v]) => v !== "").map(([title, value]) => ({ title, value })) };
 }
 
-export function container(items: Element[], options: { style?: string; separator?: boolean } = {}): Container {
+export function container(items: Element[], options: { style?: string; separator?: boolean } = {}): ContainerJson {
   return {
     type: "Container",
     items,
@@ -141,7 +139,7 @@ export function container(items: Element[], options: { style?: string; separator
  * errorMessage only after their own checks fail, so the message is also shown
  * as red text right under the input (a Container keeps the two together).
  */
-export function withError<T extends Element>(input: T, error?: string): T | Container {
+export function withError<T extends Element>(input: T, error?: string): T | ContainerJson {
   if (!error) return input;
   return {
     type: "Container",
@@ -155,7 +153,7 @@ export function withError<T extends Element>(input: T, error?: string): T | Cont
 
 export function textInput(
   options: InputCommon & { value?: string; placeholder?: string; multiline?: boolean; maxLength?: number; error?: string },
-): TextInput | Container {
+): TextInputJson | ContainerJson {
   const { error, multiline, ...rest } = options;
   return withError(
     {
@@ -177,18 +175,18 @@ export function choiceInput(
     placeholder?: string;
     error?: string;
   },
-): ChoiceInput | Container {
+): ChoiceInputJson | ContainerJson {
   const { error, ...rest } = options;
   return withError({ type: "Input.ChoiceSet", ...rest, ...(rest.value ? {} : { value: undefined }) }, error);
 }
 
-export function dateInput(options: InputCommon & { value?: string; min?: string; max?: string; error?: string }): DateInput | Container {
+export function dateInput(options: InputCommon & { value?: string; min?: string; max?: string; error?: string }): DateInputJson | ContainerJson {
   const { error, ...rest } = options;
   return withError({ type: "Input.Date", ...rest }, error);
 }
 
 /** A button that sends `{verb, ...data}` back to the bot (Universal Actions). */
-export function execute(title: string, verb: string, data: Record<string, unknown> = {}, options: { style?: "positive" | "destructive"; associatedInputs?: "auto" | "none" } = {}): ExecuteAction {
+export function execute(title: string, verb: string, data: Record<string, unknown> = {}, options: { style?: "positive" | "destructive"; associatedInputs?: "auto" | "none" } = {}): ExecuteActionJson {
   return {
     type: "Action.Execute",
     title,
@@ -199,11 +197,11 @@ export function execute(title: string, verb: string, data: Record<string, unknow
   };
 }
 
-export function openUrl(title: string, url: string): OpenUrlAction {
+export function openUrl(title: string, url: string): OpenUrlActionJson {
   return { type: "Action.OpenUrl", title, url };
 }
 
-export function actionSet(actions: Action[]): ActionSet {
+export function actionSet(actions: Action[]): ActionSetJson {
   return { type: "ActionSet", actions };
 }
 

@@ -35,7 +35,7 @@ export function cardInputs(card: AdaptiveCard): { input: Element; inShowCard: bo
   return found;
 }
 
-function text(value: unknown): string {
+function asText(value: unknown): string {
   if (value === undefined || value === null) return "";
   return typeof value === "string" ? value : String(value);
 }
@@ -52,15 +52,15 @@ function regexOf(pattern: unknown): RegExp | undefined {
 
 /** The first rule of `input` that `raw` breaks, or undefined. */
 export function checkInput(input: Element, raw: unknown, required = input.isRequired === true): FieldError | undefined {
-  const value = text(raw).trim();
+  const value = asText(raw).trim();
   if (!value) return required ? { key: "validation.required" } : undefined;
   switch (input.type) {
     case "Input.Text": {
-      if (typeof input.maxLength === "number" && input.maxLength > 0 && text(raw).length > input.maxLength) return { key: "validation.tooLong", params: { max: input.maxLength } };
+      if (typeof input.maxLength === "number" && input.maxLength > 0 && asText(raw).length > input.maxLength) return { key: "validation.tooLong", params: { max: input.maxLength } };
       if (input.style === "Email" && !EMAIL.test(value)) return { key: "validation.email" };
       if (input.style === "Url" && !/^https?:\/\/\S+$/.test(value)) return { key: "validation.url" };
       const regex = regexOf(input.regex);
-      if (regex && !regex.test(text(raw))) {
+      if (regex && !regex.test(asText(raw))) {
         return typeof input.errorMessage === "string" && input.errorMessage ? { key: "validation.message", params: { message: input.errorMessage } } : { key: "validation.pattern" };
       }
       return undefined;
@@ -83,13 +83,13 @@ export function checkInput(input: Element, raw: unknown, required = input.isRequ
       return undefined;
     }
     case "Input.ChoiceSet": {
-      const allowed = new Set(list(input.choices).map((c) => text(c.value)));
+      const allowed = new Set(list(input.choices).map((c) => asText(c.value)));
       if (allowed.size === 0) return undefined;
       const picked = input.isMultiSelect === true ? value.split(",").map((v) => v.trim()).filter(Boolean) : [value];
       return picked.every((v) => allowed.has(v)) ? undefined : { key: "validation.invalidChoice" };
     }
     case "Input.Toggle": {
-      const allowed = [text(input.valueOn ?? "true"), text(input.valueOff ?? "false")];
+      const allowed = [asText(input.valueOn ?? "true"), asText(input.valueOff ?? "false")];
       return allowed.includes(value) ? undefined : { key: "validation.invalidChoice" };
     }
     default:
@@ -117,7 +117,7 @@ export function markInvalid(card: AdaptiveCard, data: Record<string, unknown>, e
   const mark = (elements: Element[]): Element[] =>
     elements.map((el) => {
       if (INPUT.test(el.type) && typeof el.id === "string") {
-        const kept = el.id in data ? { ...el, value: text(data[el.id]) } : el;
+        const kept = el.id in data ? { ...el, value: asText(data[el.id]) } : el;
         const error = errors[el.id];
         return error ? withError(kept, t(error.key, error.params)) : kept;
       }

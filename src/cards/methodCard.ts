@@ -1,18 +1,13 @@
 // The catalogue of methods and tools: one card per method found, in the
 // reader's language, and the edit form (admins and the owning work package's lead).
 import type { FieldError } from "../domain/errors.ts";
-import { EFFORTS, localised, METHOD_LIMITS, type Method } from "../domain/methods.ts";
+import { EFFORTS, localised, METHOD_LIMITS, methodName, type Method } from "../domain/methods.ts";
 import { truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import { card, choiceInput, clean, execute, facts, heading, openUrl, paragraph, plainText, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
 
 /** Link buttons on a card; more would crowd it (Teams shows at most six actions). */
 const LINKS_SHOWN = 4;
-
-/** A method's name in the reader's language. */
-export function methodName(ctx: CardContext, method: Pick<Method, "name" | "nameEn">): string {
-  return localised(ctx.locale, method.name, method.nameEn);
-}
 
 export function methodCard(ctx: CardContext, method: Method, options: { editable?: boolean } = {}): AdaptiveCard {
   const { t, locale } = ctx;

@@ -1,6 +1,6 @@
 // Views of needs: one need with its history, a person's list, the similar
 // needs offered before saving or found by searching, and the confirmation after.
-import type { Need, NeedEvent } from "../domain/types.ts";
+import type { Need, NeedEvent, NeedLine } from "../domain/types.ts";
 import { formatDate, formatDateTime, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import {
@@ -24,7 +24,7 @@ import {
 const HISTORY_SHOWN = 15;
 const LIST_SHOWN = 20;
 
-function statusText(ctx: CardContext, need: Need): string {
+function statusText(ctx: CardContext, need: Pick<Need, "status">): string {
   return ctx.t(`need.status.${need.status}`);
 }
 
@@ -94,7 +94,7 @@ export function needTitleLine(need: Pick<Need, "reference" | "title">, max: numb
 }
 
 /** One need in a list: reference and title, a detail line, and a button. */
-export function needListItem(need: Need, detail: string, button: Action, options: { attention?: boolean } = {}): Element {
+export function needListItem(need: Pick<Need, "id" | "reference" | "title">, detail: string, button: Action, options: { attention?: boolean } = {}): Element {
   return {
     type: "ColumnSet",
     columns: [
@@ -111,7 +111,7 @@ export function needListItem(need: Need, detail: string, button: Action, options
   };
 }
 
-export function needLine(ctx: CardContext, need: Need): Element {
+export function needLine(ctx: CardContext, need: NeedLine): Element {
   return needListItem(
     need,
     `${statusText(ctx, need)} · ${formatDate(ctx, need.createdAt)} · +${need.supporterCount}`,
@@ -119,9 +119,9 @@ export function needLine(ctx: CardContext, need: Need): Element {
   );
 }
 
-export function myNeedsCard(ctx: CardContext, reported: Need[], supported: Need[]): AdaptiveCard {
+export function myNeedsCard(ctx: CardContext, reported: NeedLine[], supported: NeedLine[]): AdaptiveCard {
   const { t } = ctx;
-  const more = (list: Need[]) => (list.length > LIST_SHOWN ? [paragraph(`… +${list.length - LIST_SHOWN}`, { subtle: true })] : []);
+  const more = (list: NeedLine[]) => (list.length > LIST_SHOWN ? [paragraph(`… +${list.length - LIST_SHOWN}`, { subtle: true })] : []);
   const body: Element[] = [heading(t("need.mine.title"))];
   if (reported.length === 0) body.push(paragraph(t("need.mine.empty")));
   body.push(...reported.slice(0, LIST_SHOWN).map((n) => needLine(ctx, n)), ...more(reported));
@@ -172,11 +172,13 @@ export function needSearchCard(ctx: CardContext, query: string, found: Need[]): 
   return clean(card(body, query && found.length === 0 ? [execute(t("help.button.report"), "need.new", { text: truncate(query, 200) })] : []));
 }
 
-export function needCreatedCard(ctx: CardContext, need: Need): AdaptiveCard {
+/** The need just stored; `repeated`: the same submission came again (double click, replay) and this is the need it stored. */
+export function needCreatedCard(ctx: CardContext, need: Need, options: { repeated?: boolean } = {}): AdaptiveCard {
   const { t } = ctx;
+  const title = options.repeated ? "need.repeated.title" : "need.created.title";
   return clean(
     card(
-      [heading(t("need.created.title", { reference: need.reference })), needFacts(ctx, need), paragraph(t("need.created.body"))],
+      [heading(t(title, { reference: need.reference })), needFacts(ctx, need), paragraph(t("need.created.body"))],
       [execute(t("need.open"), "need.view", { needId: need.id }), execute(t("help.button.mine"), "need.mine")],
     ),
   );

@@ -5,7 +5,7 @@ import type { Need } from "../domain/types.ts";
 import { truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import { card, clean, container, execute, facts, heading, paragraph, plainText, textInput, type AdaptiveCard } from "./elements.ts";
-import { methodName } from "./methodCard.ts";
+import { methodName } from "../domain/methods.ts";
 import { needTitleLine } from "./needCard.ts";
 import type { NeedChange } from "../domain/triage.ts";
 

@@ -6,7 +6,7 @@ import { availableActions, type QueueEntry, type TriageAction, type TriageQueue,
 import { formatDate, truncate } from "../i18n/format.ts";
 import type { CardContext } from "./context.ts";
 import { card, choiceInput, clean, container, execute, heading, paragraph, plainText, subheading, textInput, type AdaptiveCard, type Element } from "./elements.ts";
-import { methodName } from "./methodCard.ts";
+import { methodName } from "../domain/methods.ts";
 import { eventText, needFacts, needListItem } from "./needCard.ts";
 
 const HISTORY_SHOWN = 5;

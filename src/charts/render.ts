@@ -14,7 +14,7 @@ function height(spec: ChartSpec): number {
   return spec.horizontal ? Math.max(200, 60 + spec.categories.length * 28) : 320;
 }
 
-function option(spec: ChartSpec) {
+function echartsOption(spec: ChartSpec) {
   const value = {
     type: "value" as const,
     axisLabel: spec.percent ? { formatter: (v: number) => `${Math.round(v * 100)} %` } : {},
@@ -46,7 +46,7 @@ function option(spec: ChartSpec) {
 export function renderSvg(spec: ChartSpec): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: WIDTH, height: height(spec) });
   try {
-    chart.setOption(option(spec));
+    chart.setOption(echartsOption(spec));
     return chart.renderToSVGString();
   } finally {
     chart.dispose();

@@ -3,7 +3,7 @@
 import { loadConfig } from "../config.ts";
 import { recipientOutcome, reportOf } from "../domain/announcements.ts";
 import { openStore } from "../store/index.ts";
-import { csvCell, option } from "./csv.ts";
+import { csvCell, flagValue } from "./csv.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 
 const USAGE = "Usage: announcements report <id> [--format csv|json]";
@@ -11,7 +11,7 @@ const USAGE = "Usage: announcements report <id> [--format csv|json]";
 async function announcements(args: string[], io: CliIo): Promise<number> {
   const [sub, idText] = args;
   const id = Number(idText);
-  const format = option(args, "--format") ?? "csv";
+  const format = flagValue(args, "--format") ?? "csv";
   if (sub !== "report" || !Number.isInteger(id) || id <= 0 || (format !== "csv" && format !== "json")) {
     io.err(USAGE);
     return 2;

@@ -13,7 +13,7 @@ export function csvLine<T>(columns: readonly (keyof T & string)[], row: T): stri
 }
 
 /** The value of `--name VALUE` in the arguments, if given. */
-export function option(args: string[], name: string): string | undefined {
+export function flagValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }

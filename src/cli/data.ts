@@ -5,7 +5,7 @@ import { loadConfig } from "../config.ts";
 import { createErasureService, erasedName } from "../domain/erasure.ts";
 import type { Need } from "../domain/types.ts";
 import { openStore } from "../store/index.ts";
-import { csvLine, option } from "./csv.ts";
+import { csvLine, flagValue } from "./csv.ts";
 import { exportResearch, RESEARCH_USAGE } from "./research.ts";
 import type { CliCommandDefinition, CliIo } from "./types.ts";
 
@@ -34,7 +34,7 @@ async function exportNeeds(args: string[], io: CliIo): Promise<number> {
     io.err(`Usage: export needs --format csv|json\n       ${RESEARCH_USAGE}`);
     return 2;
   }
-  const format = option(args, "--format") ?? "csv";
+  const format = flagValue(args, "--format") ?? "csv";
   if (format !== "csv" && format !== "json") {
     io.err(`Unknown format "${format}": use csv or json`);
     return 2;
@@ -64,7 +64,7 @@ async function exportNeeds(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function person(args: string[], io: CliIo): Promise<number> {
+async function personCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, email] = args;
   if ((sub !== "erase" && sub !== "export") || !email) {
     io.err("Usage: person erase <email> | person export <email>");
@@ -95,5 +95,5 @@ export const dataCommands: Record<string, CliCommandDefinition> = {
     usage: `export needs --format csv|json  write all needs to standard output\n  ${RESEARCH_USAGE}  pseudonymised dataset for research (needs RESEARCH_KEY)`,
     run: exportNeeds,
   },
-  person: { usage: "person erase|export <email>  erase a person's personal data, or write all of it as JSON (GDPR)", run: person },
+  person: { usage: "person erase|export <email>  erase a person's personal data, or write all of it as JSON (GDPR)", run: personCommand },
 };

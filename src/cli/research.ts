@@ -12,7 +12,7 @@ import { createCalendar } from "../domain/calendar.ts";
 import { buildDataset, codebookJson, codebookMarkdown, COARSENINGS, type Coarsening, type RawResearchData } from "../domain/research.ts";
 import { openStore } from "../store/index.ts";
 import type { Range } from "../store/research.ts";
-import { csvLine, option } from "./csv.ts";
+import { csvLine, flagValue } from "./csv.ts";
 import type { CliIo } from "./types.ts";
 
 export const RESEARCH_USAGE = "export research --out DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--coarsen week|month]";
@@ -27,12 +27,12 @@ function parseDay(text: string | undefined, name: string, zone: string): DateTim
 }
 
 function parseArgs(args: string[], zone: string) {
-  const out = option(args, "--out");
+  const out = flagValue(args, "--out");
   if (!out) throw new UsageError(`--out DIR is required\nUsage: ${RESEARCH_USAGE}`);
-  const coarsen = option(args, "--coarsen") ?? null;
+  const coarsen = flagValue(args, "--coarsen") ?? null;
   if (coarsen !== null && !(COARSENINGS as readonly string[]).includes(coarsen)) throw new UsageError(`--coarsen "${coarsen}": use week or month`);
-  const from = parseDay(option(args, "--from"), "--from", zone);
-  const to = parseDay(option(args, "--to"), "--to", zone);
+  const from = parseDay(flagValue(args, "--from"), "--from", zone);
+  const to = parseDay(flagValue(args, "--to"), "--to", zone);
   if (from && to && to < from) throw new UsageError("--to is before --from");
   // --to names the last day included.
   const range: Range = { from: from?.toJSDate() ?? null, to: to?.plus({ days: 1 }).toJSDate() ?? null };

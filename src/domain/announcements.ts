@@ -100,12 +100,12 @@ function str(v: unknown): string {
   return typeof v === "string" ? v.trim() : "";
 }
 /** A multi-select's "a,b,c" (Adaptive Cards) or an array (Slack). */
-function list(v: unknown): string[] {
+function stringList(v: unknown): string[] {
   const items = Array.isArray(v) ? v : typeof v === "string" ? v.split(",") : [];
   return items.map((x) => String(x).trim()).filter(Boolean);
 }
 function ids(v: unknown): number[] {
-  return [...new Set(list(v).map(Number).filter((n) => Number.isInteger(n) && n > 0))];
+  return [...new Set(stringList(v).map(Number).filter((n) => Number.isInteger(n) && n > 0))];
 }
 function httpsUrl(v: string): boolean {
   try {
@@ -120,10 +120,10 @@ export function parseAudience(data: Record<string, unknown>, configuredChannels:
   return {
     everyone: str(data.everyone) === "true",
     departments: ids(data.departments),
-    roles: list(data.roles).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+    roles: stringList(data.roles).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     workPackages: ids(data.workPackages),
     initiatives: ids(data.initiatives),
-    channels: list(data.channels).filter((c) => configuredChannels.includes(c)),
+    channels: stringList(data.channels).filter((c) => configuredChannels.includes(c)),
   };
 }
 

@@ -9,7 +9,7 @@ import { personAddress } from "./addresses.ts";
 import { DomainError } from "./errors.ts";
 import { requireRole } from "./permissions.ts";
 import { TRIAGE_ROLES } from "./triage.ts";
-import { OPEN_NEED_STATUSES, SUSTAINABILITY_AREAS, type Health, type Need, type Person, type SustainabilityArea } from "./types.ts";
+import { OPEN_NEED_STATUSES, SUSTAINABILITY_AREAS, type Health, type Need, type Person, type QueuedNeed, type SustainabilityArea } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
 import { buildResearchDigest, type ResearchDigest } from "./digestResearch.ts";
 
@@ -116,7 +116,7 @@ export function scheduledPeriod(cadence: string, zone: string, now: Date): Diges
   return { from, to, key: to.toISOString() };
 }
 
-function toDigestNeed(need: Need, now: Date, calendar: Calendar, zone: string, targetDays: number): DigestNeed {
+function toDigestNeed(need: QueuedNeed, now: Date, calendar: Calendar, zone: string, targetDays: number): DigestNeed {
   const ageWorkingDays = calendar.workingDaysBetween(need.createdAt, now, zone);
   return {
     id: need.id,

@@ -33,3 +33,14 @@ export class ValidationError extends Error {
     this.name = "ValidationError";
   }
 }
+
+/**
+ * A submission already handled (a double click, a replayed delivery): the row
+ * it created carries its key, and the insert of this one was refused.
+ */
+export class RepeatedSubmissionError extends Error {
+  constructor(readonly key: string) {
+    super("submission already handled");
+    this.name = "RepeatedSubmissionError";
+  }
+}

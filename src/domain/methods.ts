@@ -64,6 +64,11 @@ export function localised(locale: Locale, sv: string, en: string): string {
   return (locale === "en" ? en || sv : sv || en).trim();
 }
 
+/** A method's name in the reader's language (`reader`: a card's or a page's context). */
+export function methodName(reader: { locale: Locale }, method: Pick<Method, "name" | "nameEn">): string {
+  return localised(reader.locale, method.name, method.nameEn);
+}
+
 /**
  * The best matches for `words` among `methods`, through the need similarity
  * analysis (the one place methods use it): names and tags weigh as a need's

@@ -15,7 +15,7 @@ export const NEED_LIMITS = {
 /** Form values as they arrive from a card (strings; multi-selects comma-separated). */
 export type NeedFormValues = Record<string, unknown>;
 
-function text(values: NeedFormValues, key: string): string {
+function fieldText(values: NeedFormValues, key: string): string {
   const v = values[key];
   return typeof v === "string" ? normaliseText(v).trim() : "";
 }
@@ -23,21 +23,21 @@ function text(values: NeedFormValues, key: string): string {
 /** The fields of a form as the person typed them, for re-rendering it with errors. */
 export function needFormInput(values: NeedFormValues) {
   return {
-    title: text(values, "title"),
-    problem: text(values, "problem"),
-    affected: text(values, "affected"),
-    benefit: text(values, "benefit"),
-    sustainability: text(values, "sustainability"),
-    urgency: text(values, "urgency"),
-    department: text(values, "department"),
+    title: fieldText(values, "title"),
+    problem: fieldText(values, "problem"),
+    affected: fieldText(values, "affected"),
+    benefit: fieldText(values, "benefit"),
+    sustainability: fieldText(values, "sustainability"),
+    urgency: fieldText(values, "urgency"),
+    department: fieldText(values, "department"),
     /** "show" when the reporter ticked "show my name" (a one-choice multi-select). */
-    showName: text(values, "showName"),
+    showName: fieldText(values, "showName"),
   };
 }
 export type NeedFormInput = ReturnType<typeof needFormInput>;
 
 export function parseNeedDraft(values: NeedFormValues, departmentIds: number[]): NeedDraft {
-  const input = { ...needFormInput(values), title: singleLine(text(values, "title")) };
+  const input = { ...needFormInput(values), title: singleLine(fieldText(values, "title")) };
   const errors: Record<string, FieldError> = {};
   const length = (field: "title" | "problem" | "affected" | "benefit", required: boolean) => {
     const value = isBlank(input[field]) ? "" : input[field];

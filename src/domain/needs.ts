@@ -2,17 +2,19 @@
 // first), support, edit, withdraw, follow.
 import { parseId } from "./ids.ts";
 import type { Store } from "../store/index.ts";
-import { DomainError } from "./errors.ts";
+import { DomainError, RepeatedSubmissionError } from "./errors.ts";
 import { parseNeedDraft, type NeedFormValues } from "./needDraft.ts";
 import { canChangeAsReporter, requireReporterChange } from "./permissions.ts";
 import { SimilarityIndex } from "./similarity.ts";
-import { OPEN_NEED_STATUSES, type Need, type NeedDraft, type NeedEvent, type Person } from "./types.ts";
+import { OPEN_NEED_STATUSES, type Need, type NeedDraft, type NeedEvent, type NeedLine, type Person } from "./types.ts";
 
 export type Clock = () => Date;
 
 export type SubmitResult =
   | { kind: "similar"; similar: Need[]; draft: NeedDraft }
-  | { kind: "created"; need: Need };
+  | { kind: "created"; need: Need }
+  /** The same submission came before (double click, replay): the need it made, nothing new. */
+  | { kind: "repeated"; need: Need };
 
 /** Changes written by another process may carry a clock a little behind ours. */
 const SYNC_OVERLAP_MS = 10_000;
@@ -35,7 +37,7 @@ export function createNeedService(store: Store, clock: Clock) {
   /** Ids of open needs similar to `text`, most similar first. */
   async function similarTo(text: string, limit = 3, excludeId?: number): Promise<number[]> {
     await syncSimilarity();
-    return similarity.search(text, limit + 1).filter((id) => id !== excludeId).slice(0, limit);
+    return similarity.search(text, limit, { exclude: excludeId });
   }
 
   /** The needs of `ids` that are still open, in that order (one may have closed since the last sync). */
@@ -74,11 +76,13 @@ export function createNeedService(store: Store, clock: Clock) {
     /**
      * Validates and stores a need. Unless the person already chose "mine is
      * different", similar open needs are offered first and nothing is stored.
+     * `submissionKey` names the chat submission (the router's key): stored on
+     * the need, so a repeat of it stores nothing and answers with that need.
      */
     async submit(
       person: Person,
       values: NeedFormValues,
-      options: { skipSimilar?: boolean; sourceUrl?: string | null } = {},
+      options: { skipSimilar?: boolean; sourceUrl?: string | null; submissionKey?: string } = {},
     ): Promise<SubmitResult> {
       const departments = await store.departments.active();
       const draft = parseNeedDraft(values, departments.map((d) => d.id));
@@ -89,18 +93,27 @@ export function createNeedService(store: Store, clock: Clock) {
         const similar = await openNeeds(similarity.search(`${draft.title}\n${draft.problem}`));
         if (similar.length > 0) return { kind: "similar", similar, draft };
       }
-      const need = await store.transaction((tx) =>
-        tx.needs.create({
-          reporterId: person.id,
-          draft,
-          year: clock().getUTCFullYear(),
-          sourceUrl: options.sourceUrl ?? null,
-          // What we hold already answers the reply: no read-back. Only a person's
-          // own department that is no longer active is read back (rare).
-          known: department === undefined ? undefined : { reporterName: person.displayName, departmentName: department?.name ?? null },
-        }),
-      );
-      return { kind: "created", need };
+      try {
+        const need = await store.transaction((tx) =>
+          tx.needs.create({
+            reporterId: person.id,
+            draft,
+            year: clock().getUTCFullYear(),
+            sourceUrl: options.sourceUrl ?? null,
+            // What we hold already answers the reply: no read-back. Only a person's
+            // own department that is no longer active is read back (rare).
+            known: department === undefined ? undefined : { reporterName: person.displayName, departmentName: department?.name ?? null },
+            ...(options.submissionKey ? { submissionKey: options.submissionKey } : {}),
+          }),
+        );
+        return { kind: "created", need };
+      } catch (err) {
+        if (!(err instanceof RepeatedSubmissionError)) throw err;
+        // Only a repeat costs this read: the first one is answered from what it wrote.
+        const need = await store.needs.bySubmissionKey(err.key);
+        if (!need) throw err;
+        return { kind: "repeated", need };
+      }
     },
 
     /** +1 on an open need; the reporter's own need or a repeat adds nothing. */
@@ -149,9 +162,8 @@ export function createNeedService(store: Store, clock: Clock) {
       );
     },
 
-    async mine(person: Person): Promise<{ reported: Need[]; supported: Need[] }> {
-      const [reported, supported] = await Promise.all([store.needs.reportedBy(person.id), store.needs.supportedBy(person.id)]);
-      return { reported, supported };
+    async mine(person: Person): Promise<{ reported: NeedLine[]; supported: NeedLine[] }> {
+      return store.needs.linesOf(person.id);
     },
 
     async view(person: Person, needId: unknown): Promise<{ need: Need; events: NeedEvent[]; canChange: boolean }> {

@@ -7,6 +7,7 @@ import type { Calendar } from "./calendar.ts";
 import { trend, type DigestService, type Trend } from "./digests.ts";
 import { monthSeries, type KeyFigures } from "./keyFigures.ts";
 import { DomainError } from "./errors.ts";
+import { parseId } from "./ids.ts";
 import type { Method } from "./methods.ts";
 import type { SharedLesson } from "./lessonTypes.ts";
 import type { Clock, NeedService } from "./needs.ts";
@@ -100,11 +101,12 @@ export interface WorkLine {
   stage?: string;
 }
 
-function parseId(value: unknown): number | undefined {
+/** An id filter of the query string: absent, or an id (`parseId`); anything else is an error. */
+function filterId(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new DomainError("invalid_input", `not an id: ${String(value)}`);
-  return n;
+  const id = parseId(value);
+  if (id === null) throw new DomainError("invalid_input", `not an id: ${value}`);
+  return id;
 }
 
 /** Filters from a query string; an unknown value is an error, not silently "all". */
@@ -115,12 +117,12 @@ export function parseFilters(query: Record<string, unknown>): PortfolioFilters {
   const status = str("status") || undefined;
   if (status && !NEED_STATUSES.includes(status as NeedStatus)) throw new DomainError("invalid_input", `status ${status}`);
   const q = str("q")?.slice(0, 200) || undefined;
-  const page = parseId(str("page")) ?? 1;
+  const page = filterId(str("page")) ?? 1;
   return {
-    departmentId: parseId(str("department")),
+    departmentId: filterId(str("department")),
     area: area as SustainabilityArea | undefined,
     status: status as NeedStatus | undefined,
-    workPackageId: parseId(str("wp")),
+    workPackageId: filterId(str("wp")),
     q,
     page,
   };

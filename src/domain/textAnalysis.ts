@@ -1,7 +1,8 @@
 // Language-aware text analysis for matching free text (similar needs, and
 // free-text search elsewhere): words are split, common words dropped
-// (stopwords-iso), reduced to their Snowball stem, mapped onto a small
-// table of domain synonyms, and long words also give character n-grams so
+// (stopwords-iso), reduced to their Snowball stem, optionally mapped onto a
+// small table of domain synonyms or expanded with English WordNet synonyms
+// (both measured, off by default), and long words also give character n-grams so
 // that Swedish compounds split or joined differently still meet
 // ("parkeringsplatser" / "platser att parkera på"; measured against
 // decompounding in bench/similar.ts, see docs/PERFORMANCE.md).
@@ -17,6 +18,12 @@ interface Stemmer {
 const require = createRequire(import.meta.url);
 const snowball = require("snowball-stemmers") as { newStemmer(name: string): Stemmer };
 const stopwordsIso = require("stopwords-iso") as Record<string, string[]>;
+/** English stem → stems of its WordNet synonyms (first sense, same part of speech): scripts/wordnetSynonyms.ts. Read when first used. */
+let wordnet: Record<string, string[]> | undefined;
+export function wordnetSynonyms(stemmed: string): string[] {
+  wordnet ??= require("./data/wordnetSynonyms.en.json") as Record<string, string[]>;
+  return wordnet[stemmed] ?? [];
+}
 
 /** Words the generic lists drop that carry the substance of a need here ("IT-system", "home care"). */
 const KEEP = new Set([
@@ -94,6 +101,8 @@ export interface AnalysisOptions {
   gramMinLength?: number;
   /** Map stems onto the synonym table's concepts. */
   synonyms?: boolean;
+  /** Add the stems of an English word's WordNet synonyms (its first sense only). */
+  wordnet?: boolean;
   /**
    * Split Swedish compounds against this word list (words in their base form)
    * and add the parts' stems to the words, in place of n-grams: the alternative to n-grams
@@ -111,7 +120,7 @@ export interface Analysis {
   grams: string[];
 }
 
-export const DEFAULT_ANALYSIS: Required<AnalysisOptions> = { gramSize: 4, gramMinLength: 5, synonyms: false, lexicon: null };
+export const DEFAULT_ANALYSIS: Required<AnalysisOptions> = { gramSize: 4, gramMinLength: 5, synonyms: false, wordnet: false, lexicon: null };
 
 const MIN_PART = 3;
 const MIN_TAIL = 4;
@@ -143,6 +152,7 @@ function analyseIn(words: string[], lang: TextLanguage, stopIn: TextLanguage[], 
       const concept = SYNONYMS.get(`${lang}:${s}`);
       if (concept) out.words.push(concept);
     }
+    if (options.wordnet && lang === "en") out.words.push(...wordnetSynonyms(s));
     if (options.lexicon && lang === "sv") {
       for (const part of splitCompound(word, options.lexicon)) out.words.push(stem(part, lang));
       continue;

@@ -10,7 +10,7 @@ import type { Repositories, Store } from "../store/index.ts";
 import { DomainError, ValidationError, type FieldError } from "./errors.ts";
 import type { Clock, NeedService } from "./needs.ts";
 import { hasRole, requireRole } from "./permissions.ts";
-import { OPEN_NEED_STATUSES, type Initiative, type Locale, type Need, type NeedEvent, type NeedStatus, type Person, type WorkPackage } from "./types.ts";
+import { OPEN_NEED_STATUSES, type Initiative, type Locale, type Need, type NeedEvent, type NeedStatus, type Person, type QueuedNeed, type WorkPackage } from "./types.ts";
 import type { Calendar } from "./calendar.ts";
 import type { Method } from "./methods.ts";
 
@@ -204,7 +204,7 @@ export interface TriageView {
 }
 
 export interface QueueEntry {
-  need: Need;
+  need: QueuedNeed;
   ageWorkingDays: number;
   overdue: boolean;
 }

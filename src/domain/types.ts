@@ -79,6 +79,11 @@ export interface Need extends NeedDraft {
   updatedAt: Date;
 }
 
+/** A need as a list line shows it ("my needs", Slack's App Home): read without any relation. */
+export type NeedLine = Pick<Need, "id" | "reference" | "title" | "status" | "createdAt" | "supporterCount">;
+/** A need in the triage queue or a digest list: the line and its department's name. */
+export type QueuedNeed = NeedLine & Pick<Need, "departmentName">;
+
 export interface NeedEvent {
   id: number;
   kind: string;

@@ -9,7 +9,7 @@ import { digestCard, digestText, type DigestPicture } from "../cards/digestCard.
 import type { ChartName } from "../charts/index.ts";
 import type { Locale } from "../domain/types.ts";
 import { DIGEST_KIND } from "../domain/digests.ts";
-import { isUniqueViolation } from "../store/digests.ts";
+import { isUniqueViolation } from "../store/client.ts";
 import type { Job, JobResult } from "./types.ts";
 
 const DIGEST_CHART: ChartName = "open-by-department";

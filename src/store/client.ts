@@ -68,3 +68,14 @@ export async function createPrismaClient(url: string, counter?: StatementCounter
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
 }
+
+/**
+ * A unique violation on `field` in particular. Driver adapters name the
+ * constraint's fields (PostgreSQL quotes them); older engines the target.
+ */
+export function isUniqueViolationOn(err: unknown, field: string): boolean {
+  if (!isUniqueViolation(err)) return false;
+  const meta = (err as { meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } } }).meta;
+  const fields = meta?.driverAdapterError?.cause?.constraint?.fields ?? meta?.target;
+  return Array.isArray(fields) && fields.some((f) => String(f).replace(/"/g, "") === field);
+}

@@ -25,13 +25,8 @@ export interface StaleInitiativeRow {
   lastUpdateAt: Date | null;
 }
 
-/** True when `err` is a unique-constraint violation (another replica got there first). */
 /** How far back one query looks for the two latest updates of every work package. */
 const RECENT_HEALTH_MS = 120 * 86_400_000;
-
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === "P2002";
-}
 
 export function createDigestsRepository(db: Tx) {
   return {

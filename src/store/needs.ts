@@ -1,8 +1,9 @@
 // Needs, their supporters and history. References are allocated here, in the
 // same transaction as the insert, from a per-year counter row.
-import { DomainError } from "../domain/errors.ts";
-import type { Need, NeedDraft, NeedEvent, NeedStatus, SustainabilityArea, Urgency } from "../domain/types.ts";
-import type { Tx } from "./client.ts";
+import { createHash } from "node:crypto";
+import { DomainError, RepeatedSubmissionError } from "../domain/errors.ts";
+import type { Need, NeedDraft, NeedEvent, NeedLine, NeedStatus, QueuedNeed, SustainabilityArea, Urgency } from "../domain/types.ts";
+import { isUniqueViolationOn, type Tx } from "./client.ts";
 
 const needInclude = {
   reporter: { select: { displayName: true } },
@@ -11,6 +12,22 @@ const needInclude = {
   initiative: { select: { code: true } },
   _count: { select: { supporters: true } },
 } as const;
+
+// Lists read only what their lines show: each included relation costs Prisma
+// a statement of its own (relationJoins, one statement with joins, is a preview
+// feature for PostgreSQL and MySQL only), the supporter count does not.
+const lineSelect = { id: true, reference: true, title: true, status: true, createdAt: true, _count: { select: { supporters: true } } } as const;
+const queuedSelect = { ...lineSelect, department: { select: { name: true } } } as const;
+
+type LineRow = { id: number; reference: string; title: string; status: string; createdAt: Date; _count: { supporters: number } };
+
+function toLine(row: LineRow): NeedLine {
+  return { id: row.id, reference: row.reference, title: row.title, status: row.status as NeedStatus, createdAt: row.createdAt, supporterCount: row._count.supporters };
+}
+
+function toQueued(row: LineRow & { department: { name: string } | null }): QueuedNeed {
+  return { ...toLine(row), departmentName: row.department?.name ?? null };
+}
 
 type NeedRow = {
   id: number;
@@ -72,6 +89,11 @@ function toNeed(row: NeedRow): Need {
   };
 }
 
+/** A submission key as the need keeps it: a fingerprint, since the key names chat conversations and cards. */
+function fingerprint(submissionKey: string): string {
+  return createHash("sha256").update(submissionKey).digest("base64url");
+}
+
 export function formatReference(year: number, seq: number): string {
   return `N-${year}-${String(seq).padStart(4, "0")}`;
 }
@@ -123,6 +145,9 @@ export function createNeedsRepository(db: Tx) {
      * Stores a need and its "created" event: three statements. `known` is what
      * the caller already holds (the reporter's name, the department's), so the
      * need is answered without reading it back; without it, it is read back.
+     * `submissionKey` names the chat submission: the need's unique column, so
+     * a repeat of it is refused by the insert itself (RepeatedSubmissionError;
+     * the transaction then rolls back, the counter's bump with it).
      */
     async create(input: {
       reporterId: number;
@@ -132,6 +157,7 @@ export function createNeedsRepository(db: Tx) {
       status?: NeedStatus;
       createdAt?: Date;
       known?: { reporterName: string; departmentName: string | null };
+      submissionKey?: string;
     }): Promise<Need> {
       const status = input.status ?? "submitted";
       const at = input.createdAt ? { createdAt: input.createdAt } : {};
@@ -139,9 +165,23 @@ export function createNeedsRepository(db: Tx) {
       // counter's row lock for the two inserts that follow (under a millisecond);
       // numbering last cost two more statements (a placeholder and its update).
       const reference = await nextReference(input.year);
-      const row = await db.need.create({
-        data: { ...draftData(input.draft), reference, reporterId: input.reporterId, sourceUrl: input.sourceUrl ?? null, status, ...at },
-      });
+      const { submissionKey } = input;
+      const row = await db.need
+        .create({
+          data: {
+            ...draftData(input.draft),
+            reference,
+            reporterId: input.reporterId,
+            sourceUrl: input.sourceUrl ?? null,
+            status,
+            submissionKey: submissionKey === undefined ? null : fingerprint(submissionKey),
+            ...at,
+          },
+        })
+        .catch((err: unknown) => {
+          // Not retried (Store.transaction retries P2002): the same key fails again.
+          throw submissionKey !== undefined && isUniqueViolationOn(err, "submissionKey") ? new RepeatedSubmissionError(submissionKey) : err;
+        });
       await db.needEvent.create({ data: { needId: row.id, actorId: input.reporterId, kind: "created", toStatus: status, ...at }, select: { id: true } });
       if (!input.known) return toNeed(await db.need.findUniqueOrThrow({ where: { id: row.id }, include: needInclude }));
       return toNeed({
@@ -159,6 +199,12 @@ export function createNeedsRepository(db: Tx) {
       return row ? toNeed(row) : null;
     },
 
+    /** The need a chat submission created (see `create`). */
+    async bySubmissionKey(submissionKey: string): Promise<Need | null> {
+      const row = await db.need.findUnique({ where: { submissionKey: fingerprint(submissionKey) }, include: needInclude });
+      return row ? toNeed(row) : null;
+    },
+
     async byReference(reference: string): Promise<Need | null> {
       const row = await db.need.findUnique({ where: { reference }, include: needInclude });
       return row ? toNeed(row) : null;
@@ -167,6 +213,15 @@ export function createNeedsRepository(db: Tx) {
     async reportedBy(personId: number): Promise<Need[]> {
       const rows = await db.need.findMany({ where: { reporterId: personId }, include: needInclude, orderBy: { id: "desc" } });
       return rows.map(toNeed);
+    },
+
+    /** A person's needs as "my needs" lists them, newest first: reported and supported, a statement each. */
+    async linesOf(personId: number): Promise<{ reported: NeedLine[]; supported: NeedLine[] }> {
+      const [reported, supported] = await Promise.all([
+        db.need.findMany({ where: { reporterId: personId }, select: lineSelect, orderBy: { id: "desc" } }),
+        db.need.findMany({ where: { supporters: { some: { personId } } }, select: lineSelect, orderBy: { id: "desc" } }),
+      ]);
+      return { reported: reported.map(toLine), supported: supported.map(toLine) };
     },
 
     async supportedBy(personId: number): Promise<Need[]> {
@@ -265,15 +320,14 @@ export function createNeedsRepository(db: Tx) {
       return inserted === 1;
     },
 
-    /** The triage queue: submitted needs not waiting for the reporter's answer, oldest first. */
-    async triageQueue(take: number): Promise<{ items: Need[]; total: number; awaitingReply: number }> {
-      const where = { status: "submitted", awaitingReply: false };
-      const [rows, total, awaitingReply] = await Promise.all([
-        db.need.findMany({ where, include: needInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
-        db.need.count({ where }),
-        db.need.count({ where: { status: "submitted", awaitingReply: true } }),
+    /** The triage queue: submitted needs not waiting for the reporter's answer, oldest first; both counts in one statement. */
+    async triageQueue(take: number): Promise<{ items: QueuedNeed[]; total: number; awaitingReply: number }> {
+      const [rows, counts] = await Promise.all([
+        db.need.findMany({ where: { status: "submitted", awaitingReply: false }, select: queuedSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
+        db.need.groupBy({ by: ["awaitingReply"], where: { status: "submitted" }, _count: { _all: true } }),
       ]);
-      return { items: rows.map(toNeed), total, awaitingReply };
+      const count = (awaiting: boolean) => counts.find((c) => c.awaitingReply === awaiting)?._count._all ?? 0;
+      return { items: rows.map(toQueued), total: count(false), awaitingReply: count(true) };
     },
 
     /** Needs in the triage queue reported before `cutoff` (past the triage target). */
@@ -282,13 +336,13 @@ export function createNeedsRepository(db: Tx) {
     },
 
     /** Needs reported in [from, to), newest first, and how many there are. */
-    async reportedBetween(from: Date, to: Date, take: number): Promise<{ items: Need[]; total: number }> {
+    async reportedBetween(from: Date, to: Date, take: number): Promise<{ items: QueuedNeed[]; total: number }> {
       const where = { createdAt: { gte: from, lt: to } };
       const [rows, total] = await Promise.all([
-        db.need.findMany({ where, include: needInclude, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
+        db.need.findMany({ where, select: queuedSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
         db.need.count({ where }),
       ]);
-      return { items: rows.map(toNeed), total };
+      return { items: rows.map(toQueued), total };
     },
 
     /** How many needs were triaged since `since`, and when the latest of them were reported and triaged: two columns, not whole rows. */

@@ -43,7 +43,7 @@ type OutboxRow = {
 /** Raw SQLite rows carry dates as stored text; Prisma's own reads give Dates. */
 const asDate = (d: Date | string) => (d instanceof Date ? d : new Date(d));
 
-function toMessage(r: OutboxRow): OutboxMessage {
+function messageOfRow(r: OutboxRow): OutboxMessage {
   return {
     id: Number(r.id),
     dedupeKey: r.dedupeKey,
@@ -161,7 +161,7 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
         rows = await db.$queryRaw<OutboxRow[]>`UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
           WHERE "id" IN (${picked}) ${returning}`;
       }
-      return rows.map(toMessage).sort((a, b) => a.id - b.id);
+      return rows.map(messageOfRow).sort((a, b) => a.id - b.id);
     },
 
     /**
@@ -241,7 +241,7 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
         orderBy: { id: "asc" },
         take: limit,
       });
-      return rows.map(toMessage);
+      return rows.map(messageOfRow);
     },
 
     /** Messages for operators (`outbox list`): newest first, by status and target. */

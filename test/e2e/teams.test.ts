@@ -149,8 +149,16 @@ describe("Teams 1:1 chat", () => {
     const first = await chat.post(click);
     const second = await chat.post(click);
     expect(first.body.type).toBe("application/vnd.microsoft.card.adaptive");
-    expect(second.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "Det klicket är redan hanterat." });
+    // A need submit is keyed by the need itself (issue 19): the retry shows the need the first delivery saved.
+    const reference = /N-\d{4}-\d{4}/.exec(cardText(first.body.value))![0];
+    expect(second.body.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(cardText(second.body.value)).toContain(`Det här är redan skickat, inget mer gjordes: ditt behov har nummer ${reference}`);
     expect(await server.app.store.db.need.count()).toBe(before + 1);
+
+    // Any other invoke is handled once by the activity's own record.
+    const mine = chat.activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: "need.mine", data: { verb: "need.mine" } } } });
+    expect((await chat.post(mine)).body).not.toMatchObject({ value: "Det klicket är redan hanterat." });
+    expect((await chat.post(mine)).body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "Det klicket är redan hanterat." });
   });
 
   it("refuses another person's need, unknown verbs and unknown invokes clearly, changing nothing", async () => {

@@ -55,6 +55,11 @@ export interface BotConnector {
   failNext(count: number, failure: Failure): void;
   /** Conversations whose sends never get an answer (a stalled connection). */
   stalled: Set<string>;
+  /**
+   * Holds the sends to this conversation until released: `arrived` resolves when the first one is
+   * here, so a test can act while a send is in flight without guessing how long it takes.
+   */
+  hold(conversationId: string): { arrived: Promise<void>; release(): void };
   /** Activities answered 2xx, per marker found by `marker` in the body (to count deliveries). */
   delivered(marker: RegExp): Map<string, number>;
   reset(): void;
@@ -73,6 +78,7 @@ export async function startBotConnector(): Promise<BotConnector> {
   const windows = createRateWindows();
   const burst: Failure[] = [];
   const stalled = new Set<string>();
+  const holds = new Map<string, { arrive(): void; released: Promise<void>; release(): void }>();
   const behaviour = createBehaviour<NonNullable<BotConnector["limits"]>, Failure>();
   const self = behaviour.state;
   const delay = behaviour.delay;
@@ -102,6 +108,11 @@ export async function startBotConnector(): Promise<BotConnector> {
       ((self.limits.tenant && !windows.admit(`tenant:${tenant}`, self.limits.tenant, arrived)) ||
         (self.limits.conversation && !windows.admit(`conversation:${conversationId}`, self.limits.conversation, arrived)));
     if (kind === "send" && stalled.has(conversationId)) return; // never answered
+    const held = kind === "send" ? holds.get(conversationId) : undefined;
+    if (held) {
+      held.arrive();
+      await held.released;
+    }
     await delay();
     const failure = self.outage ?? failures.get(conversationId) ?? (kind === "send" ? burst.shift() : undefined);
     if (failure) return fail(res, call, failure);
@@ -149,6 +160,20 @@ export async function startBotConnector(): Promise<BotConnector> {
       for (let i = 0; i < count; i++) burst.push(failure);
     },
     stalled,
+    hold(conversationId) {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(conversationId, { arrive, released, release });
+      return {
+        arrived,
+        release() {
+          holds.delete(conversationId);
+          release();
+        },
+      };
+    },
     sent: (conversationId, options = {}) =>
       calls
         .filter((c) => c.kind === "send" && c.conversationId === conversationId && (options.typing || c.body?.type !== "typing"))
@@ -167,6 +192,8 @@ export async function startBotConnector(): Promise<BotConnector> {
       failures.clear();
       slowMembers.clear();
       stalled.clear();
+      for (const held of holds.values()) held.release();
+      holds.clear();
       burst.length = 0;
       self.outage = null;
     },

@@ -13,6 +13,8 @@ export interface Replica {
   exited: Promise<number | null>;
   /** Everything the process logged to stdout (pino JSON lines). */
   log: string[];
+  /** Resolves with the lines matching `pattern` once there are `count` of them (an event, not a poll). */
+  waitForLog(pattern: RegExp, count: number): Promise<string[]>;
   /** SIGTERM (a graceful stop) and its exit code. */
   stop(): Promise<number | null>;
 }
@@ -26,11 +28,24 @@ export function startReplica(databaseUrl: string, env: Record<string, string> = 
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const log: string[] = [];
+  const waiting = new Set<() => void>();
+  const waitForLog = (pattern: RegExp, count: number) =>
+    new Promise<string[]>((resolve) => {
+      const check = () => {
+        const lines = log.filter((line) => pattern.test(line));
+        if (lines.length < count) return;
+        waiting.delete(check);
+        resolve(lines);
+      };
+      waiting.add(check);
+      check();
+    });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on("line", (line) => {
       log.push(line);
+      for (const check of [...waiting]) check();
       try {
         const entry = JSON.parse(line) as { url?: string; msg?: string };
         if (entry.url && entry.msg?.startsWith("Samordna listening")) {
@@ -39,6 +54,7 @@ export function startReplica(databaseUrl: string, env: Record<string, string> = 
             process: child,
             exited,
             log,
+            waitForLog,
             stop: () => {
               child.kill("SIGTERM");
               return exited;

@@ -120,11 +120,12 @@ describe("outbox worker", () => {
         const marker = markerOf(card);
         calls.push({ marker, at: performance.now() });
         if (marker === "message 0") throw new DeliveryError("rate_limited", "429", 1000);
-        await new Promise((r) => setTimeout(r, 40));
+        // Answered asynchronously, as a real send is; the drain's length comes from pacing, not from this.
+        await new Promise((r) => setImmediate(r));
         return { ref: marker };
       },
     });
-    // Maria's one message is always refused; Johan's 12 take 40 ms each, one after another (same target).
+    // Maria's one message is always refused; Johan's 12 go one after another (same target).
     await db.store.outbox.enqueue({ dedupeKey: "limited", target: `person:${people[0]!.id}`, kind: "test.notice", payload: { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: "message 0" }] }, availableAt: t0 });
     for (let i = 1; i <= 12; i++) {
       await db.store.outbox.enqueue({ dedupeKey: `slow:${i}`, target: `person:${people[1]!.id}`, kind: "test.notice", payload: { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: `message ${i}` }] }, availableAt: t0 });
@@ -281,11 +282,12 @@ describe("outbox worker", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const sends: string[] = [];
-    let entered = false;
+    let enter!: () => void;
+    const entered = new Promise<void>((resolve) => (enter = resolve));
     t.app.deliverers.set("teams", {
       platform: "teams",
       async deliver(_target, card) {
-        entered = true;
+        enter();
         await gate;
         sends.push(markerOf(card));
         return { ref: `teams-activity-${sends.length}` };
@@ -294,7 +296,7 @@ describe("outbox worker", () => {
     await enqueue(5, [`person:${maria.id}`]);
     const worker = createOutboxWorker(t.app, { owner: "stopping" });
     const draining = worker.drain(t0);
-    while (!entered) await new Promise((r) => setTimeout(r, 10));
+    await entered;
     worker.stop();
     // The rest is given back; the send in flight keeps its lease: it may still complete.
     expect(await worker.release()).toBe(4);

@@ -4,7 +4,7 @@
 // 412, 401 for an expired secret, 403 for a blocked bot, and a connection
 // that never answers. Every message arrives once, in order per target, and
 // no key gets more than its limit.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { createTeamsAdapter } from "../../src/bots/teams/adapter.ts";
 import { createTeamsDeliverer } from "../../src/bots/teams/proactive.ts";
 import { createDeliveryClient, createSlackDeliverer } from "../../src/bots/slack/deliver.ts";
@@ -45,6 +45,22 @@ afterEach(async () => {
 });
 
 /** People with a Teams 1:1 chat at the stand-in; returns their ids and conversation ids. */
+/** Resolves `next()` at each lease renewal the store writes from now on (the worker renews on a timer). */
+function renewals(store: TestDb["store"]): { next(): Promise<void> } {
+  const original = store.outbox.renew;
+  let waiting: (() => void)[] = [];
+  store.outbox.renew = async (...args) => {
+    const count = await original(...args);
+    for (const resolve of waiting.splice(0)) resolve();
+    return count;
+  };
+  onTestFinished(() => {
+    store.outbox.renew = original;
+    waiting = [];
+  });
+  return { next: () => new Promise<void>((resolve) => waiting.push(resolve)) };
+}
+
 async function teamsPeople(count: number, tenant = "tenant-faults"): Promise<{ id: number; conversation: string }[]> {
   const people = [];
   for (let i = 0; i < count; i++) {
@@ -181,16 +197,20 @@ describe("outbox delivery through faults", () => {
     expect(await worker.drain(t0)).toEqual({ sent: 0, retried: 1, failed: 0 });
     expect((await outboxRows(db.store))[0]!.lastError).toMatch(/timeout/);
 
-    // A send that takes longer than the lease: the lease is renewed, nobody else claims it.
+    // A send still in flight when its lease would lapse: the lease is renewed, nobody else claims it.
     connector.stalled.clear();
-    connector.roundTripMs = 2500;
+    const inFlight = connector.hold(slow!.conversation);
     await enqueue([`person:${slow!.id}`]);
+    const renewed = renewals(db.store);
     const slowWorker = createOutboxWorker(t.app, { leaseMs: 1000, sendTimeoutMs: 5000 });
-    const started = performance.now();
     const draining = slowWorker.drain(later(60_000));
-    await new Promise((r) => setTimeout(r, 1800));
-    const elapsed = performance.now() - started;
-    expect(await db.store.outbox.claim({ owner: "intruder", now: later(60_000 + elapsed), leaseMs: 1000, limit: 10 })).toEqual([]);
+    await inFlight.arrived;
+    const leaseOf = async () => (await outboxRows(db.store)).find((r) => r.target === `person:${slow!.id}`)!.leaseUntil!.getTime();
+    // The lease as it stood when the send went out; wait (on renewals, not on time) until the worker has extended it.
+    const lapses = await leaseOf();
+    while ((await leaseOf()) <= lapses) await renewed.next();
+    expect(await db.store.outbox.claim({ owner: "intruder", now: new Date(lapses + 1), leaseMs: 1000, limit: 10 })).toEqual([]);
+    inFlight.release();
     expect(await draining).toMatchObject({ sent: 2 });
     const delivered = connector.delivered(MARKER);
     expect([...delivered.values()]).toEqual([1, 1]);

@@ -57,6 +57,13 @@ describe("architecture", () => {
     expect(bad.map((f) => f.rel)).toEqual([]);
   });
 
+  it("keeps Teams and Slack conversation references out of src/domain: it knows a target only as an address", () => {
+    // A conversation reference (serviceUrl, conversation id, channelData) or a Teams thread id is the channel adapters' business.
+    const platform = /\bserviceUrl\b|conversationReference|ConversationReference|\bchannelData\b|@thread\.(tacv2|skype|v2)|\bdmChannel\b/;
+    const domain = all.filter((f) => f.rel.startsWith("domain/"));
+    expect(domain.filter((f) => platform.test(readFileSync(path.join(SRC, f.rel), "utf8"))).map((f) => f.rel)).toEqual([]);
+  });
+
   it("keeps what only Slack shows (the App Home tab) with Slack, out of src/cards", () => {
     const cards = all.filter((f) => f.rel.startsWith("cards/"));
     expect(cards.filter((f) => /\bt\("slack\./.test(readFileSync(path.join(SRC, f.rel), "utf8"))).map((f) => f.rel)).toEqual([]);

@@ -54,3 +54,52 @@ describe("similarity index kept in step", () => {
     expect(index.size).toBe(4);
   });
 });
+
+describe("BM25 scoring and relative decisions (measured variants)", () => {
+  const index = (options: ConstructorParameters<typeof SimilarityIndex>[0]) => {
+    const built = new SimilarityIndex(options);
+    built.apply(needs.map((need) => ({ need, open: true })));
+    return built;
+  };
+
+  it("BM25 over the text's score against itself: the same need near 1, a reworded one first, a part of it less", () => {
+    const bm25 = index({ scoring: "bm25", titleWeight: 1, threshold: 0.2 });
+    const [same] = bm25.scored(`${needs[3].title}\n${needs[3].problem}`);
+    expect(same.id).toBe(4);
+    expect(same.score).toBeGreaterThan(0.9);
+    expect(same.score).toBeLessThanOrEqual(1);
+    expect(bm25.search("Svårt att hitta platser att parkera på nära vårdcentralen")).toEqual([4]);
+    expect(bm25.search("Air quality data for schools near busy roads")).toEqual([1]);
+    expect(bm25.scored("parkering", { threshold: 0 })[0].score).toBeLessThan(same.score / 2);
+    expect(bm25.search("Hundrastgård i centrum")).toEqual([]);
+  });
+
+  it("leaves out the need the text is of", () => {
+    const text = `${needs[0].title}\n${needs[0].problem}`;
+    expect(index({}).search(text, 3)).toContain(1);
+    expect(index({}).search(text, 3, { exclude: 1 })).not.toContain(1);
+    expect(index({ scoring: "bm25" }).search(text, 3, { exclude: 1 })).not.toContain(1);
+  });
+
+  it("a relative decision suggests a need that stands out from the others the text resembles, and none when none does", () => {
+    // Many needs on one subject (school meals), one of them the same need as the text.
+    const subject = Array.from({ length: 12 }, (_, i) => ({
+      id: 100 + i,
+      reference: `N-${100 + i}`,
+      title: `Skolmaten på skola ${i}`,
+      problem: `Eleverna på skola ${i} tycker om maten men vill ha ${["fler sallader", "längre lunch", "mer fisk", "ny matsal"][i % 4]}.`,
+    }));
+    const twin = { id: 200, reference: "N-200", title: "Matsvinnet i skolköken är stort", problem: "Skolköken slänger mycket mat varje dag eftersom portionerna planeras utan att veta hur många elever som äter." };
+    for (const decision of ["median", "zscore"] as const) {
+      const relative = new SimilarityIndex({ decision, threshold: decision === "median" ? 3 : 2.5 });
+      relative.apply([...subject, twin].map((need) => ({ need, open: true })));
+      expect(relative.search("Skolköken kastar mat: för mycket matsvinn när portionerna inte följer hur många elever som äter")).toEqual([200]);
+      // Every school-meal need alike: none stands out, so none is suggested.
+      expect(relative.search("Skolmaten på skolorna")).toEqual([]);
+    }
+    // What the absolute cut-off says of the same text: each school-meal need is similar enough.
+    const absolute = new SimilarityIndex();
+    absolute.apply([...subject, twin].map((need) => ({ need, open: true })));
+    expect(absolute.search("Skolmaten på skolorna")).toHaveLength(3);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyse, detectLanguage, isStopword, splitCompound, stem } from "../../src/domain/textAnalysis.ts";
+import { analyse, detectLanguage, isStopword, splitCompound, stem, wordnetSynonyms } from "../../src/domain/textAnalysis.ts";
 
 describe("text analysis", () => {
   it("reduces Swedish inflections to one stem, definite forms included", () => {
@@ -65,5 +65,15 @@ describe("text analysis", () => {
     expect(sv).toContain("~preschool");
     expect(en).toContain("~preschool");
     expect(analyse("förskolan", "sv").words).not.toContain("~preschool");
+  });
+
+  it("adds an English word's WordNet synonyms (first sense) when asked, and leaves Swedish alone", () => {
+    expect(wordnetSynonyms(stem("repair", "en"))).toEqual(expect.arrayContaining([stem("fix", "en"), stem("mend", "en")]));
+    expect(wordnetSynonyms(stem("cars", "en"))).toContain(stem("automobile", "en"));
+    const repaired = analyse("Repair the lifts", "en", { wordnet: true }).words;
+    expect(repaired).toEqual(expect.arrayContaining([stem("repair", "en"), stem("mend", "en"), stem("lifts", "en"), stem("elevator", "en")]));
+    // Off by default (measured, not kept: docs/PERFORMANCE.md), and English only.
+    expect(analyse("Repair the lifts", "en").words).toEqual([stem("repair", "en"), stem("lifts", "en")]);
+    expect(analyse("Laga hissarna som är trasiga", "sv", { wordnet: true }).words).toEqual(analyse("Laga hissarna som är trasiga", "sv").words);
   });
 });

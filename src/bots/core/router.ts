@@ -29,6 +29,8 @@ export interface Router {
   intents(): IntentDefinition[];
   /** True when `verb` declares the form it submits (its choices can be served by `choices`). */
   hasForm(verb: string): boolean;
+  /** True when `verb`'s handler stores the submission's key itself (Feature.storesSubmission): no other record of it is needed. */
+  storesSubmission(verb: string): boolean;
   /**
    * Choices of input `inputId` in the form that `source` submits, rebuilt for
    * this person, whose title or value contains `query` (case-insensitive), at most `limit`.
@@ -54,6 +56,7 @@ export interface RouterOptions {
 export function createRouter(features: Feature[], options: RouterOptions): Router {
   const intents = features.flatMap((f) => f.intents ?? []);
   const once = new Set(features.flatMap((f) => f.once ?? []));
+  const stores = new Set(features.flatMap((f) => f.storesSubmission ?? []));
   const actions = new Map<string, ActionHandler>();
   for (const feature of features) {
     for (const [verb, handler] of Object.entries(feature.actions ?? {})) {
@@ -65,6 +68,10 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
   for (const feature of features) for (const [verb, definition] of Object.entries(feature.forms ?? {})) forms.set(verb, definition);
 
   for (const verb of once) if (!actions.has(verb)) throw new Error(`"once" names a verb no feature registers: ${verb}`);
+  for (const verb of stores) {
+    if (!actions.has(verb)) throw new Error(`"storesSubmission" names a verb no feature registers: ${verb}`);
+    if (once.has(verb)) throw new Error(`"${verb}" is both "once" and "storesSubmission": one record of a submission is enough`);
+  }
 
   function helpLines(turn: Turn): string[] {
     const { t } = cardContext(turn.person.locale, options.zone);
@@ -115,6 +122,8 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
       const args = data && typeof data === "object" && !Array.isArray(data) ? data : {};
       const invalid = await checkForm(ctx, verb, args);
       if (invalid) return invalid;
+      // The handler's own insert refuses a repeat: the same key, no ledger row.
+      if (stores.has(verb)) return handler(turn.submission ? { ...ctx, submissionKey: submissionKey(turn.submission, verb, args) } : ctx, args);
       const key = once.has(verb) && turn.submission && options.submissions ? submissionKey(turn.submission, verb, args) : undefined;
       if (!key) return handler(ctx, args);
       if (!(await options.submissions!.firstSeen(turn.platform, key))) {
@@ -156,6 +165,7 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
     helpLines,
     choices,
     hasForm: (verb) => forms.has(verb),
+    storesSubmission: (verb) => stores.has(verb),
     verbs: () => [...actions.keys()].sort(),
     intents: () => intents,
   };

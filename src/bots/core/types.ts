@@ -44,6 +44,12 @@ export interface HandlerContext extends CardContext {
   person: Person;
   /** Help lines for the intents this person can use. */
   helpLines: () => string[];
+  /**
+   * For a verb in `storesSubmission`, the key of this submission (when the
+   * channel names the card or form it came from): the handler stores it on
+   * the row it creates, whose unique column refuses a repeat.
+   */
+  submissionKey?: string;
 }
 
 export type TextHandler = (ctx: HandlerContext, rest: string) => Promise<Reply>;
@@ -87,6 +93,13 @@ export interface Feature {
   forms?: Record<string, FormDefinition>;
   /** Verbs that change something: a repeat of the same submission (double click, replay) is refused, not done twice. */
   once?: string[];
+  /**
+   * Verbs that change something and store the submission's key themselves, on
+   * the row they create (`HandlerContext.submissionKey`, a unique column): the
+   * insert is the duplicate check, so the router records nothing for them and
+   * a repeat costs no statement of its own (docs/PERFORMANCE.md, issue 19).
+   */
+  storesSubmission?: string[];
 }
 
 export function reply(cards: AdaptiveCard[] | AdaptiveCard, replace?: AdaptiveCard): Reply {

@@ -9,7 +9,7 @@ export async function publishHome(deps: SlackDeps, origin: Origin): Promise<void
   const { store } = deps.app;
   const who = origin.person;
   const [reported, requests, triageCount, organisation] = await Promise.all([
-    store.needs.reportedBy(who.id),
+    store.needs.linesOf(who.id).then((lines) => lines.reported),
     store.statusRequests.pendingFor(who.id),
     hasRole(who, "coordinator") ? store.needs.countWithStatus(["submitted"]) : Promise.resolve(undefined),
     deps.app.portfolio.overview(),

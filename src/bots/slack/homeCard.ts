@@ -1,7 +1,7 @@
 // The Slack App Home tab: the person's needs, status requests waiting for
 // them and, for coordinators, the size of the triage queue.
 import { OVERVIEW_ITEMS, type OrganisationOverview } from "../../domain/portfolio.ts";
-import type { Health, Need } from "../../domain/types.ts";
+import type { Health, NeedLine } from "../../domain/types.ts";
 import { formatDate, truncate } from "../../i18n/format.ts";
 import type { CardContext } from "../../cards/context.ts";
 import { actionSet, card, clean, execute, heading, openUrl, paragraph, subheading, type AdaptiveCard, type Element } from "../../cards/elements.ts";
@@ -10,7 +10,7 @@ import { needLine } from "../../cards/needCard.ts";
 const NEEDS_SHOWN = 10;
 
 export interface HomeContent {
-  reported: Need[];
+  reported: NeedLine[];
   requests: { label: string; dueAt: Date }[];
   /** Needs waiting for triage; set for coordinators only. */
   triageCount?: number;

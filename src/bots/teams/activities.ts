@@ -24,15 +24,37 @@ function toAction(v: string, payload: Record<string, unknown> = {}): CardAction 
   return { verb: v, data: rest };
 }
 
+/** The verb of a card action (an Action.Execute invoke or an Action.Submit message), when the activity is one. */
+function cardActionVerb(activity: TurnContext["activity"]): string | undefined {
+  if (activity.type === ActivityTypes.Invoke && activity.name === ADAPTIVE_CARD_ACTION) return executeValue.safeParse(activity.value).data?.action.verb;
+  if (activity.type === ActivityTypes.Message) return submitValue.safeParse(activity.value).data?.verb;
+  return undefined;
+}
+
 export function createActivityHandler(app: App) {
   const deps = { store: app.store, log: app.log, defaultLocale: app.config.defaultLocale };
+
+  /**
+   * An action whose handler stores the submission's key on the row it creates
+   * (a need submit): that insert refuses a retried delivery too, so the
+   * activity's own exactly-once record is skipped — one insert less.
+   */
+  function storesItself(activity: TurnContext["activity"]): boolean {
+    const v = cardActionVerb(activity);
+    return v !== undefined && app.router.storesSubmission(v);
+  }
 
   async function turnOf(context: TurnContext): Promise<Turn> {
     const { person } = await identify(context, deps);
     if (!isPersonal(context.activity)) await rememberChannel(context);
-    // The message holding the clicked card: a double click on it is one submission.
-    const { replyToId, conversation } = context.activity;
-    const submission = replyToId ? `card:${person.id}:${conversation.id}|${replyToId}` : undefined;
+    // The message holding the clicked card: a double click on it is one submission. Without
+    // one, an action that skipped the activity record is keyed by the activity (a retry repeats it).
+    const { replyToId, conversation, id } = context.activity;
+    const submission = replyToId
+      ? `card:${person.id}:${conversation.id}|${replyToId}`
+      : id && storesItself(context.activity)
+        ? `activity:${person.id}:${conversation.id}|${id}`
+        : undefined;
     return { person, platform: "teams", personal: isPersonal(context.activity), ...(submission ? { submission } : {}) };
   }
 
@@ -115,8 +137,9 @@ export function createActivityHandler(app: App) {
 
   return async function onActivity(context: TurnContext): Promise<void> {
     const { activity } = context;
-    // Teams retries a delivery it got no answer to: the same activity is handled once.
-    if (activity.id && !(await app.store.inbound.firstSeen("teams", `${activity.conversation.id}|${activity.id}`))) {
+    // Teams retries a delivery it got no answer to: the same activity is handled once
+    // (by this record, or by the row the action creates: see storesItself).
+    if (activity.id && !storesItself(activity) && !(await app.store.inbound.firstSeen("teams", `${activity.conversation.id}|${activity.id}`))) {
       app.log.info({ activityId: activity.id, type: activity.type }, "teams: duplicate activity ignored");
       if (activity.type === ActivityTypes.Invoke) {
         const { t } = cardContext(localeFrom(activity.locale, app.config.defaultLocale), app.config.timezone);

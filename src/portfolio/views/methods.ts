@@ -1,15 +1,12 @@
 // Work package 3's catalogue of methods and tools, in the reader's language
 // (the other language where a text exists only in that one): what each is,
 // what it is good for, effort, links, tags and the owning work package.
-import { localised, type Method } from "../../domain/methods.ts";
+import { localised, methodName, type Method } from "../../domain/methods.ts";
 import { html, type Html } from "../html.ts";
 import { layout, type PageContext } from "./layout.ts";
 
 /** The anchor of a method on the catalogue page, for links from a need's page. */
 export const methodAnchor = (method: Pick<Method, "code">): string => `method-${method.code}`;
-
-/** A method's name in the reader's language. */
-export const methodName = (ctx: PageContext, method: Method): string => localised(ctx.locale, method.name, method.nameEn);
 
 function methodEntry(ctx: PageContext, method: Method, workPackages: Map<number, string>): Html {
   const { t, locale } = ctx;

@@ -6,7 +6,8 @@ import type { PortfolioNeed } from "../../domain/portfolio.ts";
 import { OPEN_NEED_STATUSES } from "../../domain/types.ts";
 import { html, type Html } from "../html.ts";
 import { csrfField, layout, type PageContext } from "./layout.ts";
-import { methodAnchor, methodName } from "./methods.ts";
+import { methodName } from "../../domain/methods.ts";
+import { methodAnchor } from "./methods.ts";
 import { lessonsSection } from "./lessons.ts";
 
 /** What the page says after a POST (the redirect carries it as ?done=…). */

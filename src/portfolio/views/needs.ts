@@ -20,13 +20,13 @@ export function departmentName(ctx: PageContext, d: Pick<Department, "name" | "n
   return ctx.locale === "en" && d.nameEn ? d.nameEn : d.name;
 }
 
-function option(value: string, label: string, selected: boolean): Html {
+function selectOption(value: string, label: string, selected: boolean): Html {
   return html`<option value="${value}"${selected ? html` selected` : ""}>${label}</option>`;
 }
 
 function select(ctx: PageContext, name: string, labelKey: string, options: { value: string; label: string }[], current: string | undefined): Html {
   return html`<div><label for="f-${name}">${ctx.t(labelKey)}</label>
-<select id="f-${name}" name="${name}">${option("", ctx.t("portfolio.filter.all"), !current)}${options.map((o) => option(o.value, o.label, o.value === current))}</select></div>`;
+<select id="f-${name}" name="${name}">${selectOption("", ctx.t("portfolio.filter.all"), !current)}${options.map((o) => selectOption(o.value, o.label, o.value === current))}</select></div>`;
 }
 
 /** The query string of the current filters, with `page` changed. */

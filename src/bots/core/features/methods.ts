@@ -1,10 +1,10 @@
 // The catalogue of methods and tools in chat: `metoder [ord]` / `methods
 // [words]` answers with the best matches, a card each; admins and the owning
 // work package's lead edit a method with a form (checked again on the server).
-import { methodCard, methodForm, methodName, methodsSummaryCard, type MethodFormValues } from "../../../cards/methodCard.ts";
+import { methodCard, methodForm, methodsSummaryCard, type MethodFormValues } from "../../../cards/methodCard.ts";
 import { noticeCard } from "../../../cards/messages.ts";
 import { ValidationError } from "../../../domain/errors.ts";
-import type { MethodService } from "../../../domain/methods.ts";
+import { methodName, type MethodService } from "../../../domain/methods.ts";
 import type { Feature, HandlerContext, Reply } from "../types.ts";
 import { reply } from "../types.ts";
 

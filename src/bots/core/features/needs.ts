@@ -42,13 +42,13 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
   async function submit(ctx: HandlerContext, data: Record<string, unknown>): Promise<Reply> {
     try {
       const sourceUrl = messageLink(data.sourceUrl, ctx.turn.platform);
-      const result = await needs.submit(ctx.person, data, { skipSimilar: data.skipSimilar === true, sourceUrl });
+      const result = await needs.submit(ctx.person, data, { skipSimilar: data.skipSimilar === true, sourceUrl, submissionKey: ctx.submissionKey });
       if (result.kind === "similar") {
         const draft = { ...needFormInput(data), ...(sourceUrl ? { sourceUrl } : {}) };
         return { cards: [], replace: similarNeedsCard(ctx, result.similar, draft) };
       }
-      const done = needCreatedCard(ctx, result.need);
-      return { cards: [], replace: done };
+      // A double click or a replay sees the need its first click saved.
+      return { cards: [], replace: needCreatedCard(ctx, result.need, { repeated: result.kind === "repeated" }) };
     } catch (err) {
       if (err instanceof ValidationError) return invalidForm(ctx, err, await deps.departments(), data);
       throw err;
@@ -85,7 +85,8 @@ export function createNeedsFeature(deps: NeedsFeatureDeps): Feature {
   });
 
   return {
-    once: ["need.submit", "need.save", "need.withdraw", "need.support"],
+    once: ["need.save", "need.withdraw", "need.support"],
+    storesSubmission: ["need.submit"],
     forms: { [NEED_FORM_VERBS.create]: needFormDefinition(false), [NEED_FORM_VERBS.edit]: needFormDefinition(true) },
     intents: [
       {
