@@ -3,6 +3,8 @@
 // what the stand-in received of them.
 import type { Store } from "../../src/store/index.ts";
 import type { BotConnector } from "./botConnector.ts";
+import type { TestDb } from "./db.ts";
+import type { Replica } from "./replicas.ts";
 import { BOT } from "./teams.ts";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,3 +81,11 @@ export function outOfOrder(connector: BotConnector): number[][] {
 }
 
 export const pendingLoad = (store: Store, kind = "load.notice") => store.db.outboxMessage.count({ where: { kind, status: "pending" } });
+
+/** What a multi-process test leaves behind (afterEach): its servers killed, the stand-in closed, the database dropped. */
+export async function endProcessTest(left: { servers: Replica[]; connector?: BotConnector; db?: TestDb }): Promise<void> {
+  for (const r of left.servers) r.process.kill("SIGKILL");
+  await Promise.all(left.servers.map((r) => r.exited));
+  await left.connector?.close();
+  await left.db?.cleanup();
+}

@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { onPostgres } from "../helpers/postgres.ts";
 import { metricValue, runCli, startReplica, type Replica } from "../helpers/replicas.ts";
-import { outOfOrder, pendingLoad, queueLoad, received, teamsPeople, waitFor } from "../helpers/outboxLoad.ts";
+import { endProcessTest, outOfOrder, pendingLoad, queueLoad, received, teamsPeople, waitFor } from "../helpers/outboxLoad.ts";
 
 /** Messages in the load test: 10,000 in CI; REPLICA_TEST_MESSAGES=1000 for a quicker local run. */
 const MESSAGES = Number(process.env.REPLICA_TEST_MESSAGES ?? 10_000);
@@ -17,13 +17,8 @@ let db: TestDb | undefined;
 let connector: BotConnector | undefined;
 let replicas: Replica[] = [];
 afterEach(async () => {
-  for (const r of replicas) r.process.kill("SIGKILL");
-  await Promise.all(replicas.map((r) => r.exited));
-  replicas = [];
-  await connector?.close();
-  connector = undefined;
-  await db?.cleanup();
-  db = undefined;
+  await endProcessTest({ servers: replicas, connector, db });
+  [replicas, connector, db] = [[], undefined, undefined];
 });
 
 const sum = (outputs: string[], pattern: RegExp) => outputs.reduce((n, out) => n + Number(pattern.exec(out)?.[1] ?? NaN), 0);

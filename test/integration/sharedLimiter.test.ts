@@ -13,7 +13,7 @@ import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { onPostgres } from "../helpers/postgres.ts";
 import { metricValue, runCli, startReplica, type Replica } from "../helpers/replicas.ts";
-import { outOfOrder, pendingLoad, queueLoad, received, sleep, teamsPeople, waitFor } from "../helpers/outboxLoad.ts";
+import { endProcessTest, outOfOrder, pendingLoad, queueLoad, received, sleep, teamsPeople, waitFor } from "../helpers/outboxLoad.ts";
 
 /** Server processes: three replicas on PostgreSQL; one server beside the CLI on SQLite. */
 const SERVERS = onPostgres ? 3 : 1;
@@ -28,13 +28,8 @@ let db: TestDb | undefined;
 let connector: BotConnector | undefined;
 let servers: Replica[] = [];
 afterEach(async () => {
-  for (const r of servers) r.process.kill("SIGKILL");
-  await Promise.all(servers.map((r) => r.exited));
-  servers = [];
-  await connector?.close();
-  connector = undefined;
-  await db?.cleanup();
-  db = undefined;
+  await endProcessTest({ servers, connector, db });
+  [servers, connector, db] = [[], undefined, undefined];
 });
 
 /** The load messages a `jobs run outbox` sent (its lines "#id load.notice to person:n: sent"). */
