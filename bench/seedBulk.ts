@@ -1,6 +1,6 @@
 // Bench-only bulk data: on top of the demo seed, `needs` needs spread over the
 // last year (every status, department and sustainability area; one in ten
-// still waits for triage), 1,000 reporters, and `workPackages` work packages
+// still waits for triage; two in three with one to three supporters), 1,000 reporters, and `workPackages` work packages
 // with half a year of answered weekly status requests and one overdue.
 // People and work packages go through Prisma's createMany; the needs through
 // one prepared better-sqlite3 statement in one transaction (SQLite only):
@@ -59,12 +59,13 @@ export async function seedBulk(store: Store, file: string, options: { needs: num
     `INSERT INTO "Need" (reference, title, problem, sustainability, urgency, departmentId, reporterId, status, workPackageId, awaitingReply, triagedAt, createdAt, updatedAt)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const support = sqlite.prepare(`INSERT INTO "NeedSupporter" (needId, personId, createdAt) VALUES (?, ?, ?)`);
   const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
   sqlite.transaction(() => {
     for (let i = 0; i < options.needs; i++) {
       const status = STATUSES[i % STATUSES.length]!;
       const createdAt = now - ((i * 7919) % 365) * DAY - (i % 86_400) * 1000;
-      insert.run(
+      const { lastInsertRowid } = insert.run(
         `B-${i + 1}`,
         `Benchmark need ${i + 1} about bookings, permits and school transport`,
         `Generated problem text ${i + 1}: residents wait for answers that several departments could give together.`,
@@ -79,6 +80,7 @@ export async function seedBulk(store: Store, file: string, options: { needs: num
         iso(createdAt),
         iso(createdAt),
       );
+      for (let s = 1; s <= i % 4 && i % 3 !== 0; s++) support.run(lastInsertRowid, reporters[(i + s * 7) % reporters.length]!, iso(createdAt + s * DAY));
     }
   })();
   sqlite.close();

@@ -2,6 +2,11 @@
 // against Microsoft Entra ID, Sign in with Slack, or any provider.
 import * as client from "openid-client";
 
+/** Where the provider sends the person back, under PUBLIC_URL (registered with the provider, and in manifest/slack). */
+export const CALLBACK_PATH = "/auth/callback";
+/** What sign-in asks the provider for: the verified e-mail address and the name. */
+export const OIDC_SCOPE = "openid email profile";
+
 export interface OidcSettings {
   issuer: string;
   clientId: string;
@@ -68,7 +73,7 @@ export function createOidc(settings: OidcSettings) {
       const nonce = client.randomNonce();
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: settings.redirectUri,
-        scope: "openid email profile",
+        scope: OIDC_SCOPE,
         code_challenge: await client.calculatePKCECodeChallenge(verifier),
         code_challenge_method: "S256",
         state,

@@ -8,7 +8,7 @@ import { isUniqueViolation } from "../store/client.ts";
 import { errorPage, devSignInPage, signedOutPage } from "../portfolio/views/messages.ts";
 import { pageContext } from "../portfolio/views/layout.ts";
 import type { Html } from "../portfolio/html.ts";
-import { createOidc, SignInError, type Oidc } from "./oidc.ts";
+import { CALLBACK_PATH, createOidc, SignInError, type Oidc } from "./oidc.ts";
 import { createTeamsSso, TeamsTokenError, type TeamsSso } from "./teamsSso.ts";
 import { createSessions, safeEqual, type Session, type Sessions } from "./session.ts";
 
@@ -65,7 +65,7 @@ export function createAuth(app: App): Auth | null {
     secure: portfolio.publicUrl?.startsWith("https:") ?? false,
   });
   const oidc: Oidc | undefined = portfolio.oidc
-    ? createOidc({ ...portfolio.oidc, redirectUri: `${portfolio.publicUrl}/auth/callback` })
+    ? createOidc({ ...portfolio.oidc, redirectUri: `${portfolio.publicUrl}${CALLBACK_PATH}` })
     : undefined;
   const teamsSso: TeamsSso | undefined =
     portfolio.oidc && portfolio.publicUrl
@@ -128,7 +128,7 @@ export function createAuth(app: App): Auth | null {
     }
   });
 
-  router.get("/auth/callback", async (req, res, next) => {
+  router.get(CALLBACK_PATH, async (req, res, next) => {
     if (!oidc) return next();
     const state = sessions.readSignIn(req);
     const ctx = plain(req.path);

@@ -205,6 +205,19 @@ export function actionSet(actions: Action[]): ActionSetJson {
   return { type: "ActionSet", actions };
 }
 
+/**
+ * A card's JSON with every object in it, innermost first, replaced by what `f`
+ * makes of it. For a channel's rewrite of a card (Teams' Action.Submit
+ * fallbacks, a dialog's Submit actions): reading goes through the typed model
+ * (model.ts `parseCard`), but a rewrite must keep every property it does not
+ * touch, which the model does not carry.
+ */
+export function mapObjects(node: unknown, f: (o: Record<string, unknown>) => unknown): unknown {
+  if (Array.isArray(node)) return node.map((n) => mapObjects(n, f));
+  if (!node || typeof node !== "object") return node;
+  return f(Object.fromEntries(Object.entries(node).map(([k, v]) => [k, mapObjects(v, f)])));
+}
+
 /** Removes keys whose value is undefined, so the JSON is what the schema expects. */
 export function clean<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;

@@ -31,8 +31,10 @@ const finite = z.number().optional().catch(undefined);
 
 const common = z.object({ id: name, isVisible: z.boolean().catch(true), separator: flag });
 const textBlock = z.object({ text, size: name, weight: name, style: name, color: name, isSubtle: flag });
-const inputCommon = z.object({ label: text, title: text, placeholder: name, value: text, isRequired: flag });
-const textInput = z.object({ style: name, maxLength: finite, isMultiline: flag, multiline: flag });
+const inputCommon = z.object({ label: text, title: text, placeholder: name, value: text, isRequired: flag, errorMessage: name });
+const textInput = z.object({ style: name, maxLength: finite, regex: name, isMultiline: flag, multiline: flag });
+/** A date's or time's bounds: strings in the input's own format (compared as such by src/cards/inputRules.ts). */
+const bounds = z.object({ min: name, max: name });
 const actionCommon = z.object({ title: text, style: name, associatedInputs: name });
 
 interface Common {
@@ -64,12 +66,15 @@ interface InputFields extends Common {
   /** The current value as text; undefined when the card has none. */
   value?: string;
   isRequired: boolean;
+  /** The author's message for a value that breaks the input's rules. */
+  errorMessage?: string;
 }
-export type TextInput = InputFields & { type: "Input.Text"; style?: string; maxLength?: number; isMultiline: boolean };
+/** `regex` is the author's pattern as written (the whole value must match it). */
+export type TextInput = InputFields & { type: "Input.Text"; style?: string; maxLength?: number; regex?: string; isMultiline: boolean };
 export type Choice = { title: string; value: string };
 export type ChoiceInput = InputFields & { type: "Input.ChoiceSet"; choices: Choice[]; isMultiSelect: boolean; style?: string };
-export type DateInput = InputFields & { type: "Input.Date" };
-export type TimeInput = InputFields & { type: "Input.Time" };
+export type DateInput = InputFields & { type: "Input.Date"; min?: string; max?: string };
+export type TimeInput = InputFields & { type: "Input.Time"; min?: string; max?: string };
 export type NumberInput = InputFields & { type: "Input.Number"; min?: number; max?: number };
 export type ToggleInput = InputFields & { type: "Input.Toggle"; valueOn: string; valueOff: string };
 export type Input = TextInput | ChoiceInput | DateInput | TimeInput | NumberInput | ToggleInput;
@@ -173,7 +178,7 @@ class Parser {
       }
       case "Input.Date":
       case "Input.Time":
-        return { type, ...this.input(raw) };
+        return { type, ...this.input(raw), ...bounds.parse(raw) };
       case "Input.Number":
         return { type, ...this.input(raw), min: finite.parse(raw.min), max: finite.parse(raw.max) };
       case "Input.Toggle":
@@ -246,24 +251,34 @@ export function childrenOf(el: CardElement): CardElement[] {
   }
 }
 
+/** Called for each element a walk meets; `inShowCard` when it is inside an Action.ShowCard's card. */
+export type Visit = (el: CardElement, inShowCard: boolean) => void;
+
 /**
  * Every element of `elements`, depth first, and every action inside them and
  * inside their ShowCards (an unknown element's content is unknown: not entered).
+ * `inShowCard` says whether `elements` are themselves inside a ShowCard.
  */
-export function walk(elements: CardElement[], visit: (el: CardElement) => void, visitAction?: (a: CardAction) => void): void {
+export function walk(elements: CardElement[], visit: Visit, visitAction?: (a: CardAction) => void, inShowCard = false): void {
   for (const el of elements) {
-    visit(el);
-    walk(childrenOf(el), visit, visitAction);
+    visit(el, inShowCard);
+    walk(childrenOf(el), visit, visitAction, inShowCard);
     if (el.type === "ActionSet") for (const a of el.actions) walkAction(a, visit, visitAction);
     if (el.selectAction) visitAction?.(el.selectAction);
   }
 }
 
 /** An action, and the elements and actions of its ShowCard. */
-export function walkAction(a: CardAction, visit: (el: CardElement) => void, visitAction?: (a: CardAction) => void): void {
+export function walkAction(a: CardAction, visit: Visit, visitAction?: (a: CardAction) => void): void {
   visitAction?.(a);
   if (a.type === "Action.ShowCard" && a.card) {
-    walk(a.card.body, visit, visitAction);
+    walk(a.card.body, visit, visitAction, true);
     for (const b of a.card.actions) walkAction(b, visit, visitAction);
   }
+}
+
+/** A whole card: its body as `walk` does, then its own actions as `walkAction` does. */
+export function walkCard(card: Card, visit: Visit, visitAction?: (a: CardAction) => void): void {
+  walk(card.body, visit, visitAction);
+  for (const a of card.actions) walkAction(a, visit, visitAction);
 }

@@ -24,14 +24,39 @@ const FOUND_SHOWN = 5;
 export function createNeedService(store: Store, clock: Clock) {
   const similarity = new SimilarityIndex();
   let syncedUpTo: Date | null = null;
+  /** The first build is done: until then the index holds only part of the open needs. */
+  let built = false;
+  let syncing: Promise<void> | null = null;
+  let nextSync: Promise<void> | null = null;
 
-  /** Brings the similarity index up to date with what changed since the last search. */
-  async function syncSimilarity(): Promise<void> {
+  /** Brings the similarity index up to date with what changed since the last sync. */
+  async function syncOnce(): Promise<void> {
     const since = syncedUpTo ? new Date(syncedUpTo.getTime() - SYNC_OVERLAP_MS) : null;
-    const changes = await store.needs.changedSince(since);
-    similarity.apply(changes.map((need) => ({ need, open: OPEN_NEED_STATUSES.includes(need.status) })));
+    // The first build needs only the open needs (a third of them at 100,000 needs).
+    const changes = await store.needs.changedSince(since, built ? undefined : OPEN_NEED_STATUSES);
+    const applied = changes.map((need) => ({ need, open: OPEN_NEED_STATUSES.includes(need.status) }));
+    if (built) similarity.apply(applied);
+    else await similarity.applyInSlices(applied);
+    built = true;
     const last = changes.at(-1)?.updatedAt;
     if (last && (!syncedUpTo || last > syncedUpTo)) syncedUpTo = last;
+  }
+
+  /**
+   * One sync at a time (the first build gives the event loop back while it runs).
+   * A caller arriving during a sync waits for the one after it, so it sees what
+   * was written before it asked; callers arriving together share that one.
+   */
+  function syncSimilarity(): Promise<void> {
+    if (!syncing) {
+      syncing = syncOnce().finally(() => (syncing = null));
+      return syncing;
+    }
+    const next = () => {
+      nextSync = null;
+      return syncSimilarity();
+    };
+    return (nextSync ??= syncing.then(next, next));
   }
 
   /** Ids of open needs similar to `text`, most similar first. */
@@ -61,6 +86,17 @@ export function createNeedService(store: Store, clock: Clock) {
     load,
 
     similarTo,
+
+    /**
+     * Like similarTo, or null while the index is first being built (seconds at
+     * 100,000 needs), which this starts: for pages that can answer without.
+     */
+    async similarToIfReady(text: string, limit = 3, excludeId?: number): Promise<number[] | null> {
+      if (built) return similarTo(text, limit, excludeId);
+      // A failed build is retried by the next lookup; the server logs the start's (main.ts).
+      syncSimilarity().catch(() => undefined);
+      return null;
+    },
 
     /** Builds the similarity index now (at start) rather than at the first lookup; the count of open needs in it. */
     async warm(): Promise<number> {

@@ -2,7 +2,7 @@
 // People: a reporter's name only when they chose to show it, supporters never
 // by name, e-mail addresses never; coordinators' decisions carry their name.
 import type { Store } from "../store/index.ts";
-import type { PortfolioRow } from "../store/portfolio.ts";
+import type { PortfolioQuery, PortfolioRow } from "../store/portfolio.ts";
 import type { Calendar } from "./calendar.ts";
 import { trend, type DigestService, type Trend } from "./digests.ts";
 import { monthSeries, type KeyFigures } from "./keyFigures.ts";
@@ -38,6 +38,12 @@ const DECIDED_STATUSES: NeedStatus[] = ["done", "declined", "duplicate"];
 const DAY = 86_400_000;
 const SIMILAR_CACHE_MS = 10 * 60_000;
 const SIMILAR_CACHE_SIZE = 5_000;
+/**
+ * A list's count is reused this long: counting 50,000 open and recently decided
+ * needs costs more than reading the page, and a total a few seconds old is fine.
+ */
+const TOTAL_CACHE_MS = 10_000;
+const TOTAL_CACHE_SIZE = 1_000;
 
 export interface PortfolioFilters {
   departmentId?: number;
@@ -81,7 +87,8 @@ export interface PortfolioNeed {
   history: NeedEvent[];
   supportedByMe: boolean;
   isReporter: boolean;
-  similar: PortfolioRow[];
+  /** Null while the similar-needs index is first built after a start. */
+  similar: PortfolioRow[] | null;
   workPackageName: string | null;
   initiativeTitle: string | null;
   /** Methods attached to it (at acceptance), the active ones. */
@@ -131,27 +138,44 @@ export function parseFilters(query: Record<string, unknown>): PortfolioFilters {
 export function createPortfolioService(deps: { store: Store; needs: NeedService; digests: DigestService; clock: Clock; calendar: Calendar; zone: string }) {
   const { store, needs, digests, clock, calendar, zone } = deps;
 
-  /** The one place the portfolio asks the similar-needs analysis (src/domain/similarity.ts). */
-  function search(text: string, limit: number, excludeId?: number): Promise<number[]> {
-    return needs.similarTo(text, limit, excludeId);
+  /**
+   * The one place the portfolio asks the similar-needs analysis (src/domain/similarity.ts);
+   * null while its index is first built after a start, so pages answer meanwhile.
+   */
+  function search(text: string, limit: number, excludeId?: number): Promise<number[] | null> {
+    return needs.similarToIfReady(text, limit, excludeId);
   }
 
   // A need's similar needs change rarely but cost a search over every open need:
   // kept per need (and its version) for a while, so a popular page is cheap.
   const similarCache = new Map<string, { at: number; ids: number[] }>();
-  async function similarTo(need: Need): Promise<number[]> {
+  async function similarTo(need: Need): Promise<number[] | null> {
     const key = `${need.id}:${need.version}`;
     const hit = similarCache.get(key);
     if (hit && clock().getTime() - hit.at < SIMILAR_CACHE_MS) return hit.ids;
     const ids = await search(`${need.title}\n${need.problem}`, 5, need.id);
+    if (!ids) return null;
     if (similarCache.size >= SIMILAR_CACHE_SIZE) similarCache.clear();
     similarCache.set(key, { at: clock().getTime(), ids });
     return ids;
   }
 
+  const totals = new Map<string, { at: number; total: number }>();
+  async function countOf(query: Omit<PortfolioQuery, "skip" | "take">): Promise<number> {
+    // A search's count is over its hits (at most SEARCH_HITS ids): cheap, and different for every text.
+    if (query.ids) return store.portfolio.count(query);
+    const key = JSON.stringify([query.departmentId, query.area, query.status, query.workPackageId]);
+    const hit = totals.get(key);
+    if (hit && clock().getTime() - hit.at < TOTAL_CACHE_MS) return hit.total;
+    const count = await store.portfolio.count(query);
+    if (totals.size >= TOTAL_CACHE_SIZE) totals.clear();
+    totals.set(key, { at: clock().getTime(), total: count });
+    return count;
+  }
+
   async function rowsByIds(ids: number[]): Promise<PortfolioRow[]> {
     if (ids.length === 0) return [];
-    const { rows } = await store.portfolio.needs({ ...scope(), ids, skip: 0, take: ids.length });
+    const rows = await store.portfolio.rows({ ...scope(), ids, skip: 0, take: ids.length });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id)).filter((r): r is PortfolioRow => r !== undefined);
   }
@@ -161,12 +185,15 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
   }
 
   return {
-    async list(filters: PortfolioFilters): Promise<{ rows: PortfolioRow[]; total: number; pages: number }> {
+    /** A page of needs; `searchPending` when a free-text search must wait for the index (just after a start). */
+    async list(filters: PortfolioFilters): Promise<{ rows: PortfolioRow[]; total: number; pages: number; searchPending?: boolean }> {
       const ids = filters.q ? await search(filters.q, SEARCH_HITS) : undefined;
+      if (ids === null) return { rows: [], total: 0, pages: 0, searchPending: true };
       if (ids && ids.length === 0) return { rows: [], total: 0, pages: 0 };
       const { page, q: _q, ...where } = filters;
-      const result = await store.portfolio.needs({ ...scope(), ...where, ids, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE });
-      return { ...result, pages: Math.ceil(result.total / PAGE_SIZE) };
+      const query = { ...scope(), ...where, ids };
+      const [rows, total] = await Promise.all([store.portfolio.rows({ ...query, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }), countOf(query)]);
+      return { rows, total, pages: Math.ceil(total / PAGE_SIZE) };
     },
 
     async need(person: Person, reference: string): Promise<PortfolioNeed> {
@@ -188,7 +215,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
         history: publicHistory(need, events),
         supportedByMe,
         isReporter: need.reporterId === person.id,
-        similar: await rowsByIds(similarIds),
+        similar: similarIds && (await rowsByIds(similarIds)),
         workPackageName: wp?.name ?? null,
         initiativeTitle: initiative?.title ?? null,
         methods: methods.filter((m) => m.active),
@@ -243,7 +270,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
       const [byDepartment, departments, accepted, health] = await Promise.all([
         store.needs.openCountByDepartment(OPEN_NEED_STATUSES),
         store.departments.active(),
-        store.portfolio.needs({ open: ["accepted"], decided: [], decidedSince: clock(), skip: 0, take: OVERVIEW_ITEMS }),
+        store.portfolio.rows({ open: ["accepted"], decided: [], decidedSince: clock(), skip: 0, take: OVERVIEW_ITEMS }),
         store.digests.workPackageHealth(clock()),
       ]);
       const dept = new Map(departments.map((d) => [d.id, d]));
@@ -251,7 +278,7 @@ export function createPortfolioService(deps: { store: Store; needs: NeedService;
         byDepartment: byDepartment
           .map((r) => ({ name: (r.departmentId !== null && dept.get(r.departmentId)?.name) || "–", nameEn: (r.departmentId !== null && dept.get(r.departmentId)?.nameEn) || null, count: r.count }))
           .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
-        newestAccepted: accepted.rows,
+        newestAccepted: accepted,
         grid: health.map((wp) => ({ code: wp.code, name: wp.name, now: wp.updates[0]?.health ?? null })),
       };
     },

@@ -81,6 +81,12 @@ interface ScoredQuery {
  */
 const COMMON_SHARE = 0.02;
 const COMMON_MIN_DF = 50;
+/**
+ * A text whose every term is common (a search for "school" among thousands of
+ * school needs) is ranked among this many of the needs changed last that hold
+ * its rarest term, instead of finding nothing or scoring every need.
+ */
+const COMMON_ONLY_CANDIDATES = 2_000;
 /** Needs after the best that make the background of the relative decisions. */
 const BACKGROUND = 20;
 
@@ -162,12 +168,41 @@ export class SimilarityIndex {
 
   /** Adds or replaces open needs, and removes those no longer open. */
   apply(changes: { need: SearchableNeed; open: boolean }[]): void {
-    for (const { need, open } of changes) {
-      this.remove(need.id);
-      if (open) this.add(need);
+    for (const change of changes) this.change(change);
+    if (this.drifted()) for (const entry of this.renorming()) this.norm(entry);
+  }
+
+  /**
+   * Like apply, giving the event loop back every `sliceMs`: a first build over
+   * 100,000 needs is seconds of CPU, and the server must go on answering
+   * meanwhile. Nothing else may change or search the index until it resolves.
+   */
+  async applyInSlices(changes: { need: SearchableNeed; open: boolean }[], sliceMs = 10): Promise<void> {
+    let sliceStart = performance.now();
+    const pause = async () => {
+      if (performance.now() - sliceStart < sliceMs) return;
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    };
+    for (const change of changes) {
+      this.change(change);
+      await pause();
     }
-    // Norms are weighed with the IDF of their time: refresh them all when the index has grown or shrunk by a tenth.
-    if (Math.abs(this.entries.size - this.normedAt) > this.normedAt / 10) this.renorm();
+    if (!this.drifted()) return;
+    for (const entry of this.renorming()) {
+      this.norm(entry);
+      await pause();
+    }
+  }
+
+  private change({ need, open }: { need: SearchableNeed; open: boolean }): void {
+    this.remove(need.id);
+    if (open) this.add(need);
+  }
+
+  /** Norms are weighed with the IDF of their time: refresh them all when the index has grown or shrunk by a tenth. */
+  private drifted(): boolean {
+    return Math.abs(this.entries.size - this.normedAt) > this.normedAt / 10;
   }
 
   /** The needs most similar to `text` at or above the threshold, most similar first. */
@@ -268,7 +303,8 @@ export class SimilarityIndex {
       }
       if (!bm25) qNorm[kind] = Math.sqrt(qNorm[kind]);
     }
-    const candidates = new Set([...dots.words.keys(), ...dots.grams.keys()]);
+    let candidates = new Set([...dots.words.keys(), ...dots.grams.keys()]);
+    if (candidates.size === 0 && common.length > 0) candidates = this.latestHolding(common);
     for (const { kind, term, weight } of common) {
       const list = this[kind].byTerm.get(term)!;
       for (const entryId of candidates) {
@@ -289,6 +325,16 @@ export class SimilarityIndex {
       if (score > (scores.get(entry.needId) ?? 0)) scores.set(entry.needId, score);
     }
     return scores;
+  }
+
+  /**
+   * The entries changed last that hold the rarest of `terms`: a posting list is
+   * in the order entries were added, and a changed need gets a new entry id.
+   */
+  private latestHolding(terms: { kind: "words" | "grams"; term: string }[]): Set<number> {
+    const df = (t: { kind: "words" | "grams"; term: string }) => this[t.kind].df(t.term);
+    const rarest = terms.reduce((a, b) => (df(b) < df(a) ? b : a));
+    return new Set([...this[rarest.kind].byTerm.get(rarest.term)!.keys()].slice(-COMMON_ONLY_CANDIDATES));
   }
 
   private add(need: SearchableNeed): void {
@@ -338,9 +384,10 @@ export class SimilarityIndex {
     }
   }
 
-  private renorm(): void {
-    for (const entry of this.entries.values()) this.norm(entry);
+  /** Every entry, to be normed again with today's IDF (the caller norms them). */
+  private renorming(): Entry[] {
     this.normedAt = this.entries.size;
+    return [...this.entries.values()];
   }
 }
 

@@ -12,6 +12,7 @@ const needInclude = {
   initiative: { select: { code: true } },
   _count: { select: { supporters: true } },
 } as const;
+const { _count: _supporterCount, ...needIncludeUncounted } = needInclude;
 
 // Lists read only what their lines show: each included relation costs Prisma
 // a statement of its own (relationJoins, one statement with joins, is a preview
@@ -205,9 +206,16 @@ export function createNeedsRepository(db: Tx) {
       return row ? toNeed(row) : null;
     },
 
+    /**
+     * The portfolio's need page reads needs by reference: its supporters are counted
+     * apart, as Prisma's `_count` joins a count of every need's supporters (a GROUP BY
+     * over the whole table, ~20 ms at 100,000 supporters; docs/PERFORMANCE.md).
+     */
     async byReference(reference: string): Promise<Need | null> {
-      const row = await db.need.findUnique({ where: { reference }, include: needInclude });
-      return row ? toNeed(row) : null;
+      const row = await db.need.findUnique({ where: { reference }, include: needIncludeUncounted });
+      if (!row) return null;
+      const supporters = await db.needSupporter.count({ where: { needId: row.id } });
+      return toNeed({ ...row, _count: { supporters } });
     },
 
     async reportedBy(personId: number): Promise<Need[]> {
@@ -254,12 +262,16 @@ export function createNeedsRepository(db: Tx) {
     },
 
     /**
-     * Needs changed at or after `since` (all when null), with their text, for
-     * keeping the similarity index in step. Ordered by change time.
+     * Needs changed at or after `since` (all when null), only those in `statuses`
+     * when given, with their text, for keeping the similarity index in step.
+     * Ordered by change time.
      */
-    async changedSince(since: Date | null): Promise<{ id: number; reference: string; title: string; problem: string; status: NeedStatus; updatedAt: Date }[]> {
+    async changedSince(
+      since: Date | null,
+      statuses?: NeedStatus[],
+    ): Promise<{ id: number; reference: string; title: string; problem: string; status: NeedStatus; updatedAt: Date }[]> {
       const rows = await db.need.findMany({
-        where: since ? { updatedAt: { gte: since } } : {},
+        where: { ...(since ? { updatedAt: { gte: since } } : {}), ...(statuses ? { status: { in: statuses } } : {}) },
         select: { id: true, reference: true, title: true, problem: true, status: true, updatedAt: true },
         orderBy: { updatedAt: "asc" },
       });

@@ -46,7 +46,7 @@ export function storedWith(area: SustainabilityArea): string[] {
 }
 
 export function createPortfolioRepository(db: Tx) {
-  function where(q: PortfolioQuery) {
+  function where(q: Omit<PortfolioQuery, "skip" | "take">) {
     return {
       AND: [
         { OR: [{ status: { in: q.open } }, { status: { in: q.decided }, updatedAt: { gte: q.decidedSince } }] },
@@ -60,46 +60,47 @@ export function createPortfolioRepository(db: Tx) {
   }
 
   return {
-    async needs(q: PortfolioQuery): Promise<{ rows: PortfolioRow[]; total: number }> {
-      const filter = where(q);
-      const [rows, total] = await Promise.all([
-        db.need.findMany({
-          where: filter,
-          select: {
-            id: true,
-            reference: true,
-            title: true,
-            status: true,
-            departmentId: true,
-            sustainability: true,
-            createdAt: true,
-            department: { select: { name: true } },
-            workPackage: { select: { code: true } },
-            initiative: { select: { code: true } },
-            _count: { select: { supporters: true } },
-          },
-          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-          skip: q.skip,
-          take: q.take,
-        }),
-        db.need.count({ where: filter }),
-      ]);
-      return {
-        total,
-        rows: rows.map((r) => ({
-          id: r.id,
-          reference: r.reference,
-          title: r.title,
-          status: r.status as NeedStatus,
-          departmentId: r.departmentId,
-          departmentName: r.department?.name ?? null,
-          workPackageCode: r.workPackage?.code ?? null,
-          initiativeCode: r.initiative?.code ?? null,
-          sustainability: r.sustainability ? (r.sustainability.split(",") as SustainabilityArea[]) : [],
-          supporterCount: r._count.supporters,
-          createdAt: r.createdAt,
-        })),
-      };
+    /** One page of the list, newest first. */
+    async rows(q: PortfolioQuery): Promise<PortfolioRow[]> {
+      const rows = await db.need.findMany({
+        where: where(q),
+        select: {
+          id: true,
+          reference: true,
+          title: true,
+          status: true,
+          departmentId: true,
+          sustainability: true,
+          createdAt: true,
+          department: { select: { name: true } },
+          workPackage: { select: { code: true } },
+          initiative: { select: { code: true } },
+        },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        skip: q.skip,
+        take: q.take,
+      });
+      // Counted for this page's needs only: Prisma's `_count` joins a count of every need's supporters.
+      const counts = await db.needSupporter.groupBy({ by: ["needId"], where: { needId: { in: rows.map((r) => r.id) } }, _count: { _all: true } });
+      const supporters = new Map(counts.map((c) => [c.needId, c._count._all]));
+      return rows.map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        title: r.title,
+        status: r.status as NeedStatus,
+        departmentId: r.departmentId,
+        departmentName: r.department?.name ?? null,
+        workPackageCode: r.workPackage?.code ?? null,
+        initiativeCode: r.initiative?.code ?? null,
+        sustainability: r.sustainability ? (r.sustainability.split(",") as SustainabilityArea[]) : [],
+        supporterCount: supporters.get(r.id) ?? 0,
+        createdAt: r.createdAt,
+      }));
+    },
+
+    /** How many needs the list holds (the index on status and updatedAt answers it without reading rows). */
+    async count(q: Omit<PortfolioQuery, "skip" | "take">): Promise<number> {
+      return db.need.count({ where: where(q) });
     },
 
     /** Whether `personId` supports the need (the +1 button shows it). */

@@ -4,11 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, webChat, type TestServer } from "../helpers/server.ts";
 import { csrfOf, textOf, webSession, type WebSession } from "../helpers/webSession.ts";
+import { personByEmail } from "../helpers/db.ts";
+import { parseFilters } from "../../src/domain/portfolio.ts";
 
 let server: TestServer;
 
 beforeAll(async () => {
   server = await startTestServer();
+  // Searches wait for the similar-needs index, built in the background at start.
+  await server.app.needs.warm();
 });
 afterAll(async () => {
   await server?.cleanup();
@@ -256,5 +260,26 @@ describe("portfolio (development sign-in)", () => {
     expect((await fetch(`${server.url}${path.replace(/sig=[^&]+/, "sig=forged")}`)).status).toBe(403);
     const expired = server.app.charts.signedPath("open-by-department", "en", new Date(Date.now() - 1000));
     expect((await fetch(`${server.url}${expired}`)).status).toBe(403);
+  });
+});
+
+describe("portfolio list at scale", () => {
+  it("shows a new need at once, and counts it once the count (reused for 10 s) is taken again", async () => {
+    let now = new Date();
+    const own = await startTestServer({}, undefined, { clock: () => now });
+    try {
+      const before = await own.app.portfolio.list(parseFilters({}));
+      const lars = await personByEmail(own.app.store, "lars.andersson");
+      const title = "Snöröjningen når inte förskolornas entréer";
+      const saved = await own.app.needs.submit(lars, { title, problem: "Föräldrar med barnvagn tar sig inte fram på morgonen.", urgency: "low" }, { skipSimilar: true });
+      expect(saved.kind).toBe("created");
+      const soon = await own.app.portfolio.list(parseFilters({}));
+      expect(soon.rows[0]!.title).toBe(title);
+      expect(soon.total).toBe(before.total);
+      now = new Date(now.getTime() + 10_001);
+      expect((await own.app.portfolio.list(parseFilters({}))).total).toBe(before.total + 1);
+    } finally {
+      await own.cleanup();
+    }
   });
 });

@@ -33,6 +33,34 @@ describe.skipIf(onPostgres)("SQLite migrations", () => {
     sqlite.close();
   });
 
+  it("gives SQLite's query planner statistics at start: the portfolio's first page reads the newest needs from an index", async () => {
+    const { url } = tempDatabaseUrl();
+    await migrate(url);
+    const sqlite = new Database(sqliteFilePath(url));
+    const personId = sqlite.prepare(`INSERT INTO "Person" (displayName, email, updatedAt) VALUES ('Bench', 'bench@stockholm.example', '2026-01-01')`).run().lastInsertRowid;
+    const insert = sqlite.prepare(`INSERT INTO "Need" (reference, title, problem, urgency, reporterId, status, createdAt, updatedAt) VALUES (?, 'T', 'P', 'low', ?, ?, ?, ?)`);
+    const statuses = ["submitted", "accepted", "in_progress", "done", "done", "done", "declined", "duplicate"];
+    sqlite.transaction(() => {
+      for (let i = 0; i < 3_000; i++) {
+        const at = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString();
+        insert.run(`B-${i}`, personId, statuses[i % statuses.length], at, at);
+      }
+    })();
+    const where = `(status IN ('submitted','accepted','in_progress') OR (status IN ('done','declined','duplicate') AND updatedAt >= '2026-03-01'))`;
+    const plan = (sql: string) => (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(" | ");
+    const firstPage = `SELECT id FROM "Need" WHERE ${where} ORDER BY createdAt DESC, id DESC LIMIT 25`;
+    expect(plan(firstPage)).toContain("TEMP B-TREE FOR ORDER BY"); // without statistics: every match sorted
+    sqlite.close();
+
+    await migrate(url); // the next start
+    const after = new Database(sqliteFilePath(url));
+    expect((after.prepare(`SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'Need'`).get() as { n: number }).n).toBeGreaterThan(0);
+    const planAfter = (sql: string) => (after.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(" | ");
+    expect(planAfter(firstPage)).toBe("SCAN Need USING INDEX Need_createdAt_idx");
+    expect(planAfter(`SELECT COUNT(*) FROM "Need" WHERE ${where}`)).toContain("COVERING INDEX Need_status_updatedAt_idx");
+    after.close();
+  });
+
   it("creates the database file's directories when they are missing (a fresh clone has no ./data)", async () => {
     const { url: base, dir } = tempDatabaseUrl();
     const url = `file:${path.join(dir, "not", "yet", "there", "samordna.db")}`;

@@ -3,7 +3,7 @@
 // author's fallback) so channels can show a fallback line and log them.
 import { describe, expect, it } from "vitest";
 import { card, choiceInput, execute, heading, textInput } from "../../src/cards/elements.ts";
-import { parseCard, submitted, walk, type CardElement } from "../../src/cards/model.ts";
+import { parseCard, submitted, walk, walkCard, type CardElement } from "../../src/cards/model.ts";
 
 describe("parseCard", () => {
   it("reads the builders' cards as the typed union, with nothing unknown", () => {
@@ -67,5 +67,37 @@ describe("parseCard", () => {
     const seen: CardElement["type"][] = [];
     walk(parsed.body, (el) => seen.push(el.type));
     expect(seen).toEqual(["ActionSet", "Input.Text"]);
+  });
+
+  it("walks a whole card, body then actions, and tells which elements are inside a ShowCard", () => {
+    const nested = { type: "Action.ShowCard", title: "Deeper", card: { body: [{ type: "Input.Text", id: "deep" }] } };
+    const { card: parsed } = parseCard({
+      body: [
+        { type: "Container", items: [{ type: "Input.Text", id: "a" }] },
+        { type: "ActionSet", actions: [{ type: "Action.ShowCard", title: "More", card: { body: [{ type: "Input.Date", id: "b" }], actions: [nested] } }] },
+        { type: "Input.Number", id: "c" },
+      ],
+      actions: [{ type: "Action.ShowCard", title: "Other", card: { body: [{ type: "Input.Toggle", id: "d" }] } }],
+    });
+    const seen: string[] = [];
+    const actions: string[] = [];
+    walkCard(parsed, (el, inShowCard) => seen.push(`${el.id ?? el.type}${inShowCard ? " (ShowCard)" : ""}`), (a) => actions.push(a.title ?? a.type));
+    expect(seen).toEqual(["Container", "a", "ActionSet", "b (ShowCard)", "deep (ShowCard)", "c", "d (ShowCard)"]);
+    expect(actions).toEqual(["More", "Deeper", "Other"]);
+  });
+
+  it("reads an input's rules (regex, errorMessage, a date's or time's bounds) only when they are strings", () => {
+    const { card: parsed } = parseCard({
+      body: [
+        { type: "Input.Text", id: "code", regex: "[A-Z]{3}", errorMessage: "Three capitals" },
+        { type: "Input.Text", id: "odd", regex: 3, errorMessage: { text: "no" } },
+        { type: "Input.Date", id: "on", min: "2026-01-01", max: 20261231 },
+        { type: "Input.Time", id: "at", min: "08:00", max: "17:00" },
+      ],
+    });
+    expect(parsed.body[0]).toMatchObject({ regex: "[A-Z]{3}", errorMessage: "Three capitals" });
+    expect(parsed.body[1]).toMatchObject({ regex: undefined, errorMessage: undefined });
+    expect(parsed.body[2]).toMatchObject({ type: "Input.Date", min: "2026-01-01", max: undefined });
+    expect(parsed.body[3]).toMatchObject({ type: "Input.Time", min: "08:00", max: "17:00" });
   });
 });

@@ -73,4 +73,56 @@ describe("input rules", () => {
     const choices = await router.choices({ person, platform: "slack", personal: true }, { verb: "demo.send", data: {} }, "pick", "b", 100);
     expect(choices).toEqual([{ title: "B", value: "b" }]);
   });
+
+  it("finds inputs in table cells and nested ShowCards; a ShowCard's required input counts only when sent", () => {
+    const nested = card([
+      { type: "Table", rows: [{ cells: [{ type: "TableCell", items: [{ type: "Input.Text", id: "cell", label: "Cell", isRequired: true }] }] }] },
+      { type: "ActionSet", actions: [{ type: "Action.ShowCard", title: "More", card: card([{ type: "Input.Text", id: "inner", label: "Inner", isRequired: true }]) }] },
+      { type: "Input.Text", label: "No id, never submitted", isRequired: true },
+    ]);
+    expect(cardInputs(nested).map((i) => [i.input.id, i.inShowCard])).toEqual([
+      ["cell", false],
+      ["inner", true],
+    ]);
+    expect(validateInputs(nested, {})).toEqual({ cell: { key: "validation.required" } });
+    expect(validateInputs(nested, { cell: "x", inner: " " })).toEqual({ inner: { key: "validation.required" } });
+  });
+
+  it("reads a rule of the wrong type as no rule, as a host does", () => {
+    const odd = card([
+      { type: "Input.Text", id: "text", label: "T", maxLength: "2", regex: 5, isRequired: "true" },
+      { type: "Input.Text", id: "code", label: "C", regex: "[a-z]+", errorMessage: 7 },
+      { type: "Input.Number", id: "n", label: "N", min: "5", max: null },
+      { type: "Input.Date", id: "on", label: "On", min: 20260101 },
+      { type: "Input.ChoiceSet", id: "pick", label: "P", isMultiSelect: "yes", choices: [{ title: "One", value: 1 }, "two", { title: "Two, too", value: "2,3" }] },
+      { type: "Input.Toggle", id: "ok", title: "OK", valueOn: 1, valueOff: null },
+    ]);
+    expect(validateInputs(odd, { text: "long text", n: "1", on: "2000-01-01", pick: "1", ok: "1" })).toEqual({});
+    expect(validateInputs(odd, { code: "ABC", pick: "1,2", ok: "true" })).toEqual({
+      code: { key: "validation.pattern" },
+      pick: { key: "validation.invalidChoice" },
+      ok: { key: "validation.invalidChoice" },
+    });
+    expect(validateInputs(odd, { ok: "false", pick: "2,3" })).toEqual({});
+  });
+
+  it("serves a form's choices by title or exact value, the title falling back to the value", async () => {
+    const picks = card([
+      { type: "Input.Text", id: "pick", label: "Not the choice set" },
+      { type: "Input.ChoiceSet", id: "pick", label: "Pick", choices: [{ title: "Alpha", value: "a" }, { value: "beta" }, { title: "Gamma", value: "g" }] },
+    ]);
+    const router = createRouter([{ forms: { "demo.pick": { form: async () => picks } }, actions: { "demo.pick": async () => ({ cards: [] }) } }], {
+      log: pino({ level: "silent" }),
+      zone: "Europe/Stockholm",
+      fallback: async () => ({ cards: [] }),
+    });
+    const person = { id: 1, name: "P", email: null, locale: "sv", roles: [], departmentId: null } as unknown as Person;
+    const turn = { person, platform: "slack" as const, personal: true };
+    expect(await router.choices(turn, { verb: "demo.pick", data: {} }, "pick", "", 2)).toEqual([
+      { title: "Alpha", value: "a" },
+      { title: "beta", value: "beta" },
+    ]);
+    expect(await router.choices(turn, { verb: "demo.pick", data: {} }, "pick", "G", 10)).toEqual([{ title: "Gamma", value: "g" }]);
+    expect(await router.choices(turn, { verb: "demo.pick", data: {} }, "nope", "", 10)).toEqual([]);
+  });
 });

@@ -55,6 +55,53 @@ describe("similarity index kept in step", () => {
   });
 });
 
+describe("similarity index built in slices", () => {
+  it("gives the event loop back while it builds, and then scores exactly as one apply", async () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({ ...needs[i % needs.length]!, id: i + 1, reference: `N-${i + 1}` }));
+    const whole = new SimilarityIndex();
+    whole.apply(many.map((need) => ({ need, open: true })));
+    const sliced = new SimilarityIndex();
+    let turns = 0;
+    let building = true;
+    const count = () => {
+      if (!building) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    // A slice of 0 ms yields after every need: other callbacks run in between.
+    await sliced.applyInSlices(
+      many.map((need) => ({ need, open: true })),
+      0,
+    );
+    building = false;
+    expect(turns).toBeGreaterThan(100);
+    expect(sliced.size).toBe(200);
+    for (const text of ["air quality sensors near schools", "parkering vid vårdcentralen", "vikarier schemaläggning"]) {
+      expect(sliced.scored(text, { limit: 10 })).toEqual(whole.scored(text, { limit: 10 }));
+    }
+  });
+});
+
+describe("a text of common words only", () => {
+  it("finds needs holding them, the latest changed first among equals, rather than nothing", () => {
+    // 100 needs that all speak of school transport, one of them also of snow clearing.
+    const schoolNeeds = Array.from({ length: 100 }, (_, i) => ({
+      id: i + 1,
+      reference: `N-${i + 1}`,
+      title: `School transport route ${i + 1}`,
+      problem: i === 41 ? "The school transport is late when the snow clearing comes late." : "The school transport does not know about changed school times.",
+    }));
+    const index = new SimilarityIndex();
+    index.apply(schoolNeeds.map((need) => ({ need, open: true })));
+    const found = index.search("school transport", 500);
+    expect(found.length).toBeGreaterThan(50);
+    expect(found).toContain(100);
+    // A rarer word still decides.
+    expect(index.search("snow clearing for the school transport", 3)[0]).toBe(42);
+  });
+});
+
 describe("BM25 scoring and relative decisions (measured variants)", () => {
   const index = (options: ConstructorParameters<typeof SimilarityIndex>[0]) => {
     const built = new SimilarityIndex(options);

@@ -1,12 +1,13 @@
 // The Slack app manifest matches what the code registers: the events URL, the
 // slash command, the shortcut's callback id, the events and the scopes the
-// Web API calls need.
+// Web API calls need, and Sign in with Slack's redirect URL and user scopes.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SLACK_EVENTS_PATH } from "../../src/bots/slack/app.ts";
 import { REPORT_SHORTCUT, SLASH_COMMAND } from "../../src/bots/slack/commands.ts";
+import { CALLBACK_PATH, OIDC_SCOPE } from "../../src/auth/oidc.ts";
 
 const manifest = parse(readFileSync(path.resolve(import.meta.dirname, "../../manifest/slack/manifest.yaml"), "utf8"));
 const eventsUrl = `https://YOUR-HOST${SLACK_EVENTS_PATH}`;
@@ -30,5 +31,10 @@ describe("Slack manifest", () => {
     expect(manifest.features.bot_user.display_name).toBe("Samordna");
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(["app_home_opened", "message.im"]);
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(["chat:write", "commands", "im:history", "im:write", "users:read", "users:read.email"]);
+  });
+
+  it("lets people sign in to the portfolio with Slack (OpenID Connect): the redirect URL and user scopes the sign-in asks for", () => {
+    expect(manifest.oauth_config.redirect_urls).toEqual([`https://YOUR-HOST${CALLBACK_PATH}`]);
+    expect(manifest.oauth_config.scopes.user.sort()).toEqual(OIDC_SCOPE.split(" ").sort());
   });
 });

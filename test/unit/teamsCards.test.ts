@@ -2,7 +2,9 @@
 // fallback carrying the same data (verb included), still a valid card; a
 // card's refresh (sent by Teams itself, no fallback) is for the viewer only.
 import { describe, expect, it } from "vitest";
+import { forDialog } from "../../src/bots/teams/messageAction.ts";
 import { forTeams } from "../../src/bots/teams/replies.ts";
+import { card as cardOf, execute, mapObjects } from "../../src/cards/elements.ts";
 import { cardProblems, MAX_CARD_BYTES } from "../../src/cards/validate.ts";
 import { everyCard } from "../fixtures/cards.ts";
 
@@ -32,5 +34,24 @@ describe("cards sent to Teams", () => {
       // Sent to nobody in particular (proactively), a card asks no one's client to refresh it.
       expect(forTeams(card).refresh).toBeUndefined();
     }
+  });
+});
+
+describe("rewriting a card's JSON", () => {
+  it("maps every object innermost first and keeps what it does not touch", () => {
+    const seen: unknown[] = [];
+    const out = mapObjects({ a: [{ b: 1 }, "x", null], c: { d: { e: 2 } } }, (o) => (seen.push(Object.keys(o)), { ...o, n: seen.length }));
+    expect(seen).toEqual([["b"], ["e"], ["d"], ["a", "c"]]);
+    expect(out).toEqual({ a: [{ b: 1, n: 1 }, "x", null], c: { d: { e: 2, n: 2 }, n: 3 }, n: 4 });
+  });
+
+  it("gives a Teams dialog Action.Submit buttons that carry the verb, nested ones too, and keeps the rest", () => {
+    const send = execute("Send", "need.submit", { draft: 1 }, { style: "positive" });
+    const json = cardOf([{ type: "ActionSet", actions: [{ type: "Action.ShowCard", title: "More", card: cardOf([], [execute("Ask", "need.ask")]) }] }], [send]);
+    const dialog = forDialog(json);
+    expect(dialog.actions).toEqual([{ type: "Action.Submit", title: "Send", style: "positive", data: { verb: "need.submit", draft: 1 } }]);
+    expect(JSON.stringify(dialog)).not.toContain("Action.Execute");
+    expect(dialog.body[0]).toMatchObject({ actions: [{ type: "Action.ShowCard", title: "More", card: { actions: [{ type: "Action.Submit", title: "Ask", data: { verb: "need.ask" } }] } }] });
+    expect(json.actions).toEqual([send]);
   });
 });

@@ -107,9 +107,7 @@ export function createRouter(features: Feature[], options: RouterOptions): Route
     const form = await formOf.form(context(turn), source.data);
     const input = cardInputs(form).find(({ input: i }) => i.id === inputId && i.type === "Input.ChoiceSet")?.input;
     const q = query.trim().toLocaleLowerCase();
-    const all = (Array.isArray(input?.choices) ? input.choices : []) as { title?: unknown; value?: unknown }[];
-    return all
-      .map((c) => ({ title: String(c.title ?? c.value ?? ""), value: String(c.value ?? "") }))
+    return (input?.type === "Input.ChoiceSet" ? input.choices : [])
       .filter((c) => !q || c.title.toLocaleLowerCase().includes(q) || c.value.toLocaleLowerCase() === q)
       .slice(0, limit);
   }

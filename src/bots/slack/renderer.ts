@@ -3,7 +3,7 @@
 // numbers, which hidden elements a toggle can show, hidden inputs' values, the
 // source of long choice lists). An element the model does not know gets a
 // fallback line and a warning. blockKit.ts puts the blocks on a surface.
-import { childrenOf, isInput, submitted, walk, walkAction, type Card, type CardAction, type CardElement, type Column, type ColumnSet, type Image, type RichTextBlock, type Table, type TextBlock } from "../../cards/model.ts";
+import { childrenOf, isInput, submitted, walk, walkCard, type Card, type CardAction, type CardElement, type Column, type ColumnSet, type Image, type RichTextBlock, type Table, type TextBlock } from "../../cards/model.ts";
 import type { Translate } from "../../i18n/index.ts";
 import { EXTERNAL_PREFIX, inputBlocks, type Warn } from "./inputs.ts";
 import { clip, contextBlock, fitText, LIMITS, mrkdwn, mrkdwnPieces, plain, plainTextObject, slackUrl, splitMarkdown, type Block, type Surface } from "./mrkdwn.ts";
@@ -41,8 +41,7 @@ export class CardTooLargeError extends Error {
 
 export function hasInputs(card: Card): boolean {
   let found = false;
-  walk(card.body, (el) => (found ||= isInput(el)));
-  for (const a of card.actions) walkAction(a, (el) => (found ||= isInput(el)));
+  walkCard(card, (el) => (found ||= isInput(el)));
   return found;
 }
 
@@ -52,8 +51,7 @@ export function toggleTargets(card: Card): Set<string> {
   const collect = (a: CardAction) => {
     if (a.type === "Action.ToggleVisibility") for (const id of a.targets) ids.add(id);
   };
-  walk(card.body, () => undefined, collect);
-  for (const a of card.actions) walkAction(a, () => undefined, collect);
+  walkCard(card, () => undefined, collect);
   return ids;
 }
 

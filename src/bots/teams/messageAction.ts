@@ -6,7 +6,7 @@
 import type { TurnContext } from "botbuilder";
 import { z } from "zod";
 import type { App } from "../../app.ts";
-import type { AdaptiveCard } from "../../cards/elements.ts";
+import { mapObjects, type AdaptiveCard } from "../../cards/elements.ts";
 import type { Turn } from "../core/types.ts";
 
 export const FETCH_TASK = "composeExtension/fetchTask";
@@ -42,15 +42,12 @@ export function messageText(content: string | undefined, contentType: string | u
 
 /** Dialogs do not run Universal Actions: every Action.Execute becomes an Action.Submit carrying its verb. */
 export function forDialog(card: AdaptiveCard): AdaptiveCard {
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
-    if (!node || typeof node !== "object") return node;
-    const o: Record<string, unknown> = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+  const toSubmit = (o: Record<string, unknown>) => {
     if (o.type !== "Action.Execute") return o;
     const { verb, data, type: _type, fallback: _fallback, ...rest } = o;
     return { ...rest, type: "Action.Submit", data: { ...((data as Record<string, unknown>) ?? {}), verb } };
   };
-  return walk(card) as AdaptiveCard;
+  return mapObjects(card, toSubmit) as AdaptiveCard;
 }
 
 function dialog(title: string, card: AdaptiveCard) {

@@ -1,7 +1,7 @@
 // Reply → Teams: cards become message activities; the card that replaces the
 // clicked one becomes the invoke response (Universal Actions refresh it in place).
 import { ActivityTypes, CardFactory, MessageFactory, type Activity, type AdaptiveCardInvokeResponse, type TurnContext } from "botbuilder";
-import type { AdaptiveCard } from "../../cards/elements.ts";
+import { mapObjects, type AdaptiveCard } from "../../cards/elements.ts";
 import type { Logger } from "../../log.ts";
 import type { Reply } from "../core/types.ts";
 
@@ -17,19 +17,14 @@ const ERROR = "application/vnd.microsoft.error";
  */
 export function forTeams(card: AdaptiveCard, viewer?: string): AdaptiveCard {
   const { refresh, ...rest } = card;
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
-    if (!node || typeof node !== "object") return node;
-    const o: Record<string, unknown> = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
-    if (o.type === "Action.Execute" && o.fallback === undefined) {
-      const { title, data, style, associatedInputs } = o;
-      o.fallback = { type: "Action.Submit", title, data, ...(style ? { style } : {}), ...(associatedInputs ? { associatedInputs } : {}) };
-    }
-    return o;
+  const withFallback = (o: Record<string, unknown>) => {
+    if (o.type !== "Action.Execute" || o.fallback !== undefined) return o;
+    const { title, data, style, associatedInputs } = o;
+    return { ...o, fallback: { type: "Action.Submit", title, data, ...(style ? { style } : {}), ...(associatedInputs ? { associatedInputs } : {}) } };
   };
   // The refresh action is sent by Teams itself, never shown: no fallback; without a viewer, no refresh.
   const userIds = refresh?.userIds ?? (viewer ? [viewer] : []);
-  return { ...(walk(rest) as AdaptiveCard), ...(refresh && userIds.length ? { refresh: { ...refresh, userIds } } : {}) };
+  return { ...(mapObjects(rest, withFallback) as AdaptiveCard), ...(refresh && userIds.length ? { refresh: { ...refresh, userIds } } : {}) };
 }
 
 export function cardMessage(card: AdaptiveCard, viewer?: string): Partial<Activity> {

@@ -58,7 +58,9 @@ ${linked ? html`<dt>${t("portfolio.need.linked")}</dt><dd>${linked}</dd>` : ""}
   const history = html`<h2>${t("portfolio.need.history")}</h2><ol class="history">${view.history.map((e) => html`<li>${eventText(card, e)}</li>`)}</ol>`;
 
   const similar = html`<h2>${t("portfolio.need.similar")}</h2>${
-    view.similar.length
+    view.similar === null
+      ? html`<p id="similar-pending">${t("portfolio.need.similar.pending")}</p>`
+      : view.similar.length
       ? html`<ul>${view.similar.map((s) => html`<li><a href="/portfolio/needs/${s.reference}">${s.reference}: ${s.title}</a> (${s.departmentName ?? "–"}, ${t(`need.status.${s.status}`)})</li>`)}</ul>`
       : html`<p>${t("portfolio.need.similar.none")}</p>`
   }`;

@@ -12,6 +12,8 @@ export interface NeedsPage {
   rows: PortfolioRow[];
   total: number;
   pages: number;
+  /** A search had to wait for the similar-needs index (just after a start). */
+  searchPending?: boolean;
   departments: Department[];
   workPackages: WorkPackage[];
 }
@@ -69,7 +71,7 @@ ${select(ctx, "wp", "portfolio.filter.wp", data.workPackages.map((w) => ({ value
 <td data-label="${t("portfolio.col.reported")}">${formatDate(ctx, r.createdAt)}</td>
 </tr>`,
       )}</tbody></table>`
-    : html`<p class="notice">${t("portfolio.results.none")}</p>`;
+    : html`<p class="notice">${t(data.searchPending ? "portfolio.results.searchPending" : "portfolio.results.none")}</p>`;
 
   const page = f.page;
   const pagination =

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Need_status_updatedAt_idx" ON "Need"("status", "updatedAt");
+
