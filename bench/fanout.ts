@@ -12,6 +12,10 @@
 //
 //   BENCH_FANOUT_RTT=0,100,300   round trips to run, one row pair each (ms)
 //   BENCH_FANOUT_SCALE=0.2       a fifth of the pings (a quick run)
+//   BENCH_FANOUT_REPLICAS=3      three server processes (src/main.ts, JOBS=true)
+//                                sending instead of one worker in this process, on
+//                                PostgreSQL: run under scripts/withPostgres.sh. They
+//                                share the rate limiter through the database.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -26,6 +30,8 @@ import { createLogger } from "../src/log.ts";
 import { openStore } from "../src/store/index.ts";
 import { seedDemo } from "../src/store/seed.ts";
 import { createRateWindows } from "../test/helpers/rateWindows.ts";
+import { createDatabase, onPostgres } from "../test/helpers/postgres.ts";
+import { startReplica, type Replica } from "../test/helpers/replicas.ts";
 import { drainOutbox, tempDbUrl } from "./lib.ts";
 
 const TENANTS = 3;
@@ -37,6 +43,25 @@ const CHANNELS = 100;
 const PINGS_PER_CHANNEL = 4 * PINGS_PER_PERSON;
 
 const ROUND_TRIPS = (process.env.BENCH_FANOUT_RTT ?? "0,100,300").split(",").map(Number);
+/** Server processes sending (BENCH_FANOUT_REPLICAS); 0: the worker in this process, on SQLite. */
+const REPLICAS = Number(process.env.BENCH_FANOUT_REPLICAS ?? 0);
+if (REPLICAS > 0 && !onPostgres) throw new Error("BENCH_FANOUT_REPLICAS needs PostgreSQL: scripts/withPostgres.sh npm run bench -- fanout");
+
+/**
+ * Replicas send everything queued: started first (nothing due yet), then the
+ * pings are queued and the clock runs until none is pending. Returns seconds.
+ */
+async function drainWithReplicas(url: string, env: Record<string, string>, queue: () => Promise<void>, pending: () => Promise<number>, limitMs: number): Promise<number> {
+  const replicas: Replica[] = await Promise.all(Array.from({ length: REPLICAS }, () => startReplica(url, { JOBS: "true", SEED: "false", ...env })));
+  try {
+    await queue();
+    const t0 = performance.now();
+    while ((await pending()) > 0 && performance.now() < t0 + limitMs) await new Promise((r) => setTimeout(r, 100));
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await Promise.all(replicas.map((r) => r.stop()));
+  }
+}
 
 async function startLimitedPlatforms(roundTripMs: number) {
   const windows = createRateWindows();
@@ -101,10 +126,12 @@ async function startLimitedPlatforms(roundTripMs: number) {
 /** One fan-out with the stand-ins answering after `roundTripMs`. */
 async function fanOut(roundTripMs: number) {
   const platforms = await startLimitedPlatforms(roundTripMs);
-  const url = tempDbUrl();
+  const database = REPLICAS > 0 ? await createDatabase("bench_fanout") : undefined;
+  const url = database?.url ?? tempDbUrl();
   const store = await openStore(url);
   await seedDemo(store);
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", SLACK_SIGNING_SECRET: "bench", SLACK_BOT_TOKEN: "xoxb-bench", SLACK_API_URL: `${platforms.url}/api/` }, "/nonexistent/.env");
+  const slackEnv = { SLACK_SIGNING_SECRET: "bench", SLACK_BOT_TOKEN: "xoxb-bench", SLACK_API_URL: `${platforms.url}/api/` };
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", ...slackEnv }, "/nonexistent/.env");
   const log = createLogger("silent");
   const app = createApp({ config, store, log });
   app.deliverers.set("teams", createTeamsDeliverer({ adapter: createTeamsAdapter(config, log, { connectorRetries: false }), app }));
@@ -133,15 +160,25 @@ async function fanOut(roundTripMs: number) {
       messages.push({ dedupeKey: `bench:${n}`, target: `slack:CBENCH${c % CHANNELS}`, kind: "bench", payload: JSON.stringify(card([paragraph(`Benchmark ping bench-ping-${n++}`)])) });
     }
   }
-  const now = new Date();
-  for (let i = 0; i < messages.length; i += 2000) await store.db.outboxMessage.createMany({ data: messages.slice(i, i + 2000).map((m) => ({ ...m, availableAt: now, createdAt: now })) });
+  const enqueue = async () => {
+    const now = new Date();
+    for (let i = 0; i < messages.length; i += 2000) await store.db.outboxMessage.createMany({ data: messages.slice(i, i + 2000).map((m) => ({ ...m, availableAt: now, createdAt: now })) });
+  };
   const total = messages.length;
   const idealSeconds = Math.max((PEOPLE_PER_TENANT * PINGS_PER_PERSON) / PLATFORM_LIMITS.teamsTenant[0].limit, PINGS_PER_CHANNEL / PLATFORM_LIMITS.slackChannel[0].limit);
   const allowedRate = total / idealSeconds;
 
-  const seconds = await drainOutbox(app, 10 * idealSeconds * 1000);
+  let seconds: number;
+  if (REPLICAS > 0) {
+    const pending = () => store.db.outboxMessage.count({ where: { kind: "bench", status: "pending" } });
+    seconds = await drainWithReplicas(url, slackEnv, enqueue, pending, 10 * idealSeconds * 1000);
+  } else {
+    await enqueue();
+    seconds = await drainOutbox(app, 10 * idealSeconds * 1000);
+  }
   const statuses = await store.outbox.countByStatus();
   await store.close();
+  await database?.drop();
   await platforms.close();
 
   const delivered = platforms.received.size;
@@ -149,11 +186,11 @@ async function fanOut(roundTripMs: number) {
   const lost = total - delivered;
   const rate = delivered / seconds;
   const share = rate / allowedRate;
-  const raw = { roundTripMs, total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, statuses };
+  const raw = { roundTripMs, replicas: REPLICAS, total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, statuses };
   return {
     rows: [
       {
-        benchmark: `fan-out ${total.toLocaleString("en")} pings (Teams 3 tenants, Slack ${CHANNELS} channels), round trip ${roundTripMs} ms: rate`,
+        benchmark: `fan-out ${total.toLocaleString("en")} pings (Teams 3 tenants, Slack ${CHANNELS} channels), ${REPLICAS > 0 ? `${REPLICAS} replicas on PostgreSQL` : "one process on SQLite"}, round trip ${roundTripMs} ms: rate`,
         value: `${rate.toFixed(1)}/s in ${seconds.toFixed(1)} s`,
         baseline: `${allowedRate}/s allowed (ideal ${idealSeconds} s)`,
         ratio: +share.toFixed(2),

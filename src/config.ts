@@ -43,6 +43,7 @@ const variables = z.object({
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   OUTBOX_RETRY_HOURS: z.coerce.number().positive().max(720).default(24),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  OUTBOX_PACING_MARGIN_MS: z.coerce.number().int().min(0).max(2000).default(60),
   ORG_FILE: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   PUBLIC_URL: z.string().url().regex(/^https?:\/\//, "must be an http(s) URL").optional(),
@@ -104,6 +105,8 @@ const schema = variables.transform((env) => {
     outboxRetryMs: Math.round(env.OUTBOX_RETRY_HOURS * 3_600_000),
     // After how many days a sent message's payload (personal data) is pruned.
     outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
+    // How much longer than the platform's each rate-limit window is counted (src/jobs/pacing.ts, WINDOW_MARGIN_MS).
+    outboxPacingMarginMs: env.OUTBOX_PACING_MARGIN_MS,
     orgFile: env.ORG_FILE,
     // Unset: /metrics is open in development and not served in production.
     metricsToken: env.METRICS_TOKEN,

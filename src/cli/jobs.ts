@@ -4,6 +4,7 @@ import { CronExpressionParser } from "cron-parser";
 import { DateTime } from "luxon";
 import { createApp, type App } from "../app.ts";
 import { loadConfig } from "../config.ts";
+import { registerOutboundDeliverers } from "../bots/outbound.ts";
 import { allJobs } from "../jobs/index.ts";
 import { runJob } from "../jobs/scheduler.ts";
 import { createLogger } from "../log.ts";
@@ -62,6 +63,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     now = at.toJSDate();
   }
   return withApp(async (app) => {
+    // The outbox job sends to Teams and Slack like a replica does.
+    if (job.name === "outbox" && !dryRun) await registerOutboundDeliverers(app);
     const at = now ?? app.clock();
     io.out(`${job.name}: ${dryRun ? "dry run (nothing is changed or sent) " : ""}as of ${at.toISOString()}`);
     const result = await runJob(app, job, { now: at, dryRun, out: (line) => io.out(`  ${line}`) });

@@ -28,7 +28,7 @@ import { translator } from "../i18n/index.ts";
 import { DeliveryError, type Deliverer, type DeliveryTarget } from "../bots/delivery.ts";
 import type { Platform } from "../domain/types.ts";
 import type { OutboxMessage, OutboxOutcome } from "../store/outbox.ts";
-import { createLagMonitor, createMemoryLimiter, PLATFORM_LIMITS, type Limiter, type LimitKey } from "./pacing.ts";
+import { createDatabaseLimiter, createLagMonitor, PLATFORM_LIMITS, type Limiter, type LimitKey } from "./pacing.ts";
 import type { Job, JobContext } from "./types.ts";
 
 export interface OutboxWorkerOptions {
@@ -36,7 +36,11 @@ export interface OutboxWorkerOptions {
   owner?: string;
   /** How long a claim holds without renewal (default OUTBOX_LEASE_SECONDS). */
   leaseMs?: number;
-  /** Most messages held at once (claimed, waiting for their turn or being sent). */
+  /**
+   * Most messages held at once (claimed, waiting for their turn or being
+   * sent). A drain holds fewer: what it sent in the last seconds, so replicas
+   * share a small queue instead of the first one claiming it all.
+   */
   maxHeld?: number;
   /** Sends in flight at once (to different targets). */
   concurrency?: number;
@@ -56,7 +60,16 @@ export interface DrainResult {
 }
 
 type Resolved =
-  | { kind: "deliver"; platform: Platform; deliverer: Deliverer; target: DeliveryTarget; keys: LimitKey[]; accountId: number | null }
+  | {
+      kind: "deliver";
+      platform: Platform;
+      deliverer: Deliverer;
+      target: DeliveryTarget;
+      keys: LimitKey[];
+      /** The limits of the deliverer's preparation (a Slack DM opened first: a workspace-wide Web API method). */
+      prepareKeys: LimitKey[];
+      accountId: number | null;
+    }
   | { kind: "wait"; platform: string; reason: string }
   | { kind: "fail"; platform: string; reason: string };
 
@@ -68,6 +81,12 @@ const MAX_BACKOFF_MS = 15 * 60_000;
 /** A paused channel is probed after 30 s, then after twice as long each time, at most every 15 min. */
 const FIRST_PROBE_MS = 30_000;
 const CLAIM_CHUNK = 250;
+/** A drain starts by holding this many (or maxHeld, if less), and holds more as it shows it sends them. */
+const MIN_HELD = 64;
+/** A drain holds what it sent in about this long (at most a quarter of the lease). */
+const HOLD_MS = 5000;
+/** Its send rate is measured over this long. */
+const RATE_WINDOW_MS = 2000;
 
 /**
  * Backoff after the n-th failed attempt: 10 s, 20 s, 40 s … at most 15 min,
@@ -93,6 +112,11 @@ function limitKeys(platform: Platform, tenant: string, conversation: string): Li
   }
   if (platform === "slack") return [{ key: `slack:channel:${conversation}`, windows: PLATFORM_LIMITS.slackChannel }];
   return [];
+}
+
+/** A Slack DM not opened yet is opened first with conversations.open, counted per workspace. */
+function prepareKeys(platform: Platform, tenant: string, opened: boolean): LimitKey[] {
+  return platform === "slack" && !opened ? [{ key: `slack:workspace:${tenant}`, windows: PLATFORM_LIMITS.slackWorkspace }] : [];
 }
 
 /** A counting semaphore: the send slots. */
@@ -197,11 +221,13 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const owner = options.owner ?? processOwner();
   const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
   const maxHeld = options.maxHeld ?? 1000;
+  const holdMs = Math.min(HOLD_MS, leaseMs / 4);
   const concurrency = options.concurrency ?? 128;
   const sendTimeoutMs = options.sendTimeoutMs ?? Math.min(30_000, Math.round(leaseMs / 3));
   const maxPaceWaitMs = options.maxPaceWaitMs ?? 10_000;
   const retryMs = app.config.outboxRetryMs;
-  const limiter = options.limiter ?? createMemoryLimiter({ lag: createLagMonitor() });
+  // Shared through the database by every process that sends (replicas, the CLI).
+  const limiter = options.limiter ?? createDatabaseLimiter(app.store.rateLimits, { marginMs: app.config.outboxPacingMarginMs, lag: createLagMonitor() });
   const random = options.random ?? Math.random;
   const { store, metrics, log } = app;
   const writer = createWriter((outcomes) => store.outbox.record(owner, outcomes));
@@ -224,11 +250,12 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           deliverer: app.deliverers.get(account.platform)!,
           target: { kind: "person", person, account },
           keys: limitKeys(account.platform, account.tenantId, `account:${account.id}`),
+          prepareKeys: prepareKeys(account.platform, account.tenantId, account.conversationRef !== null),
           accountId: account.id,
         };
       }
       const web = app.deliverers.get("web");
-      if (web && app.config.webChat) return { kind: "deliver", platform: "web", deliverer: web, target: { kind: "person", person, account: null }, keys: [], accountId: null };
+      if (web && app.config.webChat) return { kind: "deliver", platform: "web", deliverer: web, target: { kind: "person", person, account: null }, keys: [], prepareKeys: [], accountId: null };
       const elsewhere = (await store.people.accountsOf(person.id)).find((a) => !a.unreachableAt);
       if (elsewhere) return { kind: "wait", platform: elsewhere.platform, reason: `no ${elsewhere.platform} deliverer in this process` };
       return { kind: "fail", platform: "unknown", reason: `unreachable: ${person.displayName} has no reachable chat account` };
@@ -236,7 +263,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     const { platform, id } = address;
     const deliverer = app.deliverers.get(platform);
     if (!deliverer) return { kind: "wait", platform, reason: `no ${platform} deliverer in this process` };
-    return { kind: "deliver", platform, deliverer, target: { kind: "channel", id }, keys: limitKeys(platform, "", `channel:${id}`), accountId: null };
+    return { kind: "deliver", platform, deliverer, target: { kind: "channel", id }, keys: limitKeys(platform, "", `channel:${id}`), prepareKeys: [], accountId: null };
   }
 
   /** Pauses a channel; a failed probe doubles the pause, other sends failing in the same pause leave it as it is. */
@@ -276,11 +303,14 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
   const held = new Map<number, { message: OutboxMessage; leaseUntil: number }>();
   const inFlight = new Set<number>();
 
-  async function drainOnce(now: Date, ctx: Pick<JobContext, "dryRun" | "out">): Promise<DrainResult> {
+  async function drainOnce(now: Date, called: number, ctx: Pick<JobContext, "dryRun" | "out">): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
-    // The drain's clock: `now` plus the real time since it started, so a retry
-    // is reckoned from the answer, not from the start of the drain.
-    const started = performance.now();
+    // The drain's clock: `now` plus the real time since drain() was called
+    // (not since this drain started: it may have waited for the one before),
+    // so a retry is reckoned from the answer, and the reservations this
+    // process makes in the shared limiter are on the same clock as everyone's.
+    const started = called;
+    const began = performance.now();
     const clock = () => now.getTime() + Math.round(performance.now() - started);
     const slots = createSlots(concurrency);
     const chains = new Map<string, OutboxMessage[]>();
@@ -298,6 +328,20 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     };
     const running = new Set<Promise<void>>();
     let progressed: () => void = () => {};
+    // When messages left the drain (sent, retried, failed, given back), for its rate.
+    const done: number[] = [];
+    /**
+     * How many to hold: what this drain got through in the last HOLD_MS at
+     * its recent rate (the allowed rate, once the limits bind), between
+     * MIN_HELD and maxHeld. Holding more would only keep other replicas from
+     * messages this one cannot send soon.
+     */
+    const holdTarget = () => {
+      const now = performance.now();
+      while (done.length && done[0]! < now - RATE_WINDOW_MS) done.shift();
+      const measured = Math.min(RATE_WINDOW_MS, Math.max(500, now - began));
+      return Math.min(maxHeld, Math.max(MIN_HELD, Math.ceil((done.length / measured) * holdMs)));
+    };
 
     const record = async (outcome: OutboxOutcome): Promise<boolean> => {
       try {
@@ -334,18 +378,24 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     }
 
     /**
-     * Reserves the message's turn under its rate limits and then a send slot;
-     * a turn further away than maxPaceWaitMs gives the message back ("paced").
-     * The wait holds no slot, so other targets go meanwhile.
+     * Reserves the message's turn under these rate limits and waits for it;
+     * a turn further away than maxPaceWaitMs is not reserved (its wait is
+     * returned: the message goes back to the queue, "paced"). The wait holds
+     * no send slot, so other targets go meanwhile.
      */
-    async function takeTurn(keys: LimitKey[]): Promise<{ wait: number } | "stopped" | null> {
+    async function pace(keys: LimitKey[]): Promise<{ wait: number } | "stopped" | null> {
       const { wait, taken } = keys.length ? await limiter.take(keys, clock(), stopping ? 0 : maxPaceWaitMs) : { wait: 0, taken: true };
       if (!taken) return { wait };
       if (wait > 0) await sleep(wait);
       // Shutdown while waiting for the turn: nothing new starts.
-      if (stopping) return "stopped";
-      await slots.acquire();
-      return null;
+      return stopping ? "stopped" : null;
+    }
+
+    /** The message's turn (see pace), then a send slot. */
+    async function takeTurn(keys: LimitKey[]): Promise<{ wait: number } | "stopped" | null> {
+      const turn = await pace(keys);
+      if (turn === null) await slots.acquire();
+      return turn;
     }
 
     async function handle(message: OutboxMessage): Promise<Handled> {
@@ -380,8 +430,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       switch (e.failure) {
         case "rate_limited": {
           const wait = Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, e.retryAfterMs ?? 1000));
-          // The conversation or channel waits, for every sender sharing the limiter.
-          if (keys.length) await limiter.pause(keys[keys.length - 1]!.key, at + wait);
+          // Every key of the send waits (a Teams 429 does not say whether the
+          // conversation's or the tenant's limit was hit), for every sender:
+          // the limiter is shared through the database.
+          await Promise.all(keys.map((k) => limiter.pause(k.key, at + wait)));
           return retryOrGiveUp(message, platform, "rate_limited", wait, `rate_limited: ${e.message}`, "rateLimited");
         }
         case "transient":
@@ -404,21 +456,24 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     async function send(message: OutboxMessage, resolved: Extract<Resolved, { kind: "deliver" }>, pause: ChannelPause | undefined): Promise<Handled> {
       const { platform, deliverer, keys } = resolved;
       let target = resolved.target;
+      const stepAside = async (turn: { wait: number } | "stopped"): Promise<Handled> => {
+        if (turn !== "stopped") return retry(message, platform, "paced", clock() + turn.wait, null, "none");
+        await record({ id: message.id, kind: "release" });
+        return "released";
+      };
       // Opening the conversation first keeps the rate-limited send a single request.
       if (deliverer.prepare) {
+        const turn = await pace(resolved.prepareKeys);
+        if (turn) return stepAside(turn);
         try {
           target = await withTimeout(deliverer.prepare(target), sendTimeoutMs, late(message));
-          if (target !== resolved.target) resolvedTargets.set(message.target, Promise.resolve({ ...resolved, target }));
+          if (target !== resolved.target) resolvedTargets.set(message.target, Promise.resolve({ ...resolved, target, prepareKeys: [] }));
         } catch (err) {
-          return afterFailure(message, resolved, pause !== undefined, err);
+          return afterFailure(message, { ...resolved, keys: resolved.prepareKeys.length ? resolved.prepareKeys : keys }, pause !== undefined, err);
         }
       }
       const turn = await takeTurn(keys);
-      if (turn === "stopped") {
-        await record({ id: message.id, kind: "release" });
-        return "released";
-      }
-      if (turn) return retry(message, platform, "paced", clock() + turn.wait, null, "none");
+      if (turn) return stepAside(turn);
 
       let delivered: { ref: string };
       inFlight.add(message.id);
@@ -458,6 +513,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           outcome = "lost";
         }
         queue.shift();
+        done.push(performance.now());
         if (held.delete(message.id)) progressed();
         if (outcome !== "lost" && outcome !== "released") {
           result[outcome]++;
@@ -487,9 +543,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
 
     try {
       while (!stopping) {
-        const room = maxHeld - held.size;
+        const target = holdTarget();
+        const room = target - held.size;
         let claimed: OutboxMessage[] = [];
-        if (room >= Math.min(CLAIM_CHUNK, maxHeld / 2)) {
+        if (room >= Math.min(CLAIM_CHUNK, target / 2)) {
           const at = clock();
           claimed = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit: Math.min(room, CLAIM_CHUNK) }));
           for (const message of claimed) {
@@ -505,13 +562,13 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           }
         }
         if (held.size === 0) break;
-        if (claimed.length > 0 && held.size <= maxHeld / 2) continue;
+        if (claimed.length > 0 && held.size <= holdTarget() / 2) continue;
         // Claim again once half the room is free; when nothing was due, after a
         // moment (a message sent may let the next one to its target go) or when all is done.
         await new Promise<void>((resolve) => {
           const timer = claimed.length === 0 ? setTimeout(resolve, 200) : undefined;
           progressed = () => {
-            if (held.size === 0 || (claimed.length > 0 && held.size <= maxHeld / 2)) {
+            if (held.size === 0 || (claimed.length > 0 && held.size <= holdTarget() / 2)) {
               clearTimeout(timer);
               resolve();
             }
@@ -550,7 +607,8 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           return { sent: 0, retried: 0, failed: 0 };
         });
       }
-      const run = current.then(() => drainOnce(now, ctx));
+      const called = performance.now();
+      const run = current.then(() => drainOnce(now, called, ctx));
       current = run.catch(() => {});
       return run;
     },

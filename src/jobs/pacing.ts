@@ -2,6 +2,7 @@
 // platforms count them: sliding windows. The outbox asks before each send and
 // never waits holding a send slot: a key that must wait says for how long, and
 // the message steps aside (docs/PERFORMANCE.md, "Fan-out").
+import type { KeyLog } from "../store/rateLimits.ts";
 
 /** At most `limit` requests in any `ms` milliseconds. */
 export interface Window {
@@ -91,41 +92,160 @@ export function createLagMonitor(periodMs = 50): () => number {
   return () => Math.min(500, Math.max(0, recent));
 }
 
+/**
+ * What a limiter keeps of one key: the moments reserved for its sends
+ * (ascending) and a 429's pause (nothing goes to the key before it; 0: none).
+ */
+export type { KeyLog } from "../store/rateLimits.ts";
+
+/**
+ * Nothing real is reserved or paused further ahead than this: a reservation
+ * is at most the outbox's pacing wait (10 s) away, a 429 pauses at most 15 minutes.
+ */
+const MAX_AHEAD_MS = 3_600_000;
+
+/**
+ * Forgets what no window of `windows` looks at any more at `at`: times older
+ * than the longest window, and all but the last `limit` times of the largest
+ * window (no window counts further back). Times and a pause further ahead than
+ * any reservation or Retry-After can be from another clock (a test's
+ * fixed clock, a clock set back) and are dropped, so they cannot hold the key.
+ */
+export function trimLog(log: KeyLog, windows: readonly Window[], at: number, margin: number): void {
+  const longest = Math.max(...windows.map((w) => w.ms)) + margin + 500;
+  const most = Math.max(...windows.map((w) => w.limit));
+  const { times } = log;
+  let drop = 0;
+  while (drop < times.length && (times[drop]! <= at - longest || times.length - drop > most)) drop++;
+  if (drop) times.splice(0, drop);
+  while (times.length && times[times.length - 1]! > at + MAX_AHEAD_MS) times.pop();
+  if (log.pausedUntil > at + MAX_AHEAD_MS) log.pausedUntil = 0;
+}
+
+/**
+ * One reservation against the logs of `keys` (created when missing): the
+ * earliest moment all of them allow one more request, reserved in each when
+ * it is at most `maxWaitMs` after `at`. Shared by the memory and database
+ * limiters, so both count the same way.
+ */
+export function reserve(logs: Map<string, KeyLog>, keys: readonly LimitKey[], at: number, maxWaitMs: number, margin: number): { wait: number; taken: boolean } {
+  let wait = 0;
+  for (const { key, windows } of keys) {
+    let log = logs.get(key);
+    if (!log) logs.set(key, (log = { times: [], pausedUntil: 0 }));
+    trimLog(log, windows, at, margin);
+    // Every reservation is later than the ones before it, so each key's
+    // constraint is a moment to wait for, whatever the other keys say.
+    wait = Math.max(wait, windowWait(log.times, windows, at, margin), log.pausedUntil - at);
+  }
+  wait = Math.ceil(wait);
+  if (wait > maxWaitMs) return { wait, taken: false };
+  for (const { key } of keys) logs.get(key)!.times.push(at + wait);
+  return { wait, taken: true };
+}
+
+/** A 429 recorded in a key's log. */
+export function pauseLog(logs: Map<string, KeyLog>, key: string, until: number): void {
+  const log = logs.get(key) ?? { times: [], pausedUntil: 0 };
+  log.pausedUntil = Math.max(until, log.pausedUntil);
+  logs.set(key, log);
+}
+
 /** A limiter for one process: the windows in memory. `marginMs`: see WINDOW_MARGIN_MS. */
 export function createMemoryLimiter(options: { marginMs?: number; lag?: () => number } = {}): Limiter {
   const base = options.marginMs ?? WINDOW_MARGIN_MS;
   const lag = options.lag ?? (() => 0);
-  const sent = new Map<string, number[]>();
-  const paused = new Map<string, number>();
-  const longest = (windows: readonly Window[]) => Math.max(...windows.map((w) => w.ms)) + base + 500;
-
+  const logs = new Map<string, KeyLog>();
   return {
     async take(keys, at, maxWaitMs) {
-      const margin = base + lag();
-      let wait = 0;
-      for (const { key, windows } of keys) {
-        const times = sent.get(key) ?? [];
-        // Forget what no window looks at any more.
-        const keep = at - longest(windows);
-        let drop = 0;
-        while (drop < times.length && times[drop]! <= keep) drop++;
-        if (drop) times.splice(0, drop);
-        if (times.length === 0) sent.delete(key);
-        // Every reservation is later than the ones before it, so each key's
-        // constraint is a moment to wait for, whatever the other keys say.
-        wait = Math.max(wait, windowWait(times, windows, at, margin), (paused.get(key) ?? 0) - at);
-      }
-      wait = Math.ceil(wait);
-      if (wait > maxWaitMs) return { wait, taken: false };
-      for (const { key } of keys) {
-        const times = sent.get(key) ?? [];
-        times.push(at + wait);
-        sent.set(key, times);
-      }
-      return { wait, taken: true };
+      return reserve(logs, keys, at, maxWaitMs, base + lag());
     },
     async pause(key, until) {
-      paused.set(key, Math.max(until, paused.get(key) ?? 0));
+      pauseLog(logs, key, until);
+    },
+  };
+}
+
+/** Where the database limiter keeps its logs (src/store/rateLimits.ts). */
+export interface KeyLogStore {
+  /**
+   * In one transaction: locks the logs of `keys` (for every process sharing
+   * the database), hands them to `change` and writes back what it changed.
+   */
+  update(keys: string[], change: (logs: Map<string, KeyLog>) => void): Promise<void>;
+}
+
+/** Requests handled together in one transaction, at most. */
+const LIMITER_BATCH = 200;
+
+type LimiterRequest =
+  | { kind: "take"; keys: readonly LimitKey[]; at: number; since: number; maxWaitMs: number; resolve: (r: { wait: number; taken: boolean }) => void; reject: (err: unknown) => void }
+  | { kind: "pause"; key: string; until: number; resolve: () => void; reject: (err: unknown) => void };
+
+/**
+ * One limiter for every process that sends (replicas, a `jobs run outbox`
+ * beside the server): the logs live in the database, one row per key, and a
+ * 429's pause reaches every sender. The requests of this process that arrive
+ * while a transaction runs are reserved together in the next one, in arrival
+ * order: a handful of statements per batch, not per message, so one process
+ * sends as fast as with the memory limiter (docs/decisions/0006).
+ *
+ * A reservation is computed inside the transaction, after the key's lock is
+ * held, at the caller's clock advanced by the time it waited for it: the
+ * moment is never in the past of a reservation another process made before,
+ * and the wait handed back counts from the answer, not from the request.
+ */
+export function createDatabaseLimiter(store: KeyLogStore, options: { marginMs?: number; lag?: () => number } = {}): Limiter {
+  const base = options.marginMs ?? WINDOW_MARGIN_MS;
+  const lag = options.lag ?? (() => 0);
+  const queue: LimiterRequest[] = [];
+  let flushing = false;
+
+  async function flush() {
+    while (queue.length) {
+      const batch = queue.splice(0, LIMITER_BATCH);
+      const keys = [...new Set(batch.flatMap((r) => (r.kind === "take" ? r.keys.map((k) => k.key) : [r.key])))];
+      let results: ({ wait: number; taken: boolean; at: number; since: number } | undefined)[] = [];
+      try {
+        await store.update(keys, (logs) => {
+          const margin = base + lag();
+          const now = performance.now();
+          results = batch.map((r) => {
+            if (r.kind === "pause") return void pauseLog(logs, r.key, r.until);
+            const at = r.at + Math.round(now - r.since);
+            return { ...reserve(logs, r.keys, at, r.maxWaitMs, margin), at, since: r.since };
+          });
+        });
+      } catch (err) {
+        for (const r of batch) r.reject(err);
+        continue;
+      }
+      const answered = performance.now();
+      batch.forEach((r, i) => {
+        const result = results[i];
+        if (r.kind === "pause" || !result) return void (r as { resolve: () => void }).resolve();
+        // The wait from now: the reservation was made at `result.at`, a moment ago.
+        const late = Math.round(answered - result.since) - (result.at - r.at);
+        r.resolve({ wait: result.taken ? Math.max(0, result.wait - late) : result.wait, taken: result.taken });
+      });
+    }
+    flushing = false;
+  }
+
+  function enqueue(request: LimiterRequest) {
+    queue.push(request);
+    if (flushing) return;
+    // After this tick: the requests made in the same tick go in one batch.
+    flushing = true;
+    setImmediate(() => void flush());
+  }
+
+  return {
+    take(keys, at, maxWaitMs) {
+      return new Promise((resolve, reject) => enqueue({ kind: "take", keys, at, since: performance.now(), maxWaitMs, resolve, reject }));
+    },
+    pause(key, until) {
+      return new Promise((resolve, reject) => enqueue({ kind: "pause", key, until, resolve, reject }));
     },
   };
 }

@@ -2,7 +2,9 @@
 // 2,100 a day). Once a day: the payload of a message sent more than
 // OUTBOX_RETENTION_DAYS ago is blanked, of a failed one 90 days after its last
 // attempt (time to look into it and retry); job runs go after 30 days. The
-// outbox rows stay, so a dedupe key is never reused.
+// outbox rows stay, so a dedupe key is never reused. The shared rate limiter's
+// rows of keys unused for two hours go too.
+import { RATE_LIMIT_KEY_RETENTION_MS } from "../store/rateLimits.ts";
 import type { Job } from "./types.ts";
 
 const DAY_MS = 86_400_000;
@@ -11,7 +13,7 @@ export const JOB_RUN_RETENTION_DAYS = 30;
 
 export const retentionJob: Job = {
   name: "retention",
-  description: `prunes sent outbox payloads after OUTBOX_RETENTION_DAYS, failed ones after ${FAILED_RETENTION_DAYS} days, job runs after ${JOB_RUN_RETENTION_DAYS} days`,
+  description: `prunes sent outbox payloads after OUTBOX_RETENTION_DAYS, failed ones after ${FAILED_RETENTION_DAYS} days, job runs after ${JOB_RUN_RETENTION_DAYS} days, rate-limit keys unused for 2 hours`,
   schedule: "40 3 * * *",
   async run({ app, now, dryRun, out }) {
     const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
@@ -24,6 +26,7 @@ export const retentionJob: Job = {
     }
     const pruned = await app.store.outbox.prunePayloads({ sentBefore, failedBefore });
     const jobRuns = await app.store.jobRuns.prune(jobRunsBefore);
+    await app.store.rateLimits.prune(new Date(now.getTime() - RATE_LIMIT_KEY_RETENTION_MS));
     return {
       summary: `${pruned.sent} sent and ${pruned.failed} failed payloads pruned, ${jobRuns} job runs deleted`,
       counts: { sent: pruned.sent, failed: pruned.failed, jobRuns },

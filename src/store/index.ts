@@ -18,6 +18,7 @@ import { createNeedsRepository } from "./needs.ts";
 import { createOrganisationRepository } from "./organisation.ts";
 import { createOutboxRepository } from "./outbox.ts";
 import { createPeopleRepository } from "./people.ts";
+import { createRateLimitsRepository } from "./rateLimits.ts";
 import { createResearchRepository } from "./research.ts";
 import { createPortfolioRepository } from "./portfolio.ts";
 import { createSettingsRepository } from "./settings.ts";
@@ -35,6 +36,7 @@ export function createRepositories(db: Tx, kind: DatabaseKind, cache: ReadCache 
     initiatives: createInitiativesRepository(db),
     digests: createDigestsRepository(db),
     outbox: createOutboxRepository(db, kind),
+    rateLimits: createRateLimitsRepository(db, kind),
     webChat: createWebChatRepository(db),
     inbound: createInboundRepository(db),
     audit: createAuditRepository(db),

@@ -20,6 +20,8 @@ export interface ConnectorCall {
   authorization?: string;
   /** The HTTP status it was answered with (unset while unanswered). */
   status?: number;
+  /** When it arrived (Date.now(): comparable with other processes' clocks on this machine). */
+  at: number;
 }
 
 export interface Failure {
@@ -94,6 +96,7 @@ export async function startBotConnector(): Promise<BotConnector> {
       activityId: req.params.activityId ? String(req.params.activityId) : undefined,
       body: req.body,
       authorization: req.headers.authorization,
+      at: Date.now(),
     };
     calls.push(call);
     // Limits count on arrival, as the service does; the answer comes a round trip later.
@@ -139,7 +142,7 @@ export async function startBotConnector(): Promise<BotConnector> {
   server.put("/v3/conversations/:conversationId/activities/:activityId", record("update"));
   server.get("/v3/conversations/:conversationId/members/:memberId", record("member"));
   server.use((req, res) => {
-    calls.push({ method: req.method, kind: "send", conversationId: `unhandled ${req.path}`, body: req.body });
+    calls.push({ method: req.method, kind: "send", conversationId: `unhandled ${req.path}`, body: req.body, at: Date.now() });
     res.status(404).json({ error: { code: "NotFound", message: req.path } });
   });
 

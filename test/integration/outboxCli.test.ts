@@ -112,7 +112,7 @@ describe("the coordinators' digest", () => {
 });
 
 describe("retention job", () => {
-  it("blanks sent payloads after OUTBOX_RETENTION_DAYS and failed ones 90 days after their last attempt, and deletes old job runs", async () => {
+  it("blanks sent payloads after OUTBOX_RETENTION_DAYS and failed ones 90 days after their last attempt, and deletes old job runs and unused rate-limit keys", async () => {
     const day = 86_400_000;
     const now = new Date("2026-06-30T03:40:00Z");
     const ago = (days: number) => new Date(now.getTime() - days * day);
@@ -125,6 +125,9 @@ describe("retention job", () => {
     ];
     await db.store.db.outboxMessage.createMany({ data: rows.map((r) => ({ ...r, target: "person:1", kind: "test.notice", payload: JSON.stringify(card(r.dedupeKey)), createdAt: ago(300), availableAt: ago(300) })) });
     await db.store.db.jobRun.createMany({ data: [{ job: "digest", slot: "old", owner: "x", startedAt: ago(31) }, { job: "digest", slot: "new", owner: "x", startedAt: ago(29) }] });
+    // The shared rate limiter's rows: one unused for three hours, one used an hour ago.
+    const hour = 3_600_000;
+    await db.store.db.rateLimitKey.createMany({ data: [{ key: "teams:tenant:old", lastAt: now.getTime() - 3 * hour }, { key: "teams:tenant:recent", lastAt: now.getTime() - hour }] });
 
     const t = clockedApp(db, { OUTBOX_RETENTION_DAYS: "30" });
     expect(await t.tick("retention", now.toISOString())).toBe("1 sent and 1 failed payloads pruned, 1 job runs deleted");
@@ -140,6 +143,7 @@ describe("retention job", () => {
     expect(await db.store.outbox.enqueue({ dedupeKey: "sent-old", target: "person:1", kind: "test.notice", payload: {} })).toBe(false);
     expect(await db.store.outbox.retryFailed({ all: true }, now)).toBe(1);
     expect((await db.store.db.jobRun.findMany({ where: { job: "digest" } })).map((r) => r.slot)).toEqual(["new"]);
+    expect((await db.store.db.rateLimitKey.findMany()).map((r) => r.key)).toEqual(["teams:tenant:recent"]);
     // A second run finds nothing more to do (the run itself adds a job run row).
     expect(await t.tick("retention", now.toISOString())).toBe("0 sent and 0 failed payloads pruned, 0 job runs deleted");
   });

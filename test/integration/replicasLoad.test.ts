@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { startBotConnector, type BotConnector } from "../helpers/botConnector.ts";
 import { onPostgres } from "../helpers/postgres.ts";
 import { metricValue, runCli, startReplica, type Replica } from "../helpers/replicas.ts";
-import { BOT } from "../helpers/teams.ts";
+import { endProcessTest, outOfOrder, pendingLoad, queueLoad, received, teamsPeople, waitFor } from "../helpers/outboxLoad.ts";
 
 /** Messages in the load test: 10,000 in CI; REPLICA_TEST_MESSAGES=1000 for a quicker local run. */
 const MESSAGES = Number(process.env.REPLICA_TEST_MESSAGES ?? 10_000);
@@ -17,81 +17,11 @@ let db: TestDb | undefined;
 let connector: BotConnector | undefined;
 let replicas: Replica[] = [];
 afterEach(async () => {
-  for (const r of replicas) r.process.kill("SIGKILL");
-  await Promise.all(replicas.map((r) => r.exited));
-  replicas = [];
-  await connector?.close();
-  connector = undefined;
-  await db?.cleanup();
-  db = undefined;
+  await endProcessTest({ servers: replicas, connector, db });
+  [replicas, connector, db] = [[], undefined, undefined];
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 const sum = (outputs: string[], pattern: RegExp) => outputs.reduce((n, out) => n + Number(pattern.exec(out)?.[1] ?? NaN), 0);
-
-/**
- * People with a Teams 1:1 chat whose serviceUrl is the stand-in, spread over
- * tenants so the per-tenant and per-conversation pacing does not dominate.
- */
-async function teamsPeople(store: TestDb["store"], serviceUrl: string, count: number, tenants: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const tenantId = `tenant-load-${i % tenants}`;
-    const user = { id: `29:load-${i}`, name: `Last Testperson ${i}`, aadObjectId: `aad-load-${i}` };
-    const ref = { channelId: "msteams", serviceUrl, tenantId, bot: BOT, user, conversation: { id: `a:load-${i}`, conversationType: "personal", isGroup: false, tenantId } };
-    const person = await store.db.person.create({
-      data: {
-        displayName: user.name,
-        email: `load.${i}@stockholm.example`,
-        accounts: { create: { platform: "teams", tenantId, userId: user.id, conversationRef: JSON.stringify(ref) } },
-      },
-    });
-    ids.push(person.id);
-  }
-  return ids;
-}
-
-/** `count` due messages to these people, each card carrying its dedupe key. */
-async function queueLoad(store: TestDb["store"], people: number[], count: number): Promise<void> {
-  const now = new Date();
-  for (let from = 0; from < count; from += 2000) {
-    await store.db.outboxMessage.createMany({
-      data: Array.from({ length: Math.min(2000, count - from) }, (_, k) => {
-        const i = from + k;
-        return {
-          dedupeKey: `load:${i}`,
-          target: `person:${people[i % people.length]}`,
-          kind: "load.notice",
-          payload: JSON.stringify({ type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: `load:${i}`, wrap: true }] }),
-          availableAt: now,
-          createdAt: now,
-        };
-      }),
-    });
-  }
-}
-
-/** How often the stand-in received each load message. */
-function received(connector: BotConnector): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const call of connector.calls) {
-    if (call.kind !== "send") continue;
-    const key = /load:\d+/.exec(JSON.stringify(call.body))?.[0];
-    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
-}
-
-const pendingLoad = (store: TestDb["store"]) => store.db.outboxMessage.count({ where: { kind: "load.notice", status: "pending" } });
 
 describe.skipIf(!onPostgres)("replicas on one PostgreSQL database, under load and faults", () => {
   it("queue each status ping, reminder and digest once when three processes tick at the same moment, and send each once", async () => {
@@ -150,13 +80,7 @@ describe.skipIf(!onPostgres)("replicas on one PostgreSQL database, under load an
     expect(counts.size).toBe(MESSAGES);
     expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
     // Each person got their messages in queue order, whichever replica sent them.
-    const arrivals = new Map<string, number[]>();
-    for (const call of connector.calls) {
-      const i = /load:(\d+)/.exec(JSON.stringify(call.body))?.[1];
-      if (call.kind !== "send" || call.status !== 201 || i === undefined) continue;
-      arrivals.set(call.conversationId, [...(arrivals.get(call.conversationId) ?? []), Number(i)]);
-    }
-    expect([...arrivals.values()].filter((seq) => seq.some((n, k) => k > 0 && n < seq[k - 1]!))).toEqual([]);
+    expect(outOfOrder(connector)).toEqual([]);
     const rows = await db.store.db.outboxMessage.findMany({ where: { kind: "load.notice" }, select: { status: true, attempts: true, sentRef: true, leaseOwner: true, lastError: true } });
     expect(rows.filter((r) => r.status !== "sent" || !r.sentRef || r.leaseOwner !== null)).toEqual([]);
     // A send may fail once on a busy machine (a connection reset, a timeout) and be retried; it still arrives once (above).

@@ -1,7 +1,7 @@
 // The outbox's rate limiter: sliding windows as the platforms count them,
 // checked at given times (no real clock).
 import { describe, expect, it } from "vitest";
-import { createMemoryLimiter, PLATFORM_LIMITS, WINDOW_MARGIN_MS, windowWait } from "../../src/jobs/pacing.ts";
+import { createDatabaseLimiter, createMemoryLimiter, PLATFORM_LIMITS, WINDOW_MARGIN_MS, windowWait, type KeyLog } from "../../src/jobs/pacing.ts";
 
 const tenant = { key: "teams:tenant:t1", windows: PLATFORM_LIMITS.teamsTenant };
 const conversation = (id: string) => ({ key: `teams:conversation:${id}`, windows: PLATFORM_LIMITS.teamsConversation });
@@ -61,5 +61,75 @@ describe("rate limiter", () => {
     // Too far off: not reserved, and the next sender's turn is unchanged.
     expect(await limiter.take(channel, 0, 1000)).toEqual({ wait: 4 * step, taken: false });
     expect(await limiter.take(channel, 0, 10_000)).toEqual({ wait: 4 * step, taken: true });
+  });
+
+  it("ignores reservations and pauses from another clock (a test's fixed clock, a clock set back)", async () => {
+    const limiter = createMemoryLimiter();
+    const channel = [{ key: "slack:channel:C2", windows: PLATFORM_LIMITS.slackChannel }];
+    const months = 200 * 86_400_000;
+    expect(await limiter.take(channel, months, 0)).toMatchObject({ wait: 0 });
+    await limiter.pause("slack:channel:C2", months + 60_000);
+    // Months earlier: neither the reservation nor the pause holds the key.
+    expect(await limiter.take(channel, 0, 0)).toMatchObject({ wait: 0, taken: true });
+  });
+});
+
+describe("database limiter (its batching, over a stand-in for the rows)", () => {
+  /** Rows in memory, one update at a time, as the database's lock would have it; counts the transactions. */
+  function rows() {
+    const logs = new Map<string, KeyLog>();
+    let tail = Promise.resolve();
+    const store = {
+      transactions: 0,
+      update(keys: string[], change: (logs: Map<string, KeyLog>) => void) {
+        const run = tail.then(async () => {
+          store.transactions++;
+          const locked = new Map(keys.filter((k) => logs.has(k)).map((k) => [k, structuredClone(logs.get(k)!)]));
+          await new Promise((resolve) => setImmediate(resolve));
+          change(locked);
+          for (const [k, log] of locked) logs.set(k, log);
+        });
+        tail = run;
+        return run;
+      },
+    };
+    return { store, logs };
+  }
+
+  it("reserves many requests in one transaction, first come, first served, spaced as the memory limiter spaces them", async () => {
+    const { store, logs } = rows();
+    const shared = createDatabaseLimiter(store);
+    const memory = createMemoryLimiter();
+    const channel = [{ key: "slack:channel:C3", windows: PLATFORM_LIMITS.slackChannel }];
+    const at = 1_000_000;
+    const [fromDb, fromMemory] = await Promise.all([
+      Promise.all(Array.from({ length: 5 }, () => shared.take(channel, at, 10_000))),
+      Promise.all(Array.from({ length: 5 }, () => memory.take(channel, at, 10_000))),
+    ]);
+    expect(store.transactions).toBe(1);
+    const step = 1000 + WINDOW_MARGIN_MS;
+    expect(fromMemory.map((t) => t.wait)).toEqual([0, 1, 2, 3, 4].map((k) => k * step));
+    // The same spacing in the row (which keeps only what a 1-per-second window
+    // still needs: the last two), from the moment the transaction ran.
+    const times = logs.get("slack:channel:C3")!.times;
+    expect(times[1]! - times[0]!).toBe(step);
+    expect(times[1]).toBeGreaterThanOrEqual(at + 4 * step);
+    // Its waits count from its answer, a moment after `at`: never longer than
+    // the memory limiter's, one step apart (± 2 ms: each request's
+    // time since it was made is rounded to whole milliseconds).
+    expect(fromDb.every((t, i) => t.taken && t.wait <= fromMemory[i]!.wait + 1)).toBe(true);
+    expect(fromDb.slice(1).every((t, i) => Math.abs(t.wait - fromDb[i]!.wait - step) <= 2)).toBe(true);
+  });
+
+  it("fails the requests of a batch whose transaction fails, and serves the next batch", async () => {
+    let fail = true;
+    const { store } = rows();
+    const limiter = createDatabaseLimiter({
+      update: (keys, change) => (fail ? Promise.reject(new Error("database down")) : store.update(keys, change)),
+    });
+    const channel = [{ key: "slack:channel:C4", windows: PLATFORM_LIMITS.slackChannel }];
+    await expect(limiter.take(channel, 0, 0)).rejects.toThrow("database down");
+    fail = false;
+    expect(await limiter.take(channel, 0, 0)).toMatchObject({ taken: true });
   });
 });

@@ -7,7 +7,7 @@ import type { Config } from "../../config.ts";
 import type { ChannelMount } from "../../server.ts";
 import { slackBodyDepth } from "../jsonDepth.ts";
 import { registerCommands } from "./commands.ts";
-import { createDeliveryClient, createSlackDeliverer } from "./deliver.ts";
+import { appSlackDeliverer } from "./deliver.ts";
 import { registerEvents } from "./events.ts";
 import { registerInteractivity } from "./interactivity.ts";
 import { boltLogger } from "./logger.ts";
@@ -54,6 +54,6 @@ export function createSlackChannel(slack: SlackConfig): ChannelMount {
     registerCommands(bolt, deps);
     registerInteractivity(bolt, deps);
 
-    app.deliverers.set("slack", createSlackDeliverer({ store: app.store, client: createDeliveryClient(slack.botToken, slackApiUrl, logger), defaultLocale: app.config.defaultLocale, clock: app.clock, log: app.log, servesChoices: (verb) => app.router.hasForm(verb) }));
+    app.deliverers.set("slack", appSlackDeliverer(app, slack.botToken, slackApiUrl, logger));
   };
 }

@@ -3,6 +3,7 @@
 // can be updated in place. The client used here never retries by itself:
 // the outbox decides (Retry-After → rate_limited, gone → unreachable).
 import { webApi } from "@slack/bolt";
+import type { App } from "../../app.ts";
 import { translator } from "../../i18n/index.ts";
 import type { Locale } from "../../domain/types.ts";
 import type { Store } from "../../store/index.ts";
@@ -49,6 +50,11 @@ export function classifySlackFailure(err: unknown): DeliveryError {
  */
 export function createDeliveryClient(botToken: string, slackApiUrl: string, logger?: webApi.Logger, timeoutMs = 20_000): webApi.WebClient {
   return new webApi.WebClient(botToken, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: timeoutMs });
+}
+
+/** The Slack deliverer of a running app (the server's Slack channel, the CLI's outbox job). */
+export function appSlackDeliverer(app: App, botToken: string, slackApiUrl: string, logger?: webApi.Logger): Deliverer {
+  return createSlackDeliverer({ store: app.store, client: createDeliveryClient(botToken, slackApiUrl, logger), defaultLocale: app.config.defaultLocale, clock: app.clock, log: app.log, servesChoices: (verb) => app.router.hasForm(verb) });
 }
 
 export function createSlackDeliverer(deps: { store: Store; client: webApi.WebClient; defaultLocale: Locale; clock?: () => Date; log?: Pick<Logger, "warn">; servesChoices?: (verb: string) => boolean }): Deliverer {
