@@ -69,18 +69,28 @@ function teamsSubmitter(serviceUrl: string): Submitter {
 
 const slackUserId = (key: string) => `U${key.split(".")[0]!.toUpperCase()}`;
 
+/**
+ * Slack gives every opened modal a view id of its own, and Samordna refuses a
+ * second submission of the same view (id, hash, verb and data: a double click)
+ * with the need the first one saved. `i` starts again at 0 in every loop, so
+ * the view id is numbered for the whole run: a view per submission, as in
+ * Slack, or every loop after the first measured the refusal of repeats.
+ */
+let slackViews = 0;
+
 function slackSubmitter(): Submitter {
   return (baseUrl) => async (i) => {
     const p = PEOPLE[i % PEOPLE.length]!;
     const n = need(i);
+    const viewId = `VBENCH${++slackViews}`;
     const body = payload({
       type: "view_submission",
       team: { id: TEAM_ID, domain: "stockholm" },
       user: { id: slackUserId(p.key), team_id: TEAM_ID },
       api_app_id: "A0SAMORDNA",
-      trigger_id: `trigger-${i}`,
+      trigger_id: `trigger-${viewId}`,
       view: {
-        id: `VBENCH${i}`,
+        id: viewId,
         type: "modal",
         team_id: TEAM_ID,
         callback_id: "need.submit",
