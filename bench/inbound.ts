@@ -44,15 +44,35 @@ const need = (i: number) => ({ title: `Benchmark need ${i}`, problem: `A problem
 
 type Submitter = (baseUrl: string) => (i: number) => Promise<boolean>;
 
+/**
+ * Per target: false when an answer names a need reference an earlier answer
+ * named, i.e. the submission was taken for a repeat of an earlier one and
+ * refused (the need's submission key): that is not the path being measured,
+ * so it counts as an error. Answers without a reference (the bare echoes) pass.
+ */
+function newNeedsOnly(): (answer: string) => boolean {
+  const seen = new Set<string>();
+  return (answer) => {
+    const reference = /N-\d{4}-\d{4,}/.exec(answer)?.[0];
+    if (reference === undefined) return true;
+    if (seen.has(reference)) return false;
+    seen.add(reference);
+    return true;
+  };
+}
+
 function webSubmitter(personIds: number[]): Submitter {
-  return (baseUrl) => async (i) => {
-    const res = await fetch(`${baseUrl}/web/api/turn`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ personId: personIds[i % personIds.length], action: { verb: "need.submit", data: { ...need(i), skipSimilar: true } } }),
-    });
-    const body = (await res.json()) as { replace?: unknown };
-    return res.ok && body.replace !== undefined;
+  return (baseUrl) => {
+    const isNew = newNeedsOnly();
+    return async (i) => {
+      const res = await fetch(`${baseUrl}/web/api/turn`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ personId: personIds[i % personIds.length], action: { verb: "need.submit", data: { ...need(i), skipSimilar: true } } }),
+      });
+      const body = (await res.json()) as { replace?: unknown };
+      return res.ok && body.replace !== undefined && isNew(JSON.stringify(body.replace));
+    };
   };
 }
 
@@ -60,46 +80,60 @@ function teamsSubmitter(serviceUrl: string): Submitter {
   const users = PEOPLE.map((p) => teamsUser(p.key.split(".")[0]!, p.name));
   return (baseUrl) => {
     const chats = users.map((u) => teamsClient(baseUrl, serviceUrl, u));
+    const isNew = newNeedsOnly();
     return async (i) => {
       const reply = await chats[i % chats.length]!.execute("need.submit", { ...need(i), skipSimilar: true });
-      return reply.status === 200 && reply.body?.statusCode === 200 && reply.body?.value !== undefined;
+      return reply.status === 200 && reply.body?.statusCode === 200 && reply.body?.value !== undefined && isNew(JSON.stringify(reply.body.value));
     };
   };
 }
 
 const slackUserId = (key: string) => `U${key.split(".")[0]!.toUpperCase()}`;
 
+/**
+ * Slack gives every opened modal a view id of its own, and Samordna refuses a
+ * second submission of the same view (id, hash, verb and data: a double click)
+ * with the need the first one saved. `i` starts again at 0 in every loop, so
+ * the view id is numbered for the whole run: a view per submission, as in
+ * Slack, or every loop after the first measured the refusal of repeats.
+ */
+let slackViews = 0;
+
 function slackSubmitter(): Submitter {
-  return (baseUrl) => async (i) => {
-    const p = PEOPLE[i % PEOPLE.length]!;
-    const n = need(i);
-    const body = payload({
-      type: "view_submission",
-      team: { id: TEAM_ID, domain: "stockholm" },
-      user: { id: slackUserId(p.key), team_id: TEAM_ID },
-      api_app_id: "A0SAMORDNA",
-      trigger_id: `trigger-${i}`,
-      view: {
-        id: `VBENCH${i}`,
-        type: "modal",
-        team_id: TEAM_ID,
-        callback_id: "need.submit",
-        private_metadata: JSON.stringify({ data: { skipSimilar: true } }),
-        blocks: ["title", "problem", "urgency"].map((id) => ({ type: "input", block_id: id })),
-        state: {
-          values: {
-            title: { v: { type: "plain_text_input", value: n.title } },
-            problem: { v: { type: "plain_text_input", value: n.problem } },
-            urgency: { v: { type: "static_select", selected_option: { value: n.urgency } } },
+  return (baseUrl) => {
+    const isNew = newNeedsOnly();
+    return async (i) => {
+      const p = PEOPLE[i % PEOPLE.length]!;
+      const n = need(i);
+      const viewId = `VBENCH${++slackViews}`;
+      const body = payload({
+        type: "view_submission",
+        team: { id: TEAM_ID, domain: "stockholm" },
+        user: { id: slackUserId(p.key), team_id: TEAM_ID },
+        api_app_id: "A0SAMORDNA",
+        trigger_id: `trigger-${viewId}`,
+        view: {
+          id: viewId,
+          type: "modal",
+          team_id: TEAM_ID,
+          callback_id: "need.submit",
+          private_metadata: JSON.stringify({ data: { skipSimilar: true } }),
+          blocks: ["title", "problem", "urgency"].map((id) => ({ type: "input", block_id: id })),
+          state: {
+            values: {
+              title: { v: { type: "plain_text_input", value: n.title } },
+              problem: { v: { type: "plain_text_input", value: n.problem } },
+              urgency: { v: { type: "static_select", selected_option: { value: n.urgency } } },
+            },
           },
         },
-      },
-    });
-    const res = await slackRequest(baseUrl, SECRET, body, { contentType: "application/x-www-form-urlencoded" });
-    if (res.status !== 200) return false;
-    const answer = res.text ? (JSON.parse(res.text) as { response_action?: string }) : {};
-    // Samordna answers with the confirmation view; the bare app clears the modal.
-    return answer.response_action === "update" || answer.response_action === "clear";
+      });
+      const res = await slackRequest(baseUrl, SECRET, body, { contentType: "application/x-www-form-urlencoded" });
+      if (res.status !== 200) return false;
+      const answer = res.text ? (JSON.parse(res.text) as { response_action?: string }) : {};
+      // Samordna answers with the confirmation view; the bare app clears the modal.
+      return (answer.response_action === "update" || answer.response_action === "clear") && isNew(res.text);
+    };
   };
 }
 
