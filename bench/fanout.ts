@@ -68,8 +68,15 @@ async function startLimitedPlatforms(roundTripMs: number) {
   const over = (key: string, limits: readonly { limit: number; ms: number }[], now: number) => !windows.admit(key, limits, now);
   const answerLater = (fn: () => void) => (roundTripMs > 0 ? setTimeout(fn, roundTripMs * (0.8 + Math.random() * 0.4)) : fn());
   const received = new Map<string, number>();
-  const counts = { teams429: 0, slack429: 0, teamsSent: 0, slackSent: 0 };
+  const counts = { teams429: 0, teams429Tenant: 0, slack429: 0, teamsSent: 0, slackSent: 0 };
   const marker = (body: string) => /bench-ping-(\d+)/.exec(body)?.[1];
+  // First and last accepted request per limited key (tenant, channel): where the time goes.
+  const spans = new Map<string, { first: number; last: number }>();
+  const accepted = (key: string, now: number) => {
+    const span = spans.get(key);
+    if (span) span.last = now;
+    else spans.set(key, { first: now, last: now });
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -81,12 +88,15 @@ async function startLimitedPlatforms(roundTripMs: number) {
       if (teams) {
         const conversation = decodeURIComponent(teams[1]!);
         const tenant = /^a:bench-(t\d+)-/.exec(conversation)?.[1] ?? "unknown";
-        if (over(`tenant:${tenant}`, PLATFORM_LIMITS.teamsTenant, now) || over(`conversation:${conversation}`, PLATFORM_LIMITS.teamsConversation, now)) {
+        const overTenant = over(`tenant:${tenant}`, PLATFORM_LIMITS.teamsTenant, now);
+        if (overTenant || over(`conversation:${conversation}`, PLATFORM_LIMITS.teamsConversation, now)) {
           counts.teams429++;
+          if (overTenant) counts.teams429Tenant++;
           answerLater(() => res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end(JSON.stringify({ error: { code: "Throttled" } })));
           return;
         }
         counts.teamsSent++;
+        accepted(`tenant:${tenant}`, now);
         const m = marker(body);
         if (m) received.set(m, (received.get(m) ?? 0) + 1);
         const id = counts.teamsSent;
@@ -101,6 +111,7 @@ async function startLimitedPlatforms(roundTripMs: number) {
           return;
         }
         counts.slackSent++;
+        accepted(`channel:${channel}`, now);
         const m = marker(body);
         if (m) received.set(m, (received.get(m) ?? 0) + 1);
         const ts = `${1_700_000_000 + counts.slackSent}.000100`;
@@ -116,6 +127,18 @@ async function startLimitedPlatforms(roundTripMs: number) {
     url: `http://127.0.0.1:${port}`,
     received,
     counts,
+    /** Seconds from the first accepted request: the latest start of a key, and when each kind of key finished. */
+    timeline() {
+      const all = [...spans.values()];
+      const t0 = Math.min(...all.map((s) => s.first));
+      const of = (prefix: string) => [...spans.entries()].filter(([k]) => k.startsWith(prefix)).map(([, s]) => s);
+      const secs = (ms: number) => +((ms - t0) / 1000).toFixed(2);
+      const summary = (prefix: string) => {
+        const keys = of(prefix);
+        return keys.length ? { latestStart: secs(Math.max(...keys.map((s) => s.first))), lastEnd: secs(Math.max(...keys.map((s) => s.last))) } : null;
+      };
+      return { tenants: summary("tenant:"), channels: summary("channel:") };
+    },
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -177,6 +200,7 @@ async function fanOut(roundTripMs: number) {
     seconds = await drainOutbox(app, 10 * idealSeconds * 1000);
   }
   const statuses = await store.outbox.countByStatus();
+  const timeline = platforms.timeline();
   await store.close();
   await database?.drop();
   await platforms.close();
@@ -186,7 +210,7 @@ async function fanOut(roundTripMs: number) {
   const lost = total - delivered;
   const rate = delivered / seconds;
   const share = rate / allowedRate;
-  const raw = { roundTripMs, replicas: REPLICAS, total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, statuses };
+  const raw = { roundTripMs, replicas: REPLICAS, total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, timeline, statuses };
   return {
     rows: [
       {
