@@ -5,7 +5,6 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { DateTime } from "luxon";
 import type { KeyFigures } from "../domain/keyFigures.ts";
 import type { Locale } from "../domain/types.ts";
-import { renderPng, renderSvg } from "./render.ts";
 import { CHART_NAMES, chartSpecs, type ChartName, type ChartSpec } from "./specs.ts";
 
 export { CHART_NAMES, type ChartName, type ChartSpec } from "./specs.ts";
@@ -21,6 +20,14 @@ interface Period {
   svg: Map<string, RenderedChart[]>;
   png: Map<string, Buffer>;
 }
+
+/**
+ * The renderer (ECharts and resvg) is loaded when the first chart is drawn:
+ * the two take about 100 MiB of memory, which every process that never draws
+ * one (the CLI, job runners, most replicas between digests) would carry.
+ */
+let renderer: Promise<typeof import("./render.ts")> | undefined;
+const loadRenderer = () => (renderer ??= import("./render.ts"));
 
 export function isChartName(name: string): name is ChartName {
   return (CHART_NAMES as readonly string[]).includes(name);
@@ -47,6 +54,7 @@ export function createCharts(deps: { load: () => Promise<KeyFigures>; clock: () 
     const figures = await p.figures;
     let rendered = p.svg.get(locale);
     if (!rendered) {
+      const { renderSvg } = await loadRenderer();
       rendered = chartSpecs(figures, locale).map((spec) => ({ spec, svg: renderSvg(spec) }));
       p.svg.set(locale, rendered);
     }
@@ -68,7 +76,7 @@ export function createCharts(deps: { load: () => Promise<KeyFigures>; clock: () 
       const cached = p.png.get(key);
       if (cached) return cached;
       const chart = (await all(locale)).find((c) => c.spec.name === name)!;
-      const png = renderPng(chart.svg);
+      const png = (await loadRenderer()).renderPng(chart.svg);
       p.png.set(key, png);
       return png;
     },
