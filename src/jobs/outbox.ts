@@ -36,11 +36,7 @@ export interface OutboxWorkerOptions {
   owner?: string;
   /** How long a claim holds without renewal (default OUTBOX_LEASE_SECONDS). */
   leaseMs?: number;
-  /**
-   * Most messages held at once (claimed, waiting for their turn or being
-   * sent). A drain holds fewer: what it sent in the last seconds, so replicas
-   * share a small queue instead of the first one claiming it all.
-   */
+  /** Most messages held at once (claimed, waiting for their turn or being sent); see MAX_HELD. */
   maxHeld?: number;
   /** Sends in flight at once (to different targets). */
   concurrency?: number;
@@ -82,20 +78,16 @@ const MAX_BACKOFF_MS = 15 * 60_000;
 const FIRST_PROBE_MS = 30_000;
 const CLAIM_CHUNK = 250;
 /**
- * A drain starts by holding this many (or maxHeld, if less), and holds more as
- * it shows it sends them. Enough to reach every target of a large send-out at
- * once: the claim takes each target's next message in queue order, so with a
- * small first hold (64, 500) it filled with one tenant's messages waiting for
- * their turns, and the other tenants and Slack channels started 2–4 s late
- * (the fan-out bench: 86 % of the allowed rate instead of 90 %). The cost: a
- * small queue goes mostly to the replica that drains first, which the shared
- * limits make harmless, and a replica killed holding it delays it by a lease.
+ * A drain holds up to this many messages: enough to reach every target of a
+ * large send-out at once. The claim takes each target's next message in queue
+ * order, so a smaller hold that grew with the drain's rate (64 or 500 at
+ * first) filled with one tenant's messages waiting for their turns, and the
+ * other tenants and Slack channels started 2–4 s late (the fan-out bench: 86 %
+ * of the allowed rate instead of 90 %). The cost: a small queue goes mostly to
+ * the replica that drains first, which the shared limits make harmless, and a
+ * replica killed holding it delays it by a lease.
  */
-const MIN_HELD = 1000;
-/** A drain holds what it sent in about this long (at most a quarter of the lease). */
-const HOLD_MS = 5000;
-/** Its send rate is measured over this long. */
-const RATE_WINDOW_MS = 2000;
+const MAX_HELD = 1000;
 
 /**
  * Backoff after the n-th failed attempt: 10 s, 20 s, 40 s … at most 15 min,
@@ -229,8 +221,7 @@ interface ChannelPause {
 export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) {
   const owner = options.owner ?? processOwner();
   const leaseMs = options.leaseMs ?? app.config.outboxLeaseMs;
-  const maxHeld = options.maxHeld ?? 1000;
-  const holdMs = Math.min(HOLD_MS, leaseMs / 4);
+  const maxHeld = options.maxHeld ?? MAX_HELD;
   const concurrency = options.concurrency ?? 128;
   const sendTimeoutMs = options.sendTimeoutMs ?? Math.min(30_000, Math.round(leaseMs / 3));
   const maxPaceWaitMs = options.maxPaceWaitMs ?? 10_000;
@@ -319,7 +310,6 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     // so a retry is reckoned from the answer, and the reservations this
     // process makes in the shared limiter are on the same clock as everyone's.
     const started = called;
-    const began = performance.now();
     const clock = () => now.getTime() + Math.round(performance.now() - started);
     const slots = createSlots(concurrency);
     const chains = new Map<string, OutboxMessage[]>();
@@ -337,20 +327,6 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     };
     const running = new Set<Promise<void>>();
     let progressed: () => void = () => {};
-    // When messages left the drain (sent, retried, failed, given back), for its rate.
-    const done: number[] = [];
-    /**
-     * How many to hold: what this drain got through in the last HOLD_MS at
-     * its recent rate (the allowed rate, once the limits bind), between
-     * MIN_HELD and maxHeld. Holding more would only keep other replicas from
-     * messages this one cannot send soon.
-     */
-    const holdTarget = () => {
-      const now = performance.now();
-      while (done.length && done[0]! < now - RATE_WINDOW_MS) done.shift();
-      const measured = Math.min(RATE_WINDOW_MS, Math.max(500, now - began));
-      return Math.min(maxHeld, Math.max(MIN_HELD, Math.ceil((done.length / measured) * holdMs)));
-    };
 
     const record = async (outcome: OutboxOutcome): Promise<boolean> => {
       try {
@@ -522,7 +498,6 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           outcome = "lost";
         }
         queue.shift();
-        done.push(performance.now());
         if (held.delete(message.id)) progressed();
         if (outcome !== "lost" && outcome !== "released") {
           result[outcome]++;
@@ -552,10 +527,9 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
 
     try {
       while (!stopping) {
-        const target = holdTarget();
-        const room = target - held.size;
+        const room = maxHeld - held.size;
         let claimed: OutboxMessage[] = [];
-        if (room >= Math.min(CLAIM_CHUNK, target / 2)) {
+        if (room >= Math.min(CLAIM_CHUNK, maxHeld / 2)) {
           const at = clock();
           claimed = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit: Math.min(room, CLAIM_CHUNK) }));
           for (const message of claimed) {
@@ -571,13 +545,13 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           }
         }
         if (held.size === 0) break;
-        if (claimed.length > 0 && held.size <= holdTarget() / 2) continue;
+        if (claimed.length > 0 && held.size <= maxHeld / 2) continue;
         // Claim again once half the room is free; when nothing was due, after a
         // moment (a message sent may let the next one to its target go) or when all is done.
         await new Promise<void>((resolve) => {
           const timer = claimed.length === 0 ? setTimeout(resolve, 200) : undefined;
           progressed = () => {
-            if (held.size === 0 || (claimed.length > 0 && held.size <= holdTarget() / 2)) {
+            if (held.size === 0 || (claimed.length > 0 && held.size <= maxHeld / 2)) {
               clearTimeout(timer);
               resolve();
             }
