@@ -125,6 +125,10 @@ export function createNeedService(store: Store, clock: Clock) {
       if (!draft.departmentId && person.departmentId) draft.departmentId = person.departmentId;
       const department = draft.departmentId ? departments.find((d) => d.id === draft.departmentId) : null;
       if (!options.skipSimilar) {
+        // A repeat would find the need its first delivery saved as "similar":
+        // answer it as a repeat. (With skipSimilar the insert itself tells.)
+        const earlier = options.submissionKey ? await store.needs.bySubmissionKey(options.submissionKey) : null;
+        if (earlier) return { kind: "repeated", need: earlier };
         await syncSimilarity();
         const similar = await openNeeds(similarity.search(`${draft.title}\n${draft.problem}`));
         if (similar.length > 0) return { kind: "similar", similar, draft };

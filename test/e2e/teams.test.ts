@@ -155,6 +155,17 @@ describe("Teams 1:1 chat", () => {
     expect(cardText(second.body.value)).toContain(`Det här är redan skickat, inget mer gjordes: ditt behov har nummer ${reference}`);
     expect(await server.app.store.db.need.count()).toBe(before + 1);
 
+    // A retried first submit (similar needs not yet shown) is a repeat too, not a need "similar" to itself.
+    const unchecked = chat.activity({
+      type: "invoke",
+      name: "adaptiveCard/action",
+      value: { action: { type: "Action.Execute", verb: "need.submit", data: { verb: "need.submit", ...validNeed, title: "Snöröjning vid skolornas entréer", problem: "Entréerna till tre skolor plogas först vid lunch, efter att eleverna kommit." } } },
+    });
+    const checked = cardText((await chat.post(unchecked)).body.value);
+    const saved = /N-\d{4}-\d{4}/.exec(checked)![0];
+    expect(cardText((await chat.post(unchecked)).body.value)).toContain(`Det här är redan skickat, inget mer gjordes: ditt behov har nummer ${saved}`);
+    expect(await server.app.store.db.need.count()).toBe(before + 2);
+
     // Any other invoke is handled once by the activity's own record.
     const mine = chat.activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: "need.mine", data: { verb: "need.mine" } } } });
     expect((await chat.post(mine)).body).not.toMatchObject({ value: "Det klicket är redan hanterat." });
