@@ -50,7 +50,7 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  log.info({ url, database: store.kind, webChat: config.webChat, teams: config.teamsEndpoint, slack: Boolean(config.slack) }, `Samordna listening on ${url}`);
+  // Warnings about the configuration come before the line that says it listens: whoever waits for that line has them all.
   if (config.teamsEndpoint && !config.teams) {
     log.warn("MicrosoftAppId is not set: /api/messages runs in local development mode WITHOUT authentication, for loopback serviceUrls only");
   }
@@ -60,6 +60,7 @@ export async function start(config: Config, options: { clock?: () => Date } = {}
       `HOST ${config.host} is not loopback while ${config.unauthenticated.join(" and ")} run without authentication: anyone who reaches the port can act as anyone`,
     );
   }
+  log.info({ url, database: store.kind, webChat: config.webChat, teams: config.teamsEndpoint, slack: Boolean(config.slack) }, `Samordna listening on ${url}`);
   for (const p of await app.status.cadenceProblems()) {
     log.warn({ workPackage: p.code, cadence: p.cadence }, `invalid status ping cadence of ${p.code}: ${p.problem}; its pings are skipped`);
   }

@@ -37,10 +37,10 @@ function testDeliverer(failures: Record<string, DeliveryError | DeliveryError[]>
   return { deliverer, sends, calls: () => calls };
 }
 
-async function withTeamsAccount(key: string) {
+async function withTeamsAccount(key: string, tenantId = "tenant-1") {
   const person = await personByEmail(db.store, key);
   await db.store.people.ensureFromAccount(
-    { platform: "teams", tenantId: "tenant-1", userId: `aad-${key}`, displayName: person.displayName, email: person.email, conversationRef: "{}" },
+    { platform: "teams", tenantId, userId: `aad-${key}`, displayName: person.displayName, email: person.email, conversationRef: "{}" },
     { locale: "sv" },
   );
   return person;
@@ -71,7 +71,9 @@ afterEach(async () => {
 
 describe("outbox worker", () => {
   it("honours Retry-After on 429s, counted from the answer, without counting them as failed attempts", async () => {
-    const people = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map(withTeamsAccount));
+    // Each in a tenant of their own: a 429 pauses the tenant too, and Maria's second
+    // message must not wait for Johan's or Sara's (that would keep the drain open until theirs are due).
+    const people = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map((key) => withTeamsAccount(key, `tenant-${key}`)));
     const teams = testDeliverer({
       "message 1": new DeliveryError("rate_limited", "429 Too Many Requests", 5000),
       "message 2": new DeliveryError("rate_limited", "429 Too Many Requests", 8000),
@@ -112,7 +114,7 @@ describe("outbox worker", () => {
   });
 
   it("does not call a target that answers 429 again before its Retry-After, however long the drain", async () => {
-    const people = await Promise.all(["maria.svensson", "johan.berg"].map(withTeamsAccount));
+    const people = await Promise.all(["maria.svensson", "johan.berg"].map((key) => withTeamsAccount(key)));
     const calls: { marker: string; at: number }[] = [];
     t.app.deliverers.set("teams", {
       platform: "teams",
@@ -204,7 +206,7 @@ describe("outbox worker", () => {
   }, 60_000);
 
   it("retries transient errors with jittered backoff, fails permanent ones, and stops using an unreachable account", async () => {
-    const [maria, johan, sara] = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map(withTeamsAccount));
+    const [maria, johan, sara] = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map((key) => withTeamsAccount(key)));
     const teams = testDeliverer({
       "message 0": new DeliveryError("unreachable", "403 the bot was removed"),
       "message 1": new DeliveryError("permanent", "400 Bad Request: card too large"),
@@ -264,7 +266,7 @@ describe("outbox worker", () => {
   });
 
   it("sends targets in parallel but each target's messages in queue order", async () => {
-    const people = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map(withTeamsAccount));
+    const people = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map((key) => withTeamsAccount(key)));
     const teams = testDeliverer();
     t.app.deliverers.set("teams", teams.deliverer);
     await enqueue(30, people.map((p) => `person:${p.id}`));
