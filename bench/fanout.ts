@@ -31,7 +31,7 @@ import { openStore } from "../src/store/index.ts";
 import { seedDemo } from "../src/store/seed.ts";
 import { createRateWindows } from "../test/helpers/rateWindows.ts";
 import { createDatabase, onPostgres } from "../test/helpers/postgres.ts";
-import { startReplica, type Replica } from "../test/helpers/replicas.ts";
+import { metricValue, startReplica, type Replica } from "../test/helpers/replicas.ts";
 import { drainOutbox, tempDbUrl } from "./lib.ts";
 
 const TENANTS = 3;
@@ -47,17 +47,30 @@ const ROUND_TRIPS = (process.env.BENCH_FANOUT_RTT ?? "0,100,300").split(",").map
 const REPLICAS = Number(process.env.BENCH_FANOUT_REPLICAS ?? 0);
 if (REPLICAS > 0 && !onPostgres) throw new Error("BENCH_FANOUT_REPLICAS needs PostgreSQL: scripts/withPostgres.sh npm run bench -- fanout");
 
+/** Turns a send had a slot for, and how many of those came too late and were taken again (src/jobs/outbox.ts, takeTurn). */
+interface Lateness {
+  turns: number;
+  late: number;
+}
+const LATENESS = "samordna_outbox_turn_lateness_seconds";
+
 /**
  * Replicas send everything queued: started first (nothing due yet), then the
  * pings are queued and the clock runs until none is pending. Returns seconds.
  */
-async function drainWithReplicas(url: string, env: Record<string, string>, queue: () => Promise<void>, pending: () => Promise<number>, limitMs: number): Promise<number> {
+async function drainWithReplicas(url: string, env: Record<string, string>, queue: () => Promise<void>, pending: () => Promise<number>, limitMs: number): Promise<{ seconds: number; lateness: Lateness }> {
   const replicas: Replica[] = await Promise.all(Array.from({ length: REPLICAS }, () => startReplica(url, { JOBS: "true", SEED: "false", ...env })));
   try {
     await queue();
     const t0 = performance.now();
     while ((await pending()) > 0 && performance.now() < t0 + limitMs) await new Promise((r) => setTimeout(r, 100));
-    return (performance.now() - t0) / 1000;
+    const seconds = (performance.now() - t0) / 1000;
+    const lateness: Lateness = { turns: 0, late: 0 };
+    for (const r of replicas) {
+      lateness.turns += await metricValue(r, `${LATENESS}_count`);
+      lateness.late += (await metricValue(r, `${LATENESS}_count`)) - (await metricValue(r, `${LATENESS}_bucket`, { le: "0.025" }));
+    }
+    return { seconds, lateness };
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));
   }
@@ -70,12 +83,15 @@ async function startLimitedPlatforms(roundTripMs: number) {
   const received = new Map<string, number>();
   const counts = { teams429: 0, teams429Tenant: 0, slack429: 0, teamsSent: 0, slackSent: 0 };
   const marker = (body: string) => /bench-ping-(\d+)/.exec(body)?.[1];
-  // First and last accepted request per limited key (tenant, channel): where the time goes.
-  const spans = new Map<string, { first: number; last: number }>();
+  // First and last accepted request per limited key (tenant, channel), and the
+  // time a key sat idle beyond its pace (a gap over 1.1 s between two requests
+  // of a Slack channel counts its excess): where the time goes.
+  const spans = new Map<string, { first: number; last: number; idle: number }>();
   const accepted = (key: string, now: number) => {
     const span = spans.get(key);
-    if (span) span.last = now;
-    else spans.set(key, { first: now, last: now });
+    if (!span) return void spans.set(key, { first: now, last: now, idle: 0 });
+    if (key.startsWith("channel:")) span.idle += Math.max(0, now - span.last - 1100);
+    span.last = now;
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -135,7 +151,13 @@ async function startLimitedPlatforms(roundTripMs: number) {
       const secs = (ms: number) => +((ms - t0) / 1000).toFixed(2);
       const summary = (prefix: string) => {
         const keys = of(prefix);
-        return keys.length ? { latestStart: secs(Math.max(...keys.map((s) => s.first))), lastEnd: secs(Math.max(...keys.map((s) => s.last))) } : null;
+        if (!keys.length) return null;
+        const idle = keys.map((s) => s.idle).sort((a, b) => a - b);
+        return {
+          latestStart: secs(Math.max(...keys.map((s) => s.first))),
+          lastEnd: secs(Math.max(...keys.map((s) => s.last))),
+          ...(prefix === "channel:" ? { idleMedian: +(idle[idle.length >> 1]! / 1000).toFixed(2), idleMax: +(idle[idle.length - 1]! / 1000).toFixed(2) } : {}),
+        };
       };
       return { tenants: summary("tenant:"), channels: summary("channel:") };
     },
@@ -192,12 +214,17 @@ async function fanOut(roundTripMs: number) {
   const allowedRate = total / idealSeconds;
 
   let seconds: number;
+  let lateness: Lateness;
   if (REPLICAS > 0) {
     const pending = () => store.db.outboxMessage.count({ where: { kind: "bench", status: "pending" } });
-    seconds = await drainWithReplicas(url, slackEnv, enqueue, pending, 10 * idealSeconds * 1000);
+    ({ seconds, lateness } = await drainWithReplicas(url, slackEnv, enqueue, pending, 10 * idealSeconds * 1000));
   } else {
     await enqueue();
     seconds = await drainOutbox(app, 10 * idealSeconds * 1000);
+    const histogram = (await app.metrics.outboxTurnLateness.get()).values;
+    const count = histogram.find((v) => v.metricName === `${LATENESS}_count`)?.value ?? 0;
+    const onTime = histogram.find((v) => v.metricName === `${LATENESS}_bucket` && v.labels.le === 0.025)?.value ?? 0;
+    lateness = { turns: count, late: count - onTime };
   }
   const statuses = await store.outbox.countByStatus();
   const timeline = platforms.timeline();
@@ -210,7 +237,7 @@ async function fanOut(roundTripMs: number) {
   const lost = total - delivered;
   const rate = delivered / seconds;
   const share = rate / allowedRate;
-  const raw = { roundTripMs, replicas: REPLICAS, total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, timeline, statuses };
+  const raw = { roundTripMs, replicas: REPLICAS, total, seconds: +seconds.toFixed(1), allowedRate, idealSeconds, rate: +rate.toFixed(1), share: +share.toFixed(3), lost, duplicated, ...platforms.counts, lateness, timeline, statuses };
   return {
     rows: [
       {

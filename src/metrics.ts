@@ -47,6 +47,12 @@ export function createMetrics() {
       labelNames: ["platform", "reason"] as const,
       registers: [registry],
     }),
+    outboxTurnLateness: new Histogram({
+      name: "samordna_outbox_turn_lateness_seconds",
+      help: "How long after its rate-limited turn a send had a slot to start in (over 0.025 s it takes a new turn)",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
     outboxChannelPaused: new Gauge({
       name: "samordna_outbox_channel_paused",
       help: "1 while a channel's delivery is paused by a configuration error (expired secret, revoked token), by platform",

@@ -70,6 +70,9 @@ type Resolved =
   | { kind: "fail"; platform: string; reason: string };
 
 type Handled = keyof DrainResult | "released" | "lost";
+/** A send's turn under its rate limits: go (due at `due`, performance.now(); `reserved` in the limiter), wait this long (step aside), or stop. */
+type Turn = { due: number; reserved: number } | { wait: number } | "stopped";
+const isGo = (turn: Turn): turn is { due: number; reserved: number } => turn !== "stopped" && "due" in turn;
 
 const NO_DELIVERER_RETRY_MS = 60_000;
 const MAX_RETRY_AFTER_MS = 15 * 60_000;
@@ -77,6 +80,13 @@ const MAX_BACKOFF_MS = 15 * 60_000;
 /** A paused channel is probed after 30 s, then after twice as long each time, at most every 15 min. */
 const FIRST_PROBE_MS = 30_000;
 const CLAIM_CHUNK = 250;
+/** A refill (see runChain) waits this long for more chains to run dry, and takes at most these many targets. */
+const REFILL_MS = 50;
+const REFILL_TARGETS = 500;
+/** The general claim, having found all that is due, looks again this much later. */
+const LOOK_AGAIN_MS = 200;
+/** A send later than this after its turn takes a new one (see takeTurn); well inside the 60 ms window margin. */
+const LATE_TURN_MS = 25;
 /**
  * A drain holds up to this many messages: enough to reach every target of a
  * large send-out at once. The claim takes each target's next message in queue
@@ -327,6 +337,11 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     };
     const running = new Set<Promise<void>>();
     let progressed: () => void = () => {};
+    /** Targets whose chains ran dry since the last refill, and whether one is on its way. */
+    const dry = new Set<string>();
+    /** The general claim looks when this much of the hold is free, and not before quietUntil (performance.now()). */
+    const lookRoom = Math.min(CLAIM_CHUNK, maxHeld / 2);
+    let quietUntil = 0;
 
     const record = async (outcome: OutboxOutcome): Promise<boolean> => {
       try {
@@ -366,21 +381,39 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
      * Reserves the message's turn under these rate limits and waits for it;
      * a turn further away than maxPaceWaitMs is not reserved (its wait is
      * returned: the message goes back to the queue, "paced"). The wait holds
-     * no send slot, so other targets go meanwhile.
+     * no send slot, so other targets go meanwhile. `due`: when the turn was
+     * (performance.now()).
      */
-    async function pace(keys: LimitKey[]): Promise<{ wait: number } | "stopped" | null> {
-      const { wait, taken } = keys.length ? await limiter.take(keys, clock(), stopping ? 0 : maxPaceWaitMs) : { wait: 0, taken: true };
+    async function pace(keys: LimitKey[]): Promise<Turn> {
+      if (!keys.length) return { due: performance.now(), reserved: clock() };
+      const { wait, taken, reserved } = await limiter.take(keys, clock(), stopping ? 0 : maxPaceWaitMs);
       if (!taken) return { wait };
+      const due = performance.now() + wait;
       if (wait > 0) await sleep(wait);
       // Shutdown while waiting for the turn: nothing new starts.
-      return stopping ? "stopped" : null;
+      return stopping ? "stopped" : { due, reserved: reserved! };
     }
 
-    /** The message's turn (see pace), then a send slot. */
-    async function takeTurn(keys: LimitKey[]): Promise<{ wait: number } | "stopped" | null> {
-      const turn = await pace(keys);
-      if (turn === null) await slots.acquire();
-      return turn;
+    /**
+     * The message's turn (see pace), then a send slot. A send that would start
+     * more than LATE_TURN_MS after its turn (a busy event loop, every slot
+     * taken) arrives late at the platform, which counts it then: in the same
+     * window as turns reserved a window after it, which costs a 429 and, for
+     * a tenant, a second's pause. Its turn moves to now where the windows
+     * allow it (a key only its target uses), else it takes a new turn (a busy
+     * tenant: a fiftieth of a second).
+     */
+    async function takeTurn(keys: LimitKey[]): Promise<Turn> {
+      let turn = await pace(keys);
+      for (;;) {
+        if (!isGo(turn)) return turn;
+        await slots.acquire();
+        const lateness = performance.now() - turn.due;
+        metrics.outboxTurnLateness.observe(lateness / 1000);
+        if (lateness <= LATE_TURN_MS || !keys.length || (await limiter.move(keys, turn.reserved, clock()))) return turn;
+        slots.release();
+        turn = await pace(keys);
+      }
     }
 
     async function handle(message: OutboxMessage): Promise<Handled> {
@@ -449,7 +482,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       // Opening the conversation first keeps the rate-limited send a single request.
       if (deliverer.prepare) {
         const turn = await pace(resolved.prepareKeys);
-        if (turn) return stepAside(turn);
+        if (!isGo(turn)) return stepAside(turn);
         try {
           target = await withTimeout(deliverer.prepare(target), sendTimeoutMs, late(message));
           if (target !== resolved.target) resolvedTargets.set(message.target, Promise.resolve({ ...resolved, target, prepareKeys: [] }));
@@ -458,7 +491,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         }
       }
       const turn = await takeTurn(keys);
-      if (turn) return stepAside(turn);
+      if (!isGo(turn)) return stepAside(turn);
 
       let delivered: { ref: string };
       inFlight.add(message.id);
@@ -485,9 +518,15 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
       return "sent";
     }
 
-    /** One target's messages, one after another; when one goes back to the queue, so do the ones after it. */
+    /**
+     * One target's messages, one after another; when one goes back to the
+     * queue, so do the ones after it. A chain that sent all it held runs dry:
+     * its target's next messages are claimed soon (a refill), not when half
+     * the hold is free.
+     */
     async function runChain(target: string) {
       const queue = chains.get(target)!;
+      let last: Handled = "sent";
       while (queue.length) {
         const message = queue[0]!;
         let outcome: Handled;
@@ -498,6 +537,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
           outcome = "lost";
         }
         queue.shift();
+        last = outcome;
         if (held.delete(message.id)) progressed();
         if (outcome !== "lost" && outcome !== "released") {
           result[outcome]++;
@@ -508,6 +548,10 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         }
       }
       chains.delete(target);
+      if (last === "sent" || last === "failed") {
+        dry.add(target);
+        progressed();
+      }
     }
 
     const renewal = setInterval(() => {
@@ -525,37 +569,74 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         .catch((err: unknown) => log.error({ err }, "outbox leases not renewed"));
     }, Math.max(500, Math.round(leaseMs / 4)));
 
+    const adopt = (claimed: OutboxMessage[], at: number) => {
+      for (const message of claimed) {
+        held.set(message.id, { message, leaseUntil: at + leaseMs });
+        const queue = chains.get(message.target);
+        if (queue) queue.push(message);
+        else {
+          chains.set(message.target, [message]);
+          const chain = runChain(message.target);
+          running.add(chain);
+          void chain.finally(() => running.delete(chain));
+        }
+      }
+    };
+
     try {
       while (!stopping) {
-        const room = maxHeld - held.size;
         let claimed: OutboxMessage[] = [];
-        if (room >= Math.min(CLAIM_CHUNK, maxHeld / 2)) {
+        if (dry.size > 0 && held.size < maxHeld) {
+          // First dry, first refilled, one message each, as many targets as there is room for.
+          const targets = [...dry].slice(0, Math.min(REFILL_TARGETS, maxHeld - held.size));
+          for (const t of targets) dry.delete(t);
           const at = clock();
-          claimed = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit: Math.min(room, CLAIM_CHUNK) }));
-          for (const message of claimed) {
-            held.set(message.id, { message, leaseUntil: at + leaseMs });
-            const queue = chains.get(message.target);
-            if (queue) queue.push(message);
-            else {
-              chains.set(message.target, [message]);
-              const chain = runChain(message.target);
-              running.add(chain);
-              void chain.finally(() => running.delete(chain));
-            }
-          }
+          const refill = { targets, perTarget: 1 };
+          claimed = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit: targets.length, refill }));
+          adopt(claimed, at);
+        }
+        // The general claim: the queue's next messages in order. When it
+        // finds fewer than it asked for, everything due is held, and it looks
+        // again after LOOK_AGAIN_MS, not at once: each look is a query over the queue.
+        const room = maxHeld - held.size;
+        let full = false;
+        if (room >= lookRoom && (held.size === 0 || performance.now() >= quietUntil)) {
+          const at = clock();
+          const limit = Math.min(room, CLAIM_CHUNK);
+          const more = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit }));
+          adopt(more, at);
+          claimed = claimed.concat(more);
+          full = more.length === limit;
+          if (!full) quietUntil = performance.now() + LOOK_AGAIN_MS;
         }
         if (held.size === 0) break;
-        if (claimed.length > 0 && held.size <= maxHeld / 2) continue;
-        // Claim again once half the room is free; when nothing was due, after a
-        // moment (a message sent may let the next one to its target go) or when all is done.
+        if (full && held.size <= maxHeld / 2) continue;
+        // Claim again once half the room is free (when more is waiting),
+        // REFILL_MS after a chain ran dry (its target's next message, with
+        // those of the chains that run dry meanwhile), after LOOK_AGAIN_MS
+        // (what fell due: a retry, a message sent letting the next one to its
+        // target go), or when all is done.
         await new Promise<void>((resolve) => {
-          const timer = claimed.length === 0 ? setTimeout(resolve, 200) : undefined;
-          progressed = () => {
-            if (held.size === 0 || (claimed.length > 0 && held.size <= maxHeld / 2)) {
-              clearTimeout(timer);
-              resolve();
-            }
+          let timer: NodeJS.Timeout | undefined;
+          let deadline = Infinity;
+          const done = () => {
+            clearTimeout(timer);
+            resolve();
           };
+          const within = (ms: number) => {
+            if (performance.now() + ms >= deadline) return;
+            deadline = performance.now() + ms;
+            clearTimeout(timer);
+            timer = setTimeout(done, Math.max(0, ms));
+          };
+          progressed = () => {
+            if (held.size === 0) return done();
+            if (full) {
+              if (held.size <= maxHeld / 2) return done();
+            } else if (maxHeld - held.size >= lookRoom) within(quietUntil - performance.now());
+            if (dry.size > 0 && held.size < maxHeld) within(REFILL_MS);
+          };
+          progressed();
         });
         progressed = () => {};
       }

@@ -41,6 +41,13 @@ export const PLATFORM_LIMITS = {
  */
 export const WINDOW_MARGIN_MS = 60;
 
+/** A turn: wait `wait` ms and send (taken; `reserved` is the moment reserved), or step aside for `wait` ms. */
+export interface Reservation {
+  wait: number;
+  taken: boolean;
+  reserved?: number;
+}
+
 export interface Limiter {
   /**
    * Reserves, for every key at once, the earliest moment all of them allow one
@@ -49,7 +56,14 @@ export interface Limiter {
    * taken; `wait` says how long): the message steps aside. Reservations are
    * first come, first served, so waiting senders do not race for each slot.
    */
-  take(keys: readonly LimitKey[], at: number, maxWaitMs: number): Promise<{ wait: number; taken: boolean }>;
+  take(keys: readonly LimitKey[], at: number, maxWaitMs: number): Promise<Reservation>;
+  /**
+   * A send that starts late: its reservation at `from` moves to `at` (the
+   * caller's clock, now) in every key's log, if every window allows the send
+   * there; true when moved. Otherwise nothing changes, and the caller takes a
+   * new turn (the old reservation stays counted: the windows err on the safe side).
+   */
+  move(keys: readonly LimitKey[], from: number, at: number): Promise<boolean>;
   /** A 429: nothing goes to `key` before `until` (ms), from any sender sharing this limiter. */
   pause(key: string, until: number): Promise<void>;
 }
@@ -128,7 +142,7 @@ export function trimLog(log: KeyLog, windows: readonly Window[], at: number, mar
  * it is at most `maxWaitMs` after `at`. Shared by the memory and database
  * limiters, so both count the same way.
  */
-export function reserve(logs: Map<string, KeyLog>, keys: readonly LimitKey[], at: number, maxWaitMs: number, margin: number): { wait: number; taken: boolean } {
+export function reserve(logs: Map<string, KeyLog>, keys: readonly LimitKey[], at: number, maxWaitMs: number, margin: number): Reservation {
   let wait = 0;
   for (const { key, windows } of keys) {
     let log = logs.get(key);
@@ -141,7 +155,37 @@ export function reserve(logs: Map<string, KeyLog>, keys: readonly LimitKey[], at
   wait = Math.ceil(wait);
   if (wait > maxWaitMs) return { wait, taken: false };
   for (const { key } of keys) logs.get(key)!.times.push(at + wait);
-  return { wait, taken: true };
+  return { wait, taken: true, reserved: at + wait };
+}
+
+/**
+ * Moves the reservation at `from` to `to` in the logs of `keys` if it is in
+ * each (not yet trimmed away) and every window of every key still allows
+ * `limit` requests at most in any window span there; all or nothing. A key
+ * only one target sends to (a Slack channel, a Teams conversation) usually
+ * allows it: its next reservation is made after this send. A busy shared key
+ * (a tenant) does not: its next turns are reserved already.
+ */
+export function moveReservation(logs: Map<string, KeyLog>, keys: readonly LimitKey[], from: number, to: number, margin: number): boolean {
+  const moved = new Map<string, number[]>();
+  for (const { key, windows } of keys) {
+    const log = logs.get(key);
+    const index = log?.times.indexOf(from) ?? -1;
+    if (!log || index < 0 || log.pausedUntil > to) return false;
+    const times = log.times.filter((_, i) => i !== index);
+    let at = times.length;
+    while (at > 0 && times[at - 1]! > to) at--;
+    times.splice(at, 0, to);
+    // limit + 1 consecutive requests around the moved one must span a whole window.
+    for (const { limit, ms } of windows) {
+      for (let i = Math.max(0, at - limit); i <= at && i + limit < times.length; i++) {
+        if (times[i + limit]! - times[i]! < ms + margin) return false;
+      }
+    }
+    moved.set(key, times);
+  }
+  for (const [key, times] of moved) logs.get(key)!.times = times;
+  return true;
 }
 
 /** A 429 recorded in a key's log. */
@@ -159,6 +203,9 @@ export function createMemoryLimiter(options: { marginMs?: number; lag?: () => nu
   return {
     async take(keys, at, maxWaitMs) {
       return reserve(logs, keys, at, maxWaitMs, base + lag());
+    },
+    async move(keys, from, at) {
+      return moveReservation(logs, keys, from, at, base + lag());
     },
     async pause(key, until) {
       pauseLog(logs, key, until);
@@ -179,7 +226,8 @@ export interface KeyLogStore {
 const LIMITER_BATCH = 200;
 
 type LimiterRequest =
-  | { kind: "take"; keys: readonly LimitKey[]; at: number; since: number; maxWaitMs: number; resolve: (r: { wait: number; taken: boolean }) => void; reject: (err: unknown) => void }
+  | { kind: "take"; keys: readonly LimitKey[]; at: number; since: number; maxWaitMs: number; resolve: (r: Reservation) => void; reject: (err: unknown) => void }
+  | { kind: "move"; keys: readonly LimitKey[]; from: number; at: number; since: number; resolve: (moved: boolean) => void; reject: (err: unknown) => void }
   | { kind: "pause"; key: string; until: number; resolve: () => void; reject: (err: unknown) => void };
 
 /**
@@ -204,8 +252,8 @@ export function createDatabaseLimiter(store: KeyLogStore, options: { marginMs?: 
   async function flush() {
     while (queue.length) {
       const batch = queue.splice(0, LIMITER_BATCH);
-      const keys = [...new Set(batch.flatMap((r) => (r.kind === "take" ? r.keys.map((k) => k.key) : [r.key])))];
-      let results: ({ wait: number; taken: boolean; at: number; since: number } | undefined)[] = [];
+      const keys = [...new Set(batch.flatMap((r) => (r.kind === "pause" ? [r.key] : r.keys.map((k) => k.key))))];
+      let results: (Reservation & { at: number; since: number })[] | boolean[] = [];
       try {
         await store.update(keys, (logs) => {
           const margin = base + lag();
@@ -213,8 +261,9 @@ export function createDatabaseLimiter(store: KeyLogStore, options: { marginMs?: 
           results = batch.map((r) => {
             if (r.kind === "pause") return void pauseLog(logs, r.key, r.until);
             const at = r.at + Math.round(now - r.since);
+            if (r.kind === "move") return moveReservation(logs, r.keys, r.from, at, margin);
             return { ...reserve(logs, r.keys, at, r.maxWaitMs, margin), at, since: r.since };
-          });
+          }) as typeof results;
         });
       } catch (err) {
         for (const r of batch) r.reject(err);
@@ -223,10 +272,12 @@ export function createDatabaseLimiter(store: KeyLogStore, options: { marginMs?: 
       const answered = performance.now();
       batch.forEach((r, i) => {
         const result = results[i];
-        if (r.kind === "pause" || !result) return void (r as { resolve: () => void }).resolve();
-        // The wait from now: the reservation was made at `result.at`, a moment ago.
-        const late = Math.round(answered - result.since) - (result.at - r.at);
-        r.resolve({ wait: result.taken ? Math.max(0, result.wait - late) : result.wait, taken: result.taken });
+        if (r.kind === "pause") return r.resolve();
+        if (r.kind === "move") return r.resolve(result === true);
+        const { at, since, ...reservation } = result as Reservation & { at: number; since: number };
+        // The wait from now: the reservation was made at `at`, a moment ago.
+        const late = Math.round(answered - since) - (at - r.at);
+        r.resolve({ ...reservation, wait: reservation.taken ? Math.max(0, reservation.wait - late) : reservation.wait });
       });
     }
     flushing = false;
@@ -243,6 +294,9 @@ export function createDatabaseLimiter(store: KeyLogStore, options: { marginMs?: 
   return {
     take(keys, at, maxWaitMs) {
       return new Promise((resolve, reject) => enqueue({ kind: "take", keys, at, since: performance.now(), maxWaitMs, resolve, reject }));
+    },
+    move(keys, from, at) {
+      return new Promise((resolve, reject) => enqueue({ kind: "move", keys, from, at, since: performance.now(), resolve, reject }));
     },
     pause(key, until) {
       return new Promise((resolve, reject) => enqueue({ kind: "pause", key, until, resolve, reject }));

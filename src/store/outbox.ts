@@ -139,22 +139,31 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
      * concurrent claims would not see each other's leases and could take a
      * target's first and second message at once.
      */
-    async claim(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<OutboxMessage[]> {
-      const { owner, now, leaseMs, limit } = options;
+    async claim(options: { owner: string; now: Date; leaseMs: number; limit: number; refill?: { targets: string[]; perTarget: number } }): Promise<OutboxMessage[]> {
+      const { owner, now, leaseMs, limit, refill } = options;
       const leaseUntil = new Date(now.getTime() + leaseMs);
       // Dates as parameters: the columns hold UTC without zone (PostgreSQL) or the adapter's text form (SQLite).
-      const picked = Prisma.sql`SELECT m."id" FROM "OutboxMessage" m
-        WHERE m."status" = 'pending' AND m."availableAt" <= ${now} AND (m."leaseUntil" IS NULL OR m."leaseUntil" < ${now})
+      const claimable = Prisma.sql`m."status" = 'pending' AND m."availableAt" <= ${now} AND (m."leaseUntil" IS NULL OR m."leaseUntil" < ${now})
           AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
             WHERE p."target" = m."target" AND p."status" = 'pending' AND p."id" < m."id"
-              AND (p."availableAt" > ${now} OR (p."leaseUntil" IS NOT NULL AND p."leaseUntil" >= ${now})))
-        ORDER BY m."id" LIMIT ${limit}`;
+              AND (p."availableAt" > ${now} OR (p."leaseUntil" IS NOT NULL AND p."leaseUntil" >= ${now})))`;
       const returning = Prisma.sql`RETURNING "id", "dedupeKey", "target", "kind", "payload", "attempts", "rateLimited", "createdAt", "failingSince"`;
+      const free = Prisma.sql`"status" = 'pending' AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})`;
+      // A refill: the next few messages of these targets only (their chains ran dry), through the (target, status, id) index.
+      const picked = refill
+        ? Prisma.sql`SELECT "id" FROM (SELECT m."id", ROW_NUMBER() OVER (PARTITION BY m."target" ORDER BY m."id") AS "n" FROM "OutboxMessage" m
+            WHERE m."target" IN (${Prisma.join(refill.targets)}) AND ${claimable}) r
+            WHERE r."n" <= ${refill.perTarget} ORDER BY r."id" LIMIT ${limit}`
+        : Prisma.sql`SELECT m."id" FROM "OutboxMessage" m WHERE ${claimable} ORDER BY m."id" LIMIT ${limit}`;
       let rows: OutboxRow[];
       if (kind === "postgres") {
-        const claim = db.$queryRaw<OutboxRow[]>`WITH picked AS (${picked} FOR UPDATE OF m SKIP LOCKED)
-          UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
-          WHERE "id" IN (SELECT "id" FROM picked) ${returning}`;
+        // The refill's window function cannot lock rows (FOR UPDATE): the update re-checks the lease instead, under the same advisory lock.
+        const claim = refill
+          ? db.$queryRaw<OutboxRow[]>`UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
+              WHERE "id" IN (${picked}) AND ${free} ${returning}`
+          : db.$queryRaw<OutboxRow[]>`WITH picked AS (${picked} FOR UPDATE OF m SKIP LOCKED)
+              UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
+              WHERE "id" IN (SELECT "id" FROM picked) ${returning}`;
         const lock = db.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${CLAIM_LOCK})) AS l`;
         rows = "$transaction" in db ? ((await (db as Db).$transaction([lock, claim]))[1] as OutboxRow[]) : (await lock, await claim);
       } else {

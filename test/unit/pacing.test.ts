@@ -43,6 +43,28 @@ describe("rate limiter", () => {
     expect(await limiter.take(channel, 10_000, 0)).toMatchObject({ wait: 0 });
   });
 
+  it("moves a late send's turn to when it starts where every window allows it, and only there", async () => {
+    const limiter = createMemoryLimiter();
+    const channel = { key: "slack:channel:C7", windows: PLATFORM_LIMITS.slackChannel };
+    // A Slack channel's next turn is reserved after this send: the late start moves its turn, and the next counts from it.
+    const first = await limiter.take([channel], 0, 0);
+    expect(await limiter.move([channel], first.reserved!, 80)).toBe(true);
+    expect(await limiter.take([channel], 1000 + WINDOW_MARGIN_MS, 10_000)).toMatchObject({ wait: 80, reserved: 1000 + WINDOW_MARGIN_MS + 80 });
+    // A busy tenant's later turns are reserved already: moving its turn 30 ms later
+    // would put 51 requests in a window. All or nothing: the channel is not moved either.
+    const c8 = { key: "slack:channel:C8", windows: PLATFORM_LIMITS.slackChannel };
+    const both = await limiter.take([c8, tenant], 0, 0);
+    const later = [];
+    for (let i = 0; i < 50; i++) later.push(await limiter.take([tenant], 0, 10_000));
+    expect(later.at(-1)).toMatchObject({ reserved: 1000 + WINDOW_MARGIN_MS });
+    expect(await limiter.move([c8, tenant], both.reserved!, 30)).toBe(false);
+    expect(await limiter.take([c8], 1000 + WINDOW_MARGIN_MS, 0)).toMatchObject({ wait: 0 });
+    // The last turn reserved may always move later.
+    expect(await limiter.move([tenant], later.at(-1)!.reserved!, 1000 + WINDOW_MARGIN_MS + 500)).toBe(true);
+    // A reservation trimmed away, or never made, is not moved.
+    expect(await limiter.move([channel], 12_345, 12_400)).toBe(false);
+  });
+
   it("takes nothing from any key when one of them must wait", async () => {
     const limiter = createMemoryLimiter();
     for (let i = 0; i < 50; i++) expect(await limiter.take([tenant, conversation(`c${i}`)], i * 20, 0)).toMatchObject({ wait: 0 });
@@ -57,10 +79,10 @@ describe("rate limiter", () => {
     const waits = [];
     for (let i = 0; i < 4; i++) waits.push(await limiter.take(channel, 0, 10_000));
     const step = 1000 + WINDOW_MARGIN_MS;
-    expect(waits).toEqual([0, step, 2 * step, 3 * step].map((wait) => ({ wait, taken: true })));
+    expect(waits).toEqual([0, step, 2 * step, 3 * step].map((wait) => ({ wait, taken: true, reserved: wait })));
     // Too far off: not reserved, and the next sender's turn is unchanged.
     expect(await limiter.take(channel, 0, 1000)).toEqual({ wait: 4 * step, taken: false });
-    expect(await limiter.take(channel, 0, 10_000)).toEqual({ wait: 4 * step, taken: true });
+    expect(await limiter.take(channel, 0, 10_000)).toEqual({ wait: 4 * step, taken: true, reserved: 4 * step });
   });
 
   it("ignores reservations and pauses from another clock (a test's fixed clock, a clock set back)", async () => {
