@@ -49,8 +49,8 @@ export function createMetrics() {
     }),
     outboxTurnLateness: new Histogram({
       name: "samordna_outbox_turn_lateness_seconds",
-      help: "How long after its rate-limited turn a send had a slot to start in (over 0.025 s it takes a new turn)",
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      help: "How long after its rate-limited turn a send had a slot to start in (over 0.045 s its turn moves or it takes a new one)",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.045, 0.1, 0.25, 1],
       registers: [registry],
     }),
     outboxChannelPaused: new Gauge({

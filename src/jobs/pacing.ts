@@ -90,6 +90,21 @@ export function windowWait(times: readonly number[], windows: readonly Window[],
 }
 
 /**
+ * The margin of each window (WINDOW_MARGIN_MS), and the event loop's recent
+ * delay (createLagMonitor), which widens the margin of keys that take one
+ * request per window (a Slack channel) only. There each request's gap to
+ * the next is the whole window, so a send that leaves late after its turn
+ * was checked (takeTurn) eats straight into it: without it, 44–57 Slack 429s
+ * in a fan-out at 300 ms (docs/PERFORMANCE.md). A key of 50 a second (a
+ * Teams tenant) saw none without it, and lost 4 % of its rate with it.
+ */
+export interface Margins {
+  base: number;
+  lag: number;
+}
+const marginOf = (windows: readonly Window[], { base, lag }: Margins) => base + (windows[0]?.limit === 1 ? lag : 0);
+
+/**
  * The event loop's recent delay (a decaying maximum, in ms). A busy process
  * starts its requests that much later than it counted them, so the limiter
  * adds it to the margin rather than collect 429s that cost a second each.
@@ -142,9 +157,10 @@ export function trimLog(log: KeyLog, windows: readonly Window[], at: number, mar
  * it is at most `maxWaitMs` after `at`. Shared by the memory and database
  * limiters, so both count the same way.
  */
-export function reserve(logs: Map<string, KeyLog>, keys: readonly LimitKey[], at: number, maxWaitMs: number, margin: number): Reservation {
+export function reserve(logs: Map<string, KeyLog>, keys: readonly LimitKey[], at: number, maxWaitMs: number, margins: Margins): Reservation {
   let wait = 0;
   for (const { key, windows } of keys) {
+    const margin = marginOf(windows, margins);
     let log = logs.get(key);
     if (!log) logs.set(key, (log = { times: [], pausedUntil: 0 }));
     trimLog(log, windows, at, margin);
@@ -166,9 +182,10 @@ export function reserve(logs: Map<string, KeyLog>, keys: readonly LimitKey[], at
  * allows it: its next reservation is made after this send. A busy shared key
  * (a tenant) does not: its next turns are reserved already.
  */
-export function moveReservation(logs: Map<string, KeyLog>, keys: readonly LimitKey[], from: number, to: number, margin: number): boolean {
+export function moveReservation(logs: Map<string, KeyLog>, keys: readonly LimitKey[], from: number, to: number, margins: Margins): boolean {
   const moved = new Map<string, number[]>();
   for (const { key, windows } of keys) {
+    const margin = marginOf(windows, margins);
     const log = logs.get(key);
     const index = log?.times.indexOf(from) ?? -1;
     if (!log || index < 0 || log.pausedUntil > to) return false;
@@ -202,10 +219,10 @@ export function createMemoryLimiter(options: { marginMs?: number; lag?: () => nu
   const logs = new Map<string, KeyLog>();
   return {
     async take(keys, at, maxWaitMs) {
-      return reserve(logs, keys, at, maxWaitMs, base + lag());
+      return reserve(logs, keys, at, maxWaitMs, { base, lag: lag() });
     },
     async move(keys, from, at) {
-      return moveReservation(logs, keys, from, at, base + lag());
+      return moveReservation(logs, keys, from, at, { base, lag: lag() });
     },
     async pause(key, until) {
       pauseLog(logs, key, until);
@@ -256,13 +273,13 @@ export function createDatabaseLimiter(store: KeyLogStore, options: { marginMs?: 
       let results: (Reservation & { at: number; since: number })[] | boolean[] = [];
       try {
         await store.update(keys, (logs) => {
-          const margin = base + lag();
+          const margins = { base, lag: lag() };
           const now = performance.now();
           results = batch.map((r) => {
             if (r.kind === "pause") return void pauseLog(logs, r.key, r.until);
             const at = r.at + Math.round(now - r.since);
-            if (r.kind === "move") return moveReservation(logs, r.keys, r.from, at, margin);
-            return { ...reserve(logs, r.keys, at, r.maxWaitMs, margin), at, since: r.since };
+            if (r.kind === "move") return moveReservation(logs, r.keys, r.from, at, margins);
+            return { ...reserve(logs, r.keys, at, r.maxWaitMs, margins), at, since: r.since };
           }) as typeof results;
         });
       } catch (err) {

@@ -64,6 +64,8 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+const OUTBOX_LOOP_MS = 1000;
+
 export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalMs?: number; stopTimeoutMs?: number } = {}): Scheduler {
   const owner = processOwner();
   const coordinator = createJobRunCoordinator(app, owner);
@@ -101,7 +103,9 @@ export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalM
     );
   }
 
-  // The short loop: no JobRun rows (leases already keep replicas apart), one drain at a time.
+  // The short loop: no JobRun rows (leases already keep replicas apart), one
+  // drain at a time. Each look at an empty queue is one indexed statement; a
+  // second between looks is the most a message waits for a replica to notice it.
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const loop = () => {
@@ -109,10 +113,10 @@ export function startScheduler(app: App, jobs: Job[], options: { outboxIntervalM
     track(outbox.drain(app.clock()))
       .catch((err) => app.log.error({ err }, "outbox drain failed"))
       .finally(() => {
-        if (!stopped) timer = setTimeout(loop, options.outboxIntervalMs ?? 2000);
+        if (!stopped) timer = setTimeout(loop, options.outboxIntervalMs ?? OUTBOX_LOOP_MS);
       });
   };
-  timer = setTimeout(loop, options.outboxIntervalMs ?? 2000);
+  timer = setTimeout(loop, options.outboxIntervalMs ?? OUTBOX_LOOP_MS);
   app.log.info({ jobs: jobs.map((j) => `${j.name} (${j.schedule})`), owner }, "scheduler started");
 
   return {

@@ -193,6 +193,14 @@ export function createPeopleRepository(db: Tx, cache: ReadCache) {
       return rows as ChatAccount[];
     },
 
+    /** accountsOf for many people in one statement (the outbox's targets of a claim), by person id. */
+    async accountsOfMany(personIds: number[]): Promise<Map<number, ChatAccount[]>> {
+      const byPerson = new Map(personIds.map((id) => [id, [] as ChatAccount[]]));
+      const rows = await db.chatAccount.findMany({ where: { personId: { in: personIds } }, orderBy: { updatedAt: "desc" } });
+      for (const row of rows) byPerson.get(row.personId)?.push(row as ChatAccount);
+      return byPerson;
+    },
+
     /**
      * The person behind a chat account, created on first contact. An account on
      * another platform with the same e-mail is the same person.
