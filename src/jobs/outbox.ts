@@ -370,7 +370,7 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
     };
     const running = new Set<Promise<void>>();
     let progressed: () => void = () => {};
-    /** Targets whose chains ran dry since the last refill, and whether one is on its way. */
+    /** Targets whose chains ran dry since the last refill (see runChain). */
     const dry = new Set<string>();
     /** The general claim looks when this much of the hold is free, and not before quietUntil (performance.now()). */
     const lookRoom = Math.min(CLAIM_CHUNK, maxHeld / 2);
@@ -622,15 +622,12 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
 
     try {
       while (!stopping) {
-        let claimed: OutboxMessage[] = [];
         if (dry.size > 0 && held.size < maxHeld) {
           // First dry, first refilled, one message each, as many targets as there is room for.
-          const targets = [...dry].slice(0, Math.min(REFILL_TARGETS, maxHeld - held.size));
-          for (const t of targets) dry.delete(t);
+          const refill = [...dry].slice(0, Math.min(REFILL_TARGETS, maxHeld - held.size));
+          for (const t of refill) dry.delete(t);
           const at = clock();
-          const refill = { targets, perTarget: 1 };
-          claimed = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit: targets.length, refill }));
-          adopt(claimed, at);
+          adopt(await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit: refill.length, refill })), at);
         }
         // The general claim: the queue's next messages in order. When it
         // finds fewer than it asked for, everything due is held, and it looks
@@ -640,10 +637,9 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
         if (room >= lookRoom && (held.size === 0 || performance.now() >= quietUntil)) {
           const at = clock();
           const limit = Math.min(room, CLAIM_CHUNK);
-          const more = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit }));
-          adopt(more, at);
-          claimed = claimed.concat(more);
-          full = more.length === limit;
+          const claimed = await writer.exclusive(() => store.outbox.claim({ owner, now: new Date(at), leaseMs, limit }));
+          adopt(claimed, at);
+          full = claimed.length === limit;
           if (!full) quietUntil = performance.now() + LOOK_AGAIN_MS;
         }
         if (held.size === 0) break;

@@ -133,13 +133,14 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
      * workers on one database never hold the same message. A message is
      * claimable only when no earlier pending message to the same target is
      * held by a worker or waiting for a retry, so each target gets its
-     * messages in queue order whichever process sends them. One statement on
+     * messages in queue order whichever process sends them. `refill`: only
+     * these targets, the next message of each. One statement on
      * SQLite (one writer at a time); on PostgreSQL claims are serialised by a
      * transaction-scoped advisory lock, because under READ COMMITTED two
      * concurrent claims would not see each other's leases and could take a
      * target's first and second message at once.
      */
-    async claim(options: { owner: string; now: Date; leaseMs: number; limit: number; refill?: { targets: string[]; perTarget: number } }): Promise<OutboxMessage[]> {
+    async claim(options: { owner: string; now: Date; leaseMs: number; limit: number; refill?: string[] }): Promise<OutboxMessage[]> {
       const { owner, now, leaseMs, limit, refill } = options;
       const leaseUntil = new Date(now.getTime() + leaseMs);
       // Dates as parameters: the columns hold UTC without zone (PostgreSQL) or the adapter's text form (SQLite).
@@ -149,11 +150,11 @@ export function createOutboxRepository(db: Tx, kind: DatabaseKind) {
               AND (p."availableAt" > ${now} OR (p."leaseUntil" IS NOT NULL AND p."leaseUntil" >= ${now})))`;
       const returning = Prisma.sql`RETURNING "id", "dedupeKey", "target", "kind", "payload", "attempts", "rateLimited", "createdAt", "failingSince"`;
       const free = Prisma.sql`"status" = 'pending' AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})`;
-      // A refill: the next few messages of these targets only (their chains ran dry), through the (target, status, id) index.
+      // A refill: the next message of each of these targets only (their chains ran dry), through the (target, status, id) index.
       const picked = refill
         ? Prisma.sql`SELECT "id" FROM (SELECT m."id", ROW_NUMBER() OVER (PARTITION BY m."target" ORDER BY m."id") AS "n" FROM "OutboxMessage" m
-            WHERE m."target" IN (${Prisma.join(refill.targets)}) AND ${claimable}) r
-            WHERE r."n" <= ${refill.perTarget} ORDER BY r."id" LIMIT ${limit}`
+            WHERE m."target" IN (${Prisma.join(refill)}) AND ${claimable}) r
+            WHERE r."n" = 1 ORDER BY r."id" LIMIT ${limit}`
         : Prisma.sql`SELECT m."id" FROM "OutboxMessage" m WHERE ${claimable} ORDER BY m."id" LIMIT ${limit}`;
       let rows: OutboxRow[];
       if (kind === "postgres") {

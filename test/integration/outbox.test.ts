@@ -161,6 +161,19 @@ describe("outbox worker", () => {
     expect([row!.status, row!.attempts, row!.rateLimited, row!.lastError]).toEqual(["failed", 1, 4, "gave up after 1 h of retries: rate_limited: 429"]);
   });
 
+  it("refills a target that ran dry with its next message only, and none while one of its messages is held", async () => {
+    const [maria, johan, sara] = await Promise.all(["maria.svensson", "johan.berg", "sara.nilsson"].map((key) => withTeamsAccount(key)));
+    const to = (p: { id: number }) => `person:${p.id}`;
+    // Queue order: Maria, Johan, Maria, Sara, Johan, Maria.
+    await enqueue(6, [to(maria!), to(johan!), to(maria!), to(sara!), to(johan!), to(maria!)]);
+    const refill = (refill: string[]) => db.store.outbox.claim({ owner: "worker-a", now: t0, leaseMs: 60_000, limit: 10, refill });
+    expect((await refill([to(maria!), to(johan!)])).map((m) => m.dedupeKey)).toEqual(["test:0", "test:1"]);
+    // Their first messages are held: nothing more of theirs; Sara was not asked for.
+    expect(await refill([to(maria!), to(johan!)])).toEqual([]);
+    expect(await db.store.outbox.markSent((await outboxRows(db.store)).find((m) => m.dedupeKey === "test:0")!.id, "worker-a", { at: t0, ref: "r" })).toBe(true);
+    expect((await refill([to(maria!), to(johan!), to(sara!)])).map((m) => m.dedupeKey)).toEqual(["test:2", "test:3"]);
+  });
+
   it("delivers exactly once, in order, when a worker crashes between claim and send (the lease expires)", async () => {
     const maria = await withTeamsAccount("maria.svensson");
     const johan = await withTeamsAccount("johan.berg");
