@@ -419,12 +419,12 @@ export function createOutboxWorker(app: App, options: OutboxWorkerOptions = {}) 
      */
     async function pace(keys: LimitKey[]): Promise<Turn> {
       if (!keys.length) return { due: performance.now(), reserved: clock() };
-      const { wait, taken, reserved } = await limiter.take(keys, clock(), stopping ? 0 : maxPaceWaitMs);
-      if (!taken) return { wait };
-      const due = performance.now() + wait;
-      if (wait > 0) await sleep(wait);
+      const turn = await limiter.take(keys, clock(), stopping ? 0 : maxPaceWaitMs);
+      if (!turn.taken) return { wait: turn.wait };
+      const due = performance.now() + turn.wait;
+      if (turn.wait > 0) await sleep(turn.wait);
       // Shutdown while waiting for the turn: nothing new starts.
-      return stopping ? "stopped" : { due, reserved: reserved! };
+      return stopping ? "stopped" : { due, reserved: turn.reserved };
     }
 
     /**

@@ -42,11 +42,7 @@ export const PLATFORM_LIMITS = {
 export const WINDOW_MARGIN_MS = 60;
 
 /** A turn: wait `wait` ms and send (taken; `reserved` is the moment reserved), or step aside for `wait` ms. */
-export interface Reservation {
-  wait: number;
-  taken: boolean;
-  reserved?: number;
-}
+export type Reservation = { taken: true; wait: number; reserved: number } | { taken: false; wait: number };
 
 export interface Limiter {
   /**

@@ -50,6 +50,13 @@ export interface ChatAccount {
 
 /** `cache` holds people by id and by chat account (src/store/cache.ts); every write here drops it. */
 export function createPeopleRepository(db: Tx, cache: ReadCache) {
+  async function accountsOfMany(personIds: number[]): Promise<Map<number, ChatAccount[]>> {
+    const byPerson = new Map(personIds.map((id) => [id, [] as ChatAccount[]]));
+    const rows = await db.chatAccount.findMany({ where: { personId: { in: personIds } }, orderBy: { updatedAt: "desc" } });
+    for (const row of rows) byPerson.get(row.personId)?.push(row as ChatAccount);
+    return byPerson;
+  }
+
   return {
     /** Cached: every web chat turn asks. Do not change the person returned. */
     async byId(id: number): Promise<Person | null> {
@@ -189,17 +196,11 @@ export function createPeopleRepository(db: Tx, cache: ReadCache) {
     },
 
     async accountsOf(personId: number): Promise<ChatAccount[]> {
-      const rows = await db.chatAccount.findMany({ where: { personId }, orderBy: { updatedAt: "desc" } });
-      return rows as ChatAccount[];
+      return (await accountsOfMany([personId])).get(personId)!;
     },
 
     /** accountsOf for many people in one statement (the outbox's targets of a claim), by person id. */
-    async accountsOfMany(personIds: number[]): Promise<Map<number, ChatAccount[]>> {
-      const byPerson = new Map(personIds.map((id) => [id, [] as ChatAccount[]]));
-      const rows = await db.chatAccount.findMany({ where: { personId: { in: personIds } }, orderBy: { updatedAt: "desc" } });
-      for (const row of rows) byPerson.get(row.personId)?.push(row as ChatAccount);
-      return byPerson;
-    },
+    accountsOfMany,
 
     /**
      * The person behind a chat account, created on first contact. An account on

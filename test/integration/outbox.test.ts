@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeliveryError, type Deliverer, type DeliveryTarget } from "../../src/bots/delivery.ts";
 import { createOutboxWorker } from "../../src/jobs/outbox.ts";
+import { WINDOW_MARGIN_MS } from "../../src/jobs/pacing.ts";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { createTestDb, personByEmail, type TestDb } from "../helpers/db.ts";
@@ -159,6 +160,31 @@ describe("outbox worker", () => {
     expect(outcomes).toEqual([...Array(4).fill({ sent: 0, retried: 1, failed: 0 }), { sent: 0, retried: 0, failed: 1 }]);
     const [row] = await outboxRows(db.store);
     expect([row!.status, row!.attempts, row!.rateLimited, row!.lastError]).toEqual(["failed", 1, 4, "gave up after 1 h of retries: rate_limited: 429"]);
+  });
+
+  it("moves the turn of a send that starts late, so the next one to its Slack channel still leaves a whole window after it", async () => {
+    const sends: { marker: string; at: number }[] = [];
+    t.app.deliverers.set("slack", {
+      platform: "slack",
+      async deliver(_target, card) {
+        sends.push({ marker: markerOf(card), at: performance.now() });
+        // The only send slot is busy this long: the other channel's first message starts late for its turn.
+        if (sends.length === 1) await new Promise((r) => setTimeout(r, 300));
+        return { ref: markerOf(card) };
+      },
+    });
+    await enqueue(3, ["slack:CBUSY", "slack:CLATE", "slack:CLATE"]);
+    expect(await createOutboxWorker(t.app, { concurrency: 1 }).drain(t0)).toEqual({ sent: 3, retried: 0, failed: 0 });
+    const at = (marker: string) => sends.find((s) => s.marker === marker)!.at;
+    expect(sends.map((s) => s.marker)).toEqual(["message 0", "message 1", "message 2"]);
+    // Message 1 went as soon as the slot was free (its turn moved, no new turn a window later) ...
+    expect(at("message 1") - at("message 0")).toBeGreaterThanOrEqual(290);
+    expect(at("message 1") - at("message 0")).toBeLessThan(1000);
+    // ... and message 2 counts its window from when message 1 left, not from its turn (which would be 300 ms short).
+    expect(at("message 2") - at("message 1")).toBeGreaterThanOrEqual(1000 + WINDOW_MARGIN_MS - 5);
+    const lateness = (await t.app.metrics.outboxTurnLateness.get()).values;
+    const count = (le?: number) => lateness.find((v) => (v.metricName ?? "").endsWith(le === undefined ? "_count" : "_bucket") && (le === undefined || v.labels.le === le))!.value;
+    expect(count() - count(0.045)).toBe(1);
   });
 
   it("refills a target that ran dry with its next message only, and none while one of its messages is held", async () => {

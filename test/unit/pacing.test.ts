@@ -1,10 +1,15 @@
 // The outbox's rate limiter: sliding windows as the platforms count them,
 // checked at given times (no real clock).
 import { describe, expect, it } from "vitest";
-import { createDatabaseLimiter, createMemoryLimiter, PLATFORM_LIMITS, WINDOW_MARGIN_MS, windowWait, type KeyLog } from "../../src/jobs/pacing.ts";
+import { createDatabaseLimiter, createMemoryLimiter, PLATFORM_LIMITS, WINDOW_MARGIN_MS, windowWait, type KeyLog, type Reservation } from "../../src/jobs/pacing.ts";
 
 const tenant = { key: "teams:tenant:t1", windows: PLATFORM_LIMITS.teamsTenant };
 const conversation = (id: string) => ({ key: `teams:conversation:${id}`, windows: PLATFORM_LIMITS.teamsConversation });
+/** The moment a turn reserved; a turn not taken fails the test. */
+const reserved = (turn: Reservation) => {
+  if (!turn.taken) throw new Error(`not taken: wait ${turn.wait}`);
+  return turn.reserved;
+};
 
 describe("rate limiter", () => {
   it("lets 7 messages into a Teams conversation in a second, spread out, the 8th only when the first leaves the window", async () => {
@@ -48,7 +53,7 @@ describe("rate limiter", () => {
     const channel = { key: "slack:channel:C7", windows: PLATFORM_LIMITS.slackChannel };
     // A Slack channel's next turn is reserved after this send: the late start moves its turn, and the next counts from it.
     const first = await limiter.take([channel], 0, 0);
-    expect(await limiter.move([channel], first.reserved!, 80)).toBe(true);
+    expect(await limiter.move([channel], reserved(first), 80)).toBe(true);
     expect(await limiter.take([channel], 1000 + WINDOW_MARGIN_MS, 10_000)).toMatchObject({ wait: 80, reserved: 1000 + WINDOW_MARGIN_MS + 80 });
     // A busy tenant's later turns are reserved already: moving its turn 30 ms later
     // would put 51 requests in a window. All or nothing: the channel is not moved either.
@@ -57,10 +62,10 @@ describe("rate limiter", () => {
     const later = [];
     for (let i = 0; i < 50; i++) later.push(await limiter.take([tenant], 0, 10_000));
     expect(later.at(-1)).toMatchObject({ reserved: 1000 + WINDOW_MARGIN_MS });
-    expect(await limiter.move([c8, tenant], both.reserved!, 30)).toBe(false);
+    expect(await limiter.move([c8, tenant], reserved(both), 30)).toBe(false);
     expect(await limiter.take([c8], 1000 + WINDOW_MARGIN_MS, 0)).toMatchObject({ wait: 0 });
     // The last turn reserved may always move later.
-    expect(await limiter.move([tenant], later.at(-1)!.reserved!, 1000 + WINDOW_MARGIN_MS + 500)).toBe(true);
+    expect(await limiter.move([tenant], reserved(later.at(-1)!), 1000 + WINDOW_MARGIN_MS + 500)).toBe(true);
     // A reservation trimmed away, or never made, is not moved.
     expect(await limiter.move([channel], 12_345, 12_400)).toBe(false);
   });
